@@ -1,0 +1,216 @@
+//! Splits a JSON Lines or JSON array file into records, each with the line it starts on.
+//!
+//! Handles what real files carry: gzip, a UTF-8 BOM, CRLF line ends, blank lines, a last line
+//! without a newline. Bytes that are not UTF-8 are an error naming the line and byte column.
+
+use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
+
+use flate2::bufread::MultiGzDecoder;
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const BOM: &str = "\u{feff}";
+
+/// One record's text, or why its line could not be read (a row-level error the caller may skip).
+pub type RecordText<'a> = Result<&'a str>;
+
+/// Whether to read on after a record.
+pub type Flow = ControlFlow<()>;
+
+/// Calls `on_record(line, text)` for every record, until it breaks or returns an error.
+/// Malformed JSON Lines rows are passed on as `Err` (they can be skipped); a broken JSON array is fatal.
+pub fn for_each_record(
+    reader: impl Read,
+    file: &str,
+    on_record: &mut dyn FnMut(u64, RecordText) -> Result<Flow>,
+) -> Result<()> {
+    let mut input = decompressed(reader, file)?;
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut line_no = 0u64;
+    let mut seen_content = false;
+    loop {
+        buf.clear();
+        let n = input
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_error(e, file).at_line(line_no + 1))?;
+        if n == 0 {
+            if seen_content {
+                return Ok(());
+            }
+            return Err(Error::new("the file is empty: it holds no rows").in_file(file));
+        }
+        line_no += 1;
+        let text = match std::str::from_utf8(trim_line_end(&buf)) {
+            Ok(text) => text,
+            Err(e) => {
+                seen_content = true;
+                let err = Error::new("the line is not valid UTF-8 text")
+                    .in_file(file)
+                    .at_line(line_no)
+                    .at_column(e.valid_up_to() as u64 + 1);
+                if on_record(line_no, Err(err))?.is_break() {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        let text = if line_no == 1 {
+            text.strip_prefix(BOM).unwrap_or(text)
+        } else {
+            text
+        };
+        let content = text.trim_start();
+        if content.is_empty() {
+            continue;
+        }
+        if !seen_content && content.starts_with('[') {
+            // A JSON array: the whole file is one value, parsed at once from this line on.
+            let mut rest = text.as_bytes().to_vec();
+            rest.push(b'\n');
+            input
+                .read_to_end(&mut rest)
+                .map_err(|e| io_error(e, file))?;
+            return for_each_array_element(&rest, line_no, file, on_record);
+        }
+        seen_content = true;
+        if on_record(line_no, Ok(text))?.is_break() {
+            return Ok(());
+        }
+    }
+}
+
+fn decompressed<'r>(reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let head = buffered.fill_buf().map_err(|e| io_error(e, file))?;
+    if head.starts_with(&GZIP_MAGIC) {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            MultiGzDecoder::new(buffered),
+        )))
+    } else {
+        Ok(Box::new(buffered))
+    }
+}
+
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn for_each_array_element(
+    bytes: &[u8],
+    first_line: u64,
+    file: &str,
+    on_record: &mut dyn FnMut(u64, RecordText) -> Result<Flow>,
+) -> Result<()> {
+    let at = |offset: usize| {
+        let (line, column) = line_and_column(bytes, offset);
+        (line + first_line - 1, column)
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = at(e.valid_up_to());
+        Error::new("the file is not valid UTF-8 text")
+            .in_file(file)
+            .at_line(line)
+            .at_column(column)
+    })?;
+    let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
+        Error::new(format!("malformed JSON array: {}", serde_message(&e)))
+            .in_file(file)
+            .at_line(e.line() as u64 + first_line - 1)
+            .at_column(e.column() as u64)
+    })?;
+    if elements.is_empty() {
+        return Err(Error::new("the file is empty: the JSON array holds no rows").in_file(file));
+    }
+    for element in elements {
+        let raw = element.get();
+        let (line, _) = at(raw.as_ptr() as usize - text.as_ptr() as usize);
+        if on_record(line, Ok(raw))?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line and byte column of a byte offset.
+fn line_and_column(bytes: &[u8], offset: usize) -> (u64, u64) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() as u64 + 1;
+    (line, column)
+}
+
+/// serde_json's message without its own " at line L column C" suffix (we add file and line).
+pub fn serde_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn io_error(e: std::io::Error, file: &str) -> Error {
+    Error::new(format!("cannot read the file: {e}")).in_file(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(bytes: &[u8]) -> Result<Vec<(u64, Result<String>)>> {
+        let mut out = Vec::new();
+        for_each_record(bytes, "f.jsonl", &mut |line, text| {
+            out.push((line, text.map(str::to_string)));
+            Ok(Flow::Continue(()))
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn json_lines_with_bom_crlf_blank_lines_and_no_final_newline() {
+        let got = records(b"\xef\xbb\xbf{\"a\":1}\r\n\r\n  \n{\"a\":2}").unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0, 1);
+        assert_eq!(got[0].1.as_deref().unwrap(), "{\"a\":1}");
+        assert_eq!(got[1].0, 4);
+        assert_eq!(got[1].1.as_deref().unwrap(), "{\"a\":2}");
+    }
+
+    #[test]
+    fn a_json_array_gives_each_element_its_line() {
+        let got = records(b"\n[\n {\"a\": 1},\n {\"a\": 2}\n]\n").unwrap();
+        let lines: Vec<u64> = got.iter().map(|r| r.0).collect();
+        assert_eq!(lines, vec![3, 4]);
+        let err = records(b"[\n {\"a\": 1},\n {\"a\" 2}\n]").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("malformed JSON array"), "{err}");
+    }
+
+    #[test]
+    fn non_utf8_names_line_and_column() {
+        let got = records(b"{\"a\":1}\n{\"a\":\"\xff\"}\n").unwrap();
+        let err = got[1].1.as_ref().unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(7)));
+    }
+
+    #[test]
+    fn empty_files_are_errors() {
+        assert!(records(b"").unwrap_err().message.contains("empty"));
+        assert!(records(b"\n \r\n").unwrap_err().message.contains("empty"));
+        assert!(records(b"[]").unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn gzip_is_read_transparently() {
+        use flate2::{write::GzEncoder, Compression};
+        use std::io::Write;
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(b"{\"a\":1}\n{\"a\":2}\n").unwrap();
+        let got = records(&enc.finish().unwrap()).unwrap();
+        assert_eq!(got.len(), 2);
+    }
+}

@@ -1,0 +1,56 @@
+//! `final_seed_data.jsonl`: one row per chunk × in-context example; its examples become Q&A.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::fields::{optional, required};
+use crate::error::Result;
+
+#[derive(Deserialize)]
+pub struct SeedFields {
+    icl_document: Option<Value>,
+    document_outline: Option<Value>,
+    icl_query_1: Option<Value>,
+    icl_response_1: Option<Value>,
+    icl_query_2: Option<Value>,
+    icl_response_2: Option<Value>,
+    icl_query_3: Option<Value>,
+    icl_response_3: Option<Value>,
+}
+
+pub struct SeedExample {
+    pub document: String,
+    pub outline: String,
+    /// (question, answer) pairs present on the row, in order 1..3.
+    pub pairs: Vec<(String, String)>,
+}
+
+impl SeedFields {
+    pub fn into_example(self) -> Result<SeedExample> {
+        let mut pairs = Vec::new();
+        let numbered = [
+            (self.icl_query_1, self.icl_response_1, 1),
+            (self.icl_query_2, self.icl_response_2, 2),
+            (self.icl_query_3, self.icl_response_3, 3),
+        ];
+        for (query, response, k) in numbered {
+            let query = optional(query, &format!("icl_query_{k}"))?;
+            let response = optional(response, &format!("icl_response_{k}"))?;
+            match (query, response) {
+                (Some(q), Some(r)) => pairs.push((q, r)),
+                (Some(_), None) => {
+                    return Err(crate::error::Error::new(format!(
+                        "is missing while icl_query_{k} is set"
+                    ))
+                    .field(format!("icl_response_{k}")))
+                }
+                _ => {}
+            }
+        }
+        Ok(SeedExample {
+            document: required(self.icl_document, "icl_document")?,
+            outline: required(self.document_outline, "document_outline")?,
+            pairs,
+        })
+    }
+}

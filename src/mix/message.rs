@@ -1,0 +1,84 @@
+//! Turns a row into the training conversation and metadata the notebook writes.
+
+use serde::Serialize;
+
+use crate::input::{Corpus, Kind, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub role: &'static str,
+    pub content: String,
+    /// `null` for the user; the reasoning text (or "") for the assistant.
+    pub thinking: Option<String>,
+}
+
+pub fn conversation(corpus: &Corpus, row: &Row) -> [Message; 2] {
+    let outline = corpus.texts.get(row.outline);
+    let user = match row.kind {
+        // Key facts teach recall: the document stays out of the context.
+        Kind::KeyFactsToQa => format!("In {outline}, {}", row.question),
+        _ => format!(
+            "{outline}\n{}\n\n{}",
+            corpus.texts.get(row.document),
+            row.question
+        ),
+    };
+    let thinking = match (row.kind.is_summary(), &row.reasoning) {
+        (true, Some(reasoning)) => reasoning.clone(),
+        _ => String::new(),
+    };
+    [
+        Message {
+            role: "user",
+            content: user,
+            thinking: None,
+        },
+        Message {
+            role: "assistant",
+            content: clean_response(&row.response),
+            thinking: Some(thinking),
+        },
+    ]
+}
+
+/// Removes the teacher's `[END]` and `[ANSWER]` markers, then trims as Python's `str.strip()` does.
+pub fn clean_response(response: &str) -> String {
+    response
+        .replace("[END]", "")
+        .replace("[ANSWER]", "")
+        .trim_matches(is_python_space)
+        .to_string()
+}
+
+/// Python's `str.isspace()`: Unicode White_Space plus the four ASCII separators 0x1c..0x1f.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// The `metadata` column: a JSON string, as the training step expects.
+pub fn metadata(corpus: &Corpus, row: &Row) -> String {
+    #[derive(Serialize)]
+    struct Metadata<'a> {
+        sdg_document: &'a str,
+        dataset: &'a str,
+        raw_document: &'a str,
+    }
+    serde_json::to_string(&Metadata {
+        sdg_document: corpus.texts.get(row.document),
+        dataset: "document_knowledge_qa",
+        raw_document: corpus.texts.get(row.raw_document),
+    })
+    .expect("serialising strings cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_go_and_white_space_is_trimmed() {
+        assert_eq!(clean_response("[ANSWER] Yes. [END]"), "Yes.");
+        assert_eq!(clean_response("  Yes.\n[END]"), "Yes.");
+        assert_eq!(clean_response("\u{1f}a b\u{a0}"), "a b");
+    }
+}

@@ -1,0 +1,112 @@
+//! The parameters of a mix, as the notebook's environment knew them, checked before any work.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The seed used when none is given: fixed, so that two runs without `--seed` agree.
+pub const DEFAULT_SEED: u64 = 42;
+pub const DEFAULT_QA_PER_DOC: u32 = 3;
+pub const DEFAULT_CUTS: [u32; 2] = [5, 50];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MixParams {
+    /// Augmentations per raw document, one mix each; sorted, distinct, each at least 1.
+    pub cuts: Vec<u32>,
+    pub qa_per_doc: u32,
+    pub seed: u64,
+    /// Drop rows whose question is a generation placeholder (for GPT-OSS teacher output).
+    pub gpt_oss: bool,
+}
+
+impl Default for MixParams {
+    fn default() -> Self {
+        MixParams {
+            cuts: DEFAULT_CUTS.to_vec(),
+            qa_per_doc: DEFAULT_QA_PER_DOC,
+            seed: DEFAULT_SEED,
+            gpt_oss: false,
+        }
+    }
+}
+
+impl MixParams {
+    pub fn validate(&self) -> Result<()> {
+        check_cuts(&self.cuts)?;
+        if self.qa_per_doc == 0 {
+            return Err(Error::new("must be at least 1").field("qa_per_doc"));
+        }
+        Ok(())
+    }
+}
+
+/// Parses `CUT_SIZES`-style text: `5,50` or `5, 50`; returns the cuts sorted.
+pub fn parse_cuts(text: &str) -> Result<Vec<u32>> {
+    let mut cuts = Vec::new();
+    for part in text.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            return Err(Error::new(format!("`{text}` has an empty cut size")).field("cuts"));
+        }
+        let cut: u32 = part.parse().map_err(|_| {
+            Error::new(format!("`{part}` is not a whole number of augmentations")).field("cuts")
+        })?;
+        cuts.push(cut);
+    }
+    check_cuts(&cuts)?;
+    cuts.sort_unstable();
+    Ok(cuts)
+}
+
+fn check_cuts(cuts: &[u32]) -> Result<()> {
+    if cuts.is_empty() {
+        return Err(Error::new("give at least one cut size").field("cuts"));
+    }
+    if cuts.contains(&0) {
+        return Err(Error::new("a cut size of 0 selects nothing: use 1 or more").field("cuts"));
+    }
+    let mut seen = cuts.to_vec();
+    seen.sort_unstable();
+    if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::new(format!("cut size {} is given twice", w[0])).field("cuts"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_parse_and_sort() {
+        assert_eq!(parse_cuts("50, 5").unwrap(), vec![5, 50]);
+        assert_eq!(parse_cuts("3").unwrap(), vec![3]);
+    }
+
+    #[test]
+    fn bad_cuts_are_named() {
+        for (text, needle) in [
+            ("0,5", "0 selects nothing"),
+            ("five", "not a whole number"),
+            ("5,5", "given twice"),
+            ("5,,6", "empty cut"),
+            ("-1", "not a whole number"),
+        ] {
+            let e = parse_cuts(text).unwrap_err();
+            assert!(e.to_string().contains(needle), "{text}: {e}");
+            assert_eq!(e.field.as_deref(), Some("cuts"));
+        }
+    }
+
+    #[test]
+    fn qa_per_doc_zero_is_refused() {
+        let p = MixParams {
+            qa_per_doc: 0,
+            ..MixParams::default()
+        };
+        assert_eq!(
+            p.validate().unwrap_err().field.as_deref(),
+            Some("qa_per_doc")
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! `manifest.json` beside the mixes: everything needed to reproduce and check them. It holds no
+//! time stamp, so the same inputs and parameters give the same manifest, byte for byte.
+
+use serde::Serialize;
+
+use super::report::CutReport;
+use crate::input::{BadRows, InputFile};
+use crate::mix::Mix;
+use crate::tokens::TokenizerInfo;
+
+/// One written mix, as checked after writing.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputFile {
+    pub file_name: String,
+    pub rows: u64,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    pub kmix_version: &'a str,
+    pub mix: &'a Mix,
+    pub inputs: &'a [InputFile],
+    pub bad_rows: &'a BadRows,
+    pub tokenizer: Option<&'a TokenizerInfo>,
+    pub report: &'a [CutReport],
+    pub outputs: &'a [OutputFile],
+}
+
+impl Manifest<'_> {
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("the manifest is plain data");
+        text.push('\n');
+        text
+    }
+}

@@ -1,0 +1,163 @@
+//! The notebook's report: per cut and kind, then one line per cut; as data and as text.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::input::{Corpus, Kind};
+use crate::mix::Mix;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindReport {
+    pub kind: Kind,
+    pub samples: u64,
+    pub unique_documents: u64,
+    pub unique_raw_documents: u64,
+    pub documents_per_raw_document: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CutReport {
+    pub cut: u32,
+    pub file_name: String,
+    pub kinds: Vec<KindReport>,
+    pub samples: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<u64>,
+}
+
+pub fn output_file_name(cut: u32) -> String {
+    format!("combined_cut_{cut}x.jsonl")
+}
+
+/// `counts` holds a token count for each of `mix.rows`, or is `None` when no tokenizer was given.
+pub fn cut_reports(corpus: &Corpus, mix: &Mix, counts: Option<&[u32]>) -> Vec<CutReport> {
+    mix.feasible_cuts()
+        .map(|cut| {
+            let positions: Vec<usize> = mix.positions_in_cut(cut).collect();
+            let kinds: Vec<KindReport> = mix
+                .kinds(corpus)
+                .into_iter()
+                .map(|kind| kind_report(corpus, mix, &positions, kind, counts))
+                .collect();
+            CutReport {
+                cut,
+                file_name: output_file_name(cut),
+                samples: kinds.iter().map(|k| k.samples).sum(),
+                tokens: counts.map(|_| kinds.iter().filter_map(|k| k.tokens).sum()),
+                kinds,
+            }
+        })
+        .collect()
+}
+
+fn kind_report(
+    corpus: &Corpus,
+    mix: &Mix,
+    positions: &[usize],
+    kind: Kind,
+    counts: Option<&[u32]>,
+) -> KindReport {
+    let mut documents = HashSet::new();
+    let mut raws = HashSet::new();
+    let mut samples = 0u64;
+    let mut tokens = 0u64;
+    for &p in positions {
+        let row = &corpus.rows[mix.rows[p]];
+        if row.kind != kind {
+            continue;
+        }
+        samples += 1;
+        documents.insert(row.document);
+        raws.insert(row.raw_document);
+        tokens += counts.map_or(0, |c| u64::from(c[p]));
+    }
+    KindReport {
+        kind,
+        samples,
+        unique_documents: documents.len() as u64,
+        unique_raw_documents: raws.len() as u64,
+        documents_per_raw_document: if raws.is_empty() {
+            0.0
+        } else {
+            documents.len() as f64 / raws.len() as f64
+        },
+        tokens: counts.map(|_| tokens),
+    }
+}
+
+/// The report as people read it in a terminal or a notebook cell.
+pub fn report_text(mix: &Mix, cuts: &[CutReport], tokenizer: Option<&str>) -> String {
+    let mut out = String::new();
+    for stats in &mix.augmentations {
+        let _ = writeln!(
+            out,
+            "{}: {:.2} augmentations per raw document ({} over {})",
+            stats.kind.name(),
+            stats.mean_per_raw_document,
+            stats.documents,
+            stats.raw_documents
+        );
+    }
+    for c in mix.cuts.iter().filter(|c| !c.feasible) {
+        let _ = writeln!(
+            out,
+            "cut {} skipped: {}",
+            c.cut,
+            c.reason.as_deref().unwrap_or("")
+        );
+    }
+    if mix.filtered_rows > 0 {
+        let _ = writeln!(out, "GPT-OSS filter dropped {} rows", mix.filtered_rows);
+    }
+    let tokens = |t: Option<u64>| t.map_or_else(|| "-".to_string(), |t| t.to_string());
+    for cut in cuts {
+        let _ = writeln!(out, "\ncut {}x -> {}", cut.cut, cut.file_name);
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>9} {:>10} {:>10} {:>9} {:>13}",
+            "kind", "samples", "documents", "raw docs", "docs/raw", "tokens"
+        );
+        for k in &cut.kinds {
+            let _ = writeln!(
+                out,
+                "  {:<20} {:>9} {:>10} {:>10} {:>9.2} {:>13}",
+                k.kind.name(),
+                k.samples,
+                k.unique_documents,
+                k.unique_raw_documents,
+                k.documents_per_raw_document,
+                tokens(k.tokens)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n  {:>6} {:>15} {:>15}",
+        "cut", "total tokens", "total samples"
+    );
+    for cut in cuts {
+        let _ = writeln!(
+            out,
+            "  {:>6} {:>15} {:>15}",
+            format!("{}x", cut.cut),
+            tokens(cut.tokens),
+            cut.samples
+        );
+    }
+    match tokenizer {
+        Some(name) => {
+            let _ = writeln!(out, "\ntokens counted with {name}");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nno tokenizer given: token counts are off (token_length left out)"
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,36 @@
+//! One line of `combined_cut_{N}x.jsonl`, fields in the order training tools expect.
+
+use serde::Serialize;
+
+use crate::input::{Corpus, Row};
+use crate::mix::{conversation, metadata, Message};
+
+#[derive(Serialize)]
+struct OutputRow<'a> {
+    question: &'a str,
+    document_outline: &'a str,
+    raw_document: &'a str,
+    document: &'a str,
+    messages: &'a [Message],
+    metadata: String,
+    unmask: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_length: Option<u32>,
+}
+
+/// Appends the row's JSON line (with its newline) to `out`.
+pub fn write_row(corpus: &Corpus, row: &Row, token_length: Option<u32>, out: &mut Vec<u8>) {
+    let messages = conversation(corpus, row);
+    let line = OutputRow {
+        question: &row.question,
+        document_outline: corpus.texts.get(row.outline),
+        raw_document: corpus.texts.get(row.raw_document),
+        document: corpus.texts.get(row.document),
+        messages: &messages,
+        metadata: metadata(corpus, row),
+        unmask: true,
+        token_length,
+    };
+    serde_json::to_writer(&mut *out, &line).expect("writing JSON to memory cannot fail");
+    out.push(b'\n');
+}

@@ -1,0 +1,100 @@
+//! Token counts as the student model sees the conversation: `len(encode(apply_chat_template(...)))`.
+
+mod clock;
+mod config;
+mod pyjson;
+mod template;
+
+use serde::Serialize;
+use tokenizers::Tokenizer;
+
+use crate::checksum::sha256_hex;
+use crate::error::{Error, Result};
+use crate::mix::Message;
+pub use config::TokenizerConfig;
+pub use template::ChatTemplate;
+
+/// The files of a model's tokenizer, as found in its folder.
+#[derive(Debug, Clone, Default)]
+pub struct TokenizerFiles {
+    /// A name for reports: the model folder's name, say.
+    pub name: String,
+    pub tokenizer_json: Vec<u8>,
+    pub tokenizer_config_json: Option<Vec<u8>>,
+    /// `chat_template.jinja`, which takes precedence over the config's template.
+    pub chat_template_jinja: Option<String>,
+}
+
+/// What the manifest records of the tokenizer used.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenizerInfo {
+    pub name: String,
+    pub tokenizer_json_sha256: String,
+    pub chat_template_sha256: String,
+}
+
+pub struct ChatTokenizer {
+    tokenizer: Tokenizer,
+    template: ChatTemplate,
+    info: TokenizerInfo,
+}
+
+impl ChatTokenizer {
+    /// `now_unix` is today's date for templates that print it (`strftime_now`).
+    pub fn load(files: &TokenizerFiles, now_unix: i64) -> Result<Self> {
+        let mut tokenizer = Tokenizer::from_bytes(&files.tokenizer_json).map_err(|e| {
+            Error::new(format!("cannot load the tokenizer: {e}")).in_file("tokenizer.json")
+        })?;
+        // Python's tokenizer turns off any truncation or padding saved in tokenizer.json on encode.
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| Error::new(format!("cannot turn truncation off: {e}")))?;
+        tokenizer.with_padding(None);
+        let config = match &files.tokenizer_config_json {
+            Some(bytes) => TokenizerConfig::parse(bytes, "tokenizer_config.json")?,
+            None => TokenizerConfig::default(),
+        };
+        let source = files
+            .chat_template_jinja
+            .clone()
+            .or_else(|| config.chat_template.clone())
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "the tokenizer `{}` has no chat template: neither tokenizer_config.json nor a \
+                     chat_template.jinja file gives one; add chat_template.jinja beside tokenizer.json",
+                    files.name
+                ))
+            })?;
+        let template = ChatTemplate::new(&source, &config, now_unix)?;
+        Ok(ChatTokenizer {
+            tokenizer,
+            template,
+            info: TokenizerInfo {
+                name: files.name.clone(),
+                tokenizer_json_sha256: sha256_hex(&files.tokenizer_json),
+                chat_template_sha256: sha256_hex(source.as_bytes()),
+            },
+        })
+    }
+
+    pub fn info(&self) -> &TokenizerInfo {
+        &self.info
+    }
+
+    pub fn render(&self, messages: &[Message]) -> Result<String> {
+        self.template.render(messages)
+    }
+
+    /// Tokens of a rendered text, special tokens added as Python's `encode` adds them by default.
+    pub fn count_text(&self, text: &str) -> Result<u32> {
+        let encoding = self
+            .tokenizer
+            .encode_fast(text, true)
+            .map_err(|e| Error::new(format!("the tokenizer failed: {e}")))?;
+        Ok(encoding.len() as u32)
+    }
+
+    pub fn count(&self, messages: &[Message]) -> Result<u32> {
+        self.count_text(&self.render(messages)?)
+    }
+}

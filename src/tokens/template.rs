@@ -1,0 +1,157 @@
+//! HuggingFace chat templates rendered as Python `transformers` renders them: jinja2 with
+//! trim_blocks, lstrip_blocks and loop controls, `raise_exception`, `strftime_now`, its own `tojson`,
+//! Python string methods, and reasoning aliased onto `thinking` and `reasoning_content`.
+
+use minijinja::{Environment, Error as JinjaError, ErrorKind, Value};
+use serde_json::{Map, Value as Json};
+
+use super::clock::DateTime;
+use super::config::TokenizerConfig;
+use crate::error::{Error, Result};
+use crate::mix::Message;
+
+/// Enough for any real template on any real conversation; stops one that loops without end.
+const FUEL: u64 = 50_000_000;
+const TEMPLATE: &str = "chat_template";
+
+pub struct ChatTemplate {
+    env: Environment<'static>,
+    /// Special tokens and other variables `transformers` passes beside `messages`.
+    globals: Map<String, Json>,
+}
+
+impl ChatTemplate {
+    pub fn new(source: &str, config: &TokenizerConfig, now_unix: i64) -> Result<Self> {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_fuel(Some(FUEL));
+        env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        env.add_function(
+            "raise_exception",
+            |message: String| -> Result<Value, JinjaError> {
+                Err(JinjaError::new(ErrorKind::InvalidOperation, message))
+            },
+        );
+        let now = DateTime::from_unix(now_unix);
+        env.add_function("strftime_now", move |format: String| now.strftime(&format));
+        env.add_filter("tojson", super::pyjson::tojson);
+        env.add_template_owned(TEMPLATE, source.to_string())
+            .map_err(|e| template_error("the chat template does not compile", &e))?;
+
+        let mut globals = Map::new();
+        for (name, text) in &config.special_tokens {
+            globals.insert(name.clone(), Json::String(text.clone()));
+        }
+        if !config.additional_special_tokens.is_empty() {
+            globals.insert(
+                "additional_special_tokens".into(),
+                config.additional_special_tokens.clone().into(),
+            );
+        }
+        globals.insert("add_generation_prompt".into(), Json::Bool(false));
+        globals.insert("tools".into(), Json::Null);
+        globals.insert("documents".into(), Json::Null);
+        Ok(ChatTemplate { env, globals })
+    }
+
+    pub fn render(&self, messages: &[Message]) -> Result<String> {
+        let mut context = self.globals.clone();
+        context.insert(
+            "messages".into(),
+            Json::Array(messages.iter().map(template_message).collect()),
+        );
+        let template = self
+            .env
+            .get_template(TEMPLATE)
+            .map_err(|e| template_error("the chat template is missing", &e))?;
+        template
+            .render(Value::from_serialize(&context))
+            .map_err(|e| template_error("the chat template failed", &e))
+    }
+}
+
+/// A message as `transformers` hands it to the template: null keys dropped, and the reasoning set
+/// as both `thinking` and `reasoning_content` (templates read one or the other).
+fn template_message(message: &Message) -> Json {
+    let mut m = Map::new();
+    m.insert("role".into(), message.role.into());
+    m.insert("content".into(), message.content.clone().into());
+    if let Some(thinking) = &message.thinking {
+        m.insert("thinking".into(), thinking.clone().into());
+        m.insert("reasoning_content".into(), thinking.clone().into());
+    }
+    Json::Object(m)
+}
+
+fn template_error(what: &str, e: &JinjaError) -> Error {
+    let mut text = format!("{what}: {}", e.kind());
+    if let Some(detail) = e.detail() {
+        text.push_str(&format!(": {detail}"));
+    }
+    if let Some(line) = e.line() {
+        text.push_str(&format!(" (template line {line})"));
+    }
+    if e.kind() == ErrorKind::OutOfFuel {
+        text.push_str(" — the template ran too long and was stopped");
+    }
+    Error::new(text).field("chat_template")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conversation(thinking: &str) -> Vec<Message> {
+        vec![
+            Message {
+                role: "user",
+                content: "Q".into(),
+                thinking: None,
+            },
+            Message {
+                role: "assistant",
+                content: "A".into(),
+                thinking: Some(thinking.into()),
+            },
+        ]
+    }
+
+    fn template(src: &str) -> Result<ChatTemplate> {
+        let config = TokenizerConfig {
+            special_tokens: vec![("bos_token".into(), "<s>".into())],
+            ..Default::default()
+        };
+        ChatTemplate::new(src, &config, 0)
+    }
+
+    #[test]
+    fn null_keys_are_dropped_and_reasoning_is_aliased() {
+        let t = template(
+            "{{ bos_token }}{% for m in messages %}{{ m.role }}:{{ m.thinking is defined }}:{{ m.reasoning_content }}|{% endfor %}",
+        )
+        .unwrap();
+        assert_eq!(
+            t.render(&conversation("R")).unwrap(),
+            "<s>user:False:|assistant:True:R|"
+        );
+    }
+
+    #[test]
+    fn raise_exception_and_runaway_templates_are_reported() {
+        let e = template("{{ raise_exception('roles must alternate') }}")
+            .unwrap()
+            .render(&conversation(""))
+            .unwrap_err();
+        assert!(e.message.contains("roles must alternate"), "{e}");
+        let e = template(
+            "{% for i in range(50000) %}{% for j in range(50000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap()
+        .render(&conversation(""))
+        .unwrap_err();
+        assert!(e.message.contains("stopped"), "{e}");
+        let e = template("{% if %}").err().unwrap();
+        assert!(e.message.contains("does not compile"), "{e}");
+    }
+}

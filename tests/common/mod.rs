@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests: the real tokenizers and the fixture generator.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kmix::mix::Message;
+use kmix::tokens::{ChatTokenizer, TokenizerFiles};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A tokenizer fetched by tools/fetch-tokenizers.sh; the tests need them, so a missing one fails.
+pub fn tokenizer_dir(name: &str) -> PathBuf {
+    let dir = root().join("vendor-tokenizers").join(name);
+    assert!(
+        dir.join("tokenizer.json").exists(),
+        "{} is missing: run tools/fetch-tokenizers.sh",
+        dir.display()
+    );
+    dir
+}
+
+pub fn tokenizer_files(dir: &Path) -> TokenizerFiles {
+    TokenizerFiles {
+        name: dir.file_name().unwrap().to_string_lossy().into_owned(),
+        tokenizer_json: std::fs::read(dir.join("tokenizer.json")).unwrap(),
+        tokenizer_config_json: std::fs::read(dir.join("tokenizer_config.json")).ok(),
+        chat_template_jinja: std::fs::read_to_string(dir.join("chat_template.jinja")).ok(),
+    }
+}
+
+pub fn load_tokenizer(name: &str) -> ChatTokenizer {
+    ChatTokenizer::load(&tokenizer_files(&tokenizer_dir(name)), 0).unwrap()
+}
+
+pub fn messages(value: &serde_json::Value) -> Vec<Message> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| Message {
+            role: match m["role"].as_str().unwrap() {
+                "user" => "user",
+                "assistant" => "assistant",
+                other => panic!("unexpected role {other}"),
+            },
+            content: m["content"].as_str().unwrap().to_string(),
+            thinking: m["thinking"].as_str().map(str::to_string),
+        })
+        .collect()
+}
+
+/// Runs ../shared/tools/gen_step03.py (the project's fixture generator) into `out`.
+pub fn generate(out: &Path, args: &[&str]) {
+    let script = root().join("../shared/tools/gen_step03.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg("--out")
+        .arg(out)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs the generator");
+    assert!(status.success(), "gen_step03.py failed");
+}

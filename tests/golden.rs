@@ -1,0 +1,84 @@
+//! Token counts and renderings equal Python `transformers` on every fixture row
+//! (tests/golden/*.json, made by tools/make_golden.py).
+
+mod common;
+
+use serde_json::Value;
+
+fn golden(name: &str) -> Value {
+    let path = common::root()
+        .join("tests/golden")
+        .join(format!("{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn check(name: &str) {
+    let tokenizer = common::load_tokenizer(name);
+    let fixture = golden("fixture");
+    let expected = golden(name);
+    let cases = fixture.as_array().unwrap();
+    assert!(cases.len() >= 10);
+    for (i, case) in cases.iter().enumerate() {
+        let messages = common::messages(case);
+        let rendered = tokenizer.render(&messages).unwrap();
+        assert_eq!(
+            rendered,
+            expected["rendered"][i].as_str().unwrap(),
+            "{name}: case {i} renders differently from Python"
+        );
+        assert_eq!(
+            tokenizer.count(&messages).unwrap(),
+            expected["token_counts"][i].as_u64().unwrap() as u32,
+            "{name}: case {i} counts differently from Python"
+        );
+    }
+}
+
+#[test]
+fn llama3_1_matches_python() {
+    check("llama3_1");
+}
+
+#[test]
+fn qwen3_matches_python() {
+    check("qwen3");
+}
+
+#[test]
+fn gemma3_matches_python() {
+    check("gemma3");
+}
+
+#[test]
+fn deepseek_v3_matches_python() {
+    check("deepseek_v3");
+}
+
+#[test]
+fn a_tokenizer_without_chat_template_is_a_clear_error() {
+    let dir = common::tokenizer_dir("gptoss");
+    let files = common::tokenizer_files(&dir);
+    let err = kmix::tokens::ChatTokenizer::load(&files, 0).err().unwrap();
+    assert!(err.message.contains("has no chat template"), "{err}");
+    assert!(err.message.contains("chat_template.jinja"), "{err}");
+    // A chat_template.jinja beside it fixes that.
+    let with_template = kmix::tokens::TokenizerFiles {
+        chat_template_jinja: Some("{% for m in messages %}{{ m.content }}{% endfor %}".into()),
+        ..files
+    };
+    let tokenizer = kmix::tokens::ChatTokenizer::load(&with_template, 0).unwrap();
+    let messages = common::messages(&golden("fixture")[0]);
+    assert!(tokenizer.count(&messages).unwrap() > 5);
+}
+
+#[test]
+fn a_broken_tokenizer_json_is_a_clear_error() {
+    let files = kmix::tokens::TokenizerFiles {
+        name: "broken".into(),
+        tokenizer_json: b"{\"model\": 5}".to_vec(),
+        ..Default::default()
+    };
+    let err = kmix::tokens::ChatTokenizer::load(&files, 0).err().unwrap();
+    assert_eq!(err.file.as_deref(), Some("tokenizer.json"));
+    assert!(err.message.contains("cannot load the tokenizer"), "{err}");
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Computes the expected chat-template renderings and token counts with Python `transformers`.
+
+Run once (after tools/fetch-tokenizers.sh) whenever the fixture or a tokenizer changes; the output
+is committed under tests/golden/ and compared row by row by the Rust and wasm tests:
+
+    pip install transformers && python3 tools/make_golden.py
+
+The reference definition is the notebook's:
+    len(tok.encode(tok.apply_chat_template(messages, tokenize=False)))
+"""
+import json
+import os
+import random
+
+from transformers import AutoTokenizer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+TOKENIZERS = ["llama3_1", "qwen3", "gemma3", "deepseek_v3"]
+
+SNIPPETS = [
+    "Montréal, Zürich, naïve façade",
+    "中文资料与日本語のテキスト、한국어 문장",
+    "Rockets 🚀 and checks ✅ and families 👨‍👩‍👧",
+    "Quotes “curly” ‘single’ and \"straight\"",
+    "C:\\path\\to\\file and tabs\there",
+    "x<y>&z {\"json\": 1} 50 % €1,000",
+    "Ωmega —dash— ﬁligature",
+    "  leading and trailing spaces  ",
+    "line one\nline two\n\nparagraph\r\nwindows line",
+    "<|im_start|> looks special but is user text",
+]
+
+
+def long_text(rng, words):
+    vocab = ("identity verification record keeping compliance program beneficial ownership "
+             "threshold report business relationship monitoring policy procedure").split()
+    return " ".join(rng.choice(vocab + SNIPPETS[:3]) for _ in range(words))
+
+
+def fixture():
+    """Conversations shaped exactly as kmix builds them: user (thinking null), assistant (thinking)."""
+    rng = random.Random(7)
+    cases = []
+    for i, s in enumerate(SNIPPETS):
+        outline = "FINTRAC guidance — part %d" % i
+        user = f"{outline}\n{s}\n\nWhat does the text say about item {i}?"
+        reasoning = "" if i % 2 else f"Reasoning about {s}."
+        cases.append([
+            {"role": "user", "content": user, "thinking": None},
+            {"role": "assistant", "content": f"It says: {s}", "thinking": reasoning},
+        ])
+    for words in (600, 2500):
+        doc = long_text(rng, words)
+        cases.append([
+            {"role": "user", "content": f"Outline\n{doc}\n\nSummarise the guidance.", "thinking": None},
+            {"role": "assistant", "content": long_text(rng, words // 5), "thinking": ""},
+        ])
+    cases.append([
+        {"role": "user", "content": "In FINTRAC guidance, what is the threshold?", "thinking": None},
+        {"role": "assistant", "content": "Ten thousand dollars.", "thinking": "Long reasoning " * 40},
+    ])
+    cases.append([
+        {"role": "user", "content": "", "thinking": None},
+        {"role": "assistant", "content": "", "thinking": ""},
+    ])
+    return cases
+
+
+def main():
+    cases = fixture()
+    os.makedirs(GOLDEN, exist_ok=True)
+    with open(os.path.join(GOLDEN, "fixture.json"), "w", encoding="utf-8") as f:
+        json.dump(cases, f, ensure_ascii=False, indent=1)
+    for name in TOKENIZERS:
+        tok = AutoTokenizer.from_pretrained(os.path.join(ROOT, "vendor-tokenizers", name))
+        rendered = [tok.apply_chat_template(c, tokenize=False) for c in cases]
+        counts = [len(tok.encode(r)) for r in rendered]
+        with open(os.path.join(GOLDEN, f"{name}.json"), "w", encoding="utf-8") as f:
+            json.dump({"tokenizer": name, "rendered": rendered, "token_counts": counts}, f, ensure_ascii=False, indent=1)
+        print(name, counts)
+
+
+if __name__ == "__main__":
+    main()
