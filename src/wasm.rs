@@ -230,7 +230,7 @@ impl Mixer {
     pub fn report(&self, tokenizer_name: Option<String>) -> Result<JsValue, JsValue> {
         let (corpus, mix) = (self.corpus()?, self.planned()?);
         let cuts = cut_reports(corpus, mix, self.counts.as_deref());
-        let text = report_text(mix, &cuts, tokenizer_name.as_deref());
+        let text = report_text(corpus, mix, &cuts, tokenizer_name.as_deref());
         to_value(&serde_json::json!({ "cuts": cuts, "text": text }))
     }
 

@@ -31,10 +31,13 @@ impl GeneratedFields {
     /// `document_based_qa` names the source chunk `base_document`; its augmentation is the chunk itself
     /// when `document` is absent.
     pub fn into_row(self, based_on_document: bool) -> Result<GeneratedRow> {
+        // Checked in the order a person reads the row, so the first problem is the one reported.
+        let question = required(self.question, "question")?;
+        let response = required(self.response, "response")?;
         let (document, raw_document) = if based_on_document {
+            let document = optional(self.document, "document")?;
             let raw = required(self.base_document.or(self.raw_document), "base_document")?;
-            let document = optional(self.document, "document")?.unwrap_or_else(|| raw.clone());
-            (document, raw)
+            (document.unwrap_or_else(|| raw.clone()), raw)
         } else {
             (
                 required(self.document, "document")?,
@@ -42,8 +45,8 @@ impl GeneratedFields {
             )
         };
         Ok(GeneratedRow {
-            question: required(self.question, "question")?,
-            response: required(self.response, "response")?,
+            question,
+            response,
             document,
             raw_document,
             outline: required(self.document_outline, "document_outline")?,

@@ -90,8 +90,13 @@ fn kind_report(
 }
 
 /// The report as people read it in a terminal or a notebook cell.
-pub fn report_text(mix: &Mix, cuts: &[CutReport], tokenizer: Option<&str>) -> String {
-    let mut out = String::new();
+pub fn report_text(
+    corpus: &Corpus,
+    mix: &Mix,
+    cuts: &[CutReport],
+    tokenizer: Option<&str>,
+) -> String {
+    let mut out = inputs_text(corpus);
     for stats in &mix.augmentations {
         let _ = writeln!(
             out,
@@ -157,6 +162,29 @@ pub fn report_text(mix: &Mix, cuts: &[CutReport], tokenizer: Option<&str>) -> St
                 out,
                 "\nno tokenizer given: token counts are off (token_length left out)"
             );
+        }
+    }
+    out
+}
+
+/// What each input file was: its kind and rows, or why it was ignored; and rows skipped.
+fn inputs_text(corpus: &Corpus) -> String {
+    let mut out = String::new();
+    for f in &corpus.files {
+        let _ = match (&f.kind, &f.ignored) {
+            (Some(kind), _) => writeln!(out, "read {} ({}, {} rows)", f.path, kind.name(), f.rows),
+            (None, Some(why)) => writeln!(out, "ignored {} ({why})", f.path),
+            (None, None) => Ok(()),
+        };
+    }
+    if corpus.bad_rows.count > 0 {
+        let _ = writeln!(
+            out,
+            "skipped {} bad rows, for example:",
+            corpus.bad_rows.count
+        );
+        for e in corpus.bad_rows.examples.iter().take(5) {
+            let _ = writeln!(out, "  {e}");
         }
     }
     out

@@ -1,0 +1,65 @@
+//! Flags, with the notebook's environment variables as fallbacks.
+
+use std::path::PathBuf;
+
+use clap::builder::FalseyValueParser;
+use clap::{ArgAction, Parser};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kmix",
+    version,
+    about = "Mix knowledge-generation outputs into training mixes (combined_cut_{N}x.jsonl)",
+    after_help = "Inputs: generation output folders (extractive_summary/, detailed_summary/, \
+                  key_facts_to_qa/, document_based_qa/), qna.yaml, final_seed_data.jsonl, or single \
+                  .jsonl/.json/.jsonl.gz files.\n\nExample:\n  kmix generated/ --cuts 5,50 \
+                  --tokenizer models/Llama-3.1-8B-Instruct --out training_mix"
+)]
+pub struct Args {
+    /// Input folders or files.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Cut sizes: augmentations per raw document, one mix each [env: CUT_SIZES] [default: 5,50]
+    #[arg(long, env = "CUT_SIZES", hide_env = true, value_name = "N,N")]
+    pub cuts: Option<String>,
+
+    /// Q&A pairs kept per augmentation [env: QA_PER_DOC] [default: 3]
+    #[arg(long, env = "QA_PER_DOC", hide_env = true, value_name = "N")]
+    pub qa_per_doc: Option<String>,
+
+    /// Sampling seed: the same inputs and seed give byte-identical mixes [default: 42]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// The student model's tokenizer: a folder with tokenizer.json (+ tokenizer_config.json or
+    /// chat_template.jinja), or the tokenizer.json file. Without it, token counts are left out.
+    #[arg(long, value_name = "DIR_OR_FILE")]
+    pub tokenizer: Option<PathBuf>,
+
+    /// Drop rows whose question is a GPT-OSS placeholder (`...`, `<question>`,
+    /// `<Insert question here>`) [env: SAVE_GPT_OSS_FORMAT]
+    #[arg(long, env = "SAVE_GPT_OSS_FORMAT", hide_env = true, action = ArgAction::SetTrue,
+          value_parser = FalseyValueParser::new())]
+    pub gpt_oss: bool,
+
+    /// Output folder.
+    #[arg(long, default_value = "training_mix", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Check feasibility and count rows and tokens; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Go on past bad rows (missing field, wrong type, malformed JSON), counting them in the report.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Threads for token counting [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

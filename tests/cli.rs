@@ -1,0 +1,252 @@
+//! The `kmix` command line: flags, environment, outputs written whole, clear errors.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kmix(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmix"));
+    cmd.args(args).current_dir(cwd).arg("--quiet");
+    for var in ["CUT_SIZES", "QA_PER_DOC", "SAVE_GPT_OSS_FORMAT"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(envs.iter().copied());
+    cmd.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::generate(
+        &dir.path().join("gen"),
+        &["--raw-docs", "4", "--summaries-per-raw", "6"],
+    );
+    dir
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn writes_one_mix_per_feasible_cut_and_a_manifest() {
+    let dir = example();
+    let tok = common::tokenizer_dir("llama3_1");
+    let out = kmix(
+        &[
+            "gen",
+            "--cuts",
+            "2,4,60",
+            "--tokenizer",
+            tok.to_str().unwrap(),
+        ],
+        &[],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("cut 60 skipped"), "{stdout}");
+    assert!(stdout.contains("total tokens"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("seed 42"),
+        "the default seed is printed"
+    );
+    let mix_dir = dir.path().join("training_mix");
+    assert_eq!(
+        listing(&mix_dir),
+        [
+            "combined_cut_2x.jsonl",
+            "combined_cut_4x.jsonl",
+            "manifest.json"
+        ]
+    );
+    let first: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(mix_dir.join("combined_cut_2x.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(first["token_length"].as_u64().unwrap() > 10);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(mix_dir.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["mix"]["params"]["seed"], 42);
+    assert_eq!(manifest["tokenizer"]["name"], "llama3_1");
+    assert_eq!(manifest["outputs"].as_array().unwrap().len(), 2);
+    assert!(manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["sha256"].is_string()));
+}
+
+#[test]
+fn outputs_are_identical_whatever_the_thread_count() {
+    let dir = example();
+    let tok = common::tokenizer_dir("qwen3");
+    let run = |threads: &str, out: &str| {
+        let o = kmix(
+            &[
+                "gen",
+                "--cuts",
+                "3",
+                "--tokenizer",
+                tok.to_str().unwrap(),
+                "--threads",
+                threads,
+                "--out",
+                out,
+            ],
+            &[],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        std::fs::read(dir.path().join(out).join("combined_cut_3x.jsonl")).unwrap()
+    };
+    assert_eq!(run("1", "one"), run("3", "three"));
+    assert_eq!(
+        std::fs::read(dir.path().join("one/manifest.json")).unwrap(),
+        std::fs::read(dir.path().join("three/manifest.json")).unwrap()
+    );
+}
+
+#[test]
+fn the_notebook_environment_is_honoured_and_flags_win() {
+    let dir = example();
+    let env = [
+        ("CUT_SIZES", "1, 3"),
+        ("QA_PER_DOC", "2"),
+        ("SAVE_GPT_OSS_FORMAT", "true"),
+    ];
+    let out = kmix(&["gen", "--out", "env"], &env, dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        listing(&dir.path().join("env")),
+        [
+            "combined_cut_1x.jsonl",
+            "combined_cut_3x.jsonl",
+            "manifest.json"
+        ]
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("env/manifest.json")).unwrap();
+    assert!(manifest.contains("\"qa_per_doc\": 2") && manifest.contains("\"gpt_oss\": true"));
+    let out = kmix(&["gen", "--out", "flag", "--cuts", "2"], &env, dir.path());
+    assert!(out.status.success());
+    assert_eq!(
+        listing(&dir.path().join("flag")),
+        ["combined_cut_2x.jsonl", "manifest.json"]
+    );
+    let off = kmix(
+        &["gen", "--out", "off", "--dry-run"],
+        &[("SAVE_GPT_OSS_FORMAT", "false")],
+        dir.path(),
+    );
+    assert!(!text(&off.stdout).contains("GPT-OSS filter dropped"));
+}
+
+#[test]
+fn without_a_tokenizer_token_length_is_left_out_and_said() {
+    let dir = example();
+    let out = kmix(&["gen", "--cuts", "2"], &[], dir.path());
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("no tokenizer given"));
+    let body =
+        std::fs::read_to_string(dir.path().join("training_mix/combined_cut_2x.jsonl")).unwrap();
+    assert!(!body.contains("token_length"));
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let dir = example();
+    let out = kmix(&["gen", "--cuts", "2", "--dry-run"], &[], dir.path());
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("cut 2x"));
+    assert!(!dir.path().join("training_mix").exists());
+}
+
+#[test]
+fn bad_parameters_are_refused_before_any_work() {
+    let dir = example();
+    for (args, needle) in [
+        (vec!["gen", "--cuts", "0,5"], "0 selects nothing"),
+        (vec!["gen", "--cuts", "5,x"], "not a whole number"),
+        (vec!["gen", "--cuts", "5,5"], "given twice"),
+        (vec!["gen", "--qa-per-doc", "0"], "qa_per_doc"),
+        (vec!["missing-folder"], "missing-folder"),
+    ] {
+        let out = kmix(&args, &[], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = kmix(&["empty"], &[], dir.path());
+    assert!(text(&out.stderr).contains("empty: the folder holds no files"));
+}
+
+#[test]
+fn a_failing_run_leaves_no_output_behind() {
+    let dir = example();
+    // A chat template that fails on every conversation: the run stops before writing anything.
+    let tok = dir.path().join("tok");
+    std::fs::create_dir(&tok).unwrap();
+    std::fs::copy(
+        common::tokenizer_dir("gptoss").join("tokenizer.json"),
+        tok.join("tokenizer.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        tok.join("chat_template.jinja"),
+        "{{ raise_exception('no system role') }}",
+    )
+    .unwrap();
+    let out = kmix(
+        &["gen", "--cuts", "2", "--tokenizer", "tok"],
+        &[],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no system role"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("training_mix").exists());
+
+    // A bad row: the error names file, line and field; nothing is written; the input is untouched.
+    let file = dir.path().join("gen/key_facts_to_qa/gen_00.jsonl");
+    let before = std::fs::read(&file).unwrap();
+    let mut broken = before.clone();
+    broken.extend_from_slice(b"{\"question\": \"Q\", \"response\": 1}\n");
+    std::fs::write(&file, &broken).unwrap();
+    let lines = broken.iter().filter(|&&b| b == b'\n').count();
+    let out = kmix(&["gen", "--cuts", "2"], &[], dir.path());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "key_facts_to_qa/gen_00.jsonl:{lines}: field `response`"
+        )),
+        "{err}"
+    );
+    assert!(!dir.path().join("training_mix").exists());
+    assert_eq!(std::fs::read(&file).unwrap(), broken);
+
+    let out = kmix(&["gen", "--cuts", "2", "--skip-bad-rows"], &[], dir.path());
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("skipped 1 bad rows"));
+    let names = listing(&dir.path().join("training_mix"));
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
