@@ -13,12 +13,10 @@ use crate::mix::{plan, Message, Mix, MixParams};
 use crate::output::{cut_reports, report_text, write_cut, Manifest, OutputFile};
 use crate::tokens::{ChatTokenizer, TokenizerFiles};
 
+/// Errors reach JS as `{text, file, line, column, field, message}`.
 fn to_js(e: Error) -> JsValue {
-    serde_wasm_bindgen::to_value(&JsError {
-        text: e.to_string(),
-        error: e,
-    })
-    .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
+    let text = e.to_string();
+    to_value(&JsError { text, error: e }).unwrap_or_else(|e| e)
 }
 
 #[derive(Serialize)]

@@ -52,9 +52,9 @@ pub fn messages(value: &serde_json::Value) -> Vec<Message> {
         .collect()
 }
 
-/// Runs ../shared/tools/gen_step03.py (the project's fixture generator) into `out`.
+/// Runs tools/gen_step03.py (the fixture generator) into `out`.
 pub fn generate(out: &Path, args: &[&str]) {
-    let script = root().join("../shared/tools/gen_step03.py");
+    let script = root().join("tools/gen_step03.py");
     let status = Command::new("python3")
         .arg(script)
         .arg("--out")

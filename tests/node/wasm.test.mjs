@@ -1,0 +1,77 @@
+// The core compiled to wasm gives Python's token counts and the CLI's bytes.
+// Run by tools/test.sh after tools/build-wasm.sh: node --test tests/node/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { initSync, Tokenizer, Mixer } from '../../www/pkg/kmix.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+initSync({ module: readFileSync(join(root, 'www/pkg/kmix_bg.wasm')) });
+
+const tokenizerDir = (name) => join(root, 'vendor-tokenizers', name);
+function loadTokenizer(name) {
+  const dir = tokenizerDir(name);
+  return new Tokenizer(name, readFileSync(join(dir, 'tokenizer.json')),
+    readFileSync(join(dir, 'tokenizer_config.json')), undefined, 0);
+}
+const golden = (name) => JSON.parse(readFileSync(join(root, 'tests/golden', `${name}.json`), 'utf8'));
+
+for (const name of ['llama3_1', 'qwen3', 'gemma3', 'deepseek_v3']) {
+  test(`wasm ${name}: every fixture row renders and counts as in Python`, () => {
+    const tok = loadTokenizer(name);
+    const expected = golden(name);
+    golden('fixture').forEach((messages, i) => {
+      const json = JSON.stringify(messages);
+      assert.equal(tok.render(json), expected.rendered[i], `case ${i} rendering`);
+      assert.equal(tok.count(json), expected.token_counts[i], `case ${i} count`);
+    });
+    tok.free();
+  });
+}
+
+test('wasm: a tokenizer without a chat template is a clear error', () => {
+  const dir = tokenizerDir('gptoss');
+  assert.throws(
+    () => new Tokenizer('gptoss', readFileSync(join(dir, 'tokenizer.json')), readFileSync(join(dir, 'tokenizer_config.json')), undefined, 0),
+    (e) => e.text.includes('has no chat template'),
+  );
+});
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .filter((p) => statSync(join(dir, p)).isFile())
+    .map((p) => ({ path: p.split('\\').join('/'), bytes: readFileSync(join(dir, p)) }));
+}
+
+test('wasm mixer writes the same bytes as the kmix command line', () => {
+  const work = mkdtempSync(join(tmpdir(), 'kmix-node-'));
+  const inputs = join(work, 'gen');
+  execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', inputs, '--raw-docs', '4', '--reasoning']);
+  const out = join(work, 'cli');
+  execFileSync(join(root, 'target/release/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--out', out, '--quiet'], { stdio: 'ignore' });
+
+  const mixer = new Mixer();
+  for (const f of filesUnder(inputs)) mixer.addFile(f.path, f.bytes);
+  mixer.read(false);
+  const planned = mixer.plan({ cuts: [2, 5], qa_per_doc: 3, seed: 9, gpt_oss: false });
+  const tok = loadTokenizer('qwen3');
+  // Counted in uneven slices, as workers would: the result must not depend on slicing.
+  const counts = [];
+  for (let start = 0; start < planned.rows; start += 37) {
+    counts.push(...mixer.countTokens(tok, start, start + 37));
+  }
+  mixer.setCounts(Uint32Array.from(counts));
+  for (const cut of [2, 5]) {
+    const bytes = mixer.writeCut(cut);
+    assert.deepEqual(Buffer.from(bytes), readFileSync(join(out, `combined_cut_${cut}x.jsonl`)), `cut ${cut}`);
+  }
+  const manifest = mixer.manifest(tok);
+  assert.equal(manifest, readFileSync(join(out, 'manifest.json'), 'utf8'));
+  const report = mixer.report('qwen3');
+  assert.equal(report.cuts.length, 2);
+  assert.match(report.text, /total tokens/);
+});
