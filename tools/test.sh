@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh browser
-cargo build --quiet --release --bin kmix
-cargo test --release
+cargo test
 bash tools/build-wasm.sh
 node --test tests/node/

@@ -52,7 +52,7 @@ test('wasm mixer writes the same bytes as the kmix command line', () => {
   const inputs = join(work, 'gen');
   execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', inputs, '--raw-docs', '4', '--reasoning']);
   const out = join(work, 'cli');
-  execFileSync(join(root, 'target/release/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--out', out, '--quiet'], { stdio: 'ignore' });
+  execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--out', out, '--quiet'], { stdio: 'ignore' });
 
   const mixer = new Mixer();
   for (const f of filesUnder(inputs)) mixer.addFile(f.path, f.bytes);
