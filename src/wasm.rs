@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::input::{read_inputs, ByteSource, Corpus, ReadOptions};
 use crate::mix::{plan, Message, Mix, MixParams};
 use crate::output::{cut_reports, report_text, write_cut, Manifest, OutputFile};
-use crate::tokens::{ChatTokenizer, TokenizerFiles};
+use crate::tokens::{ChatTokenizer, TokenizerFiles, TokenizerInfo};
 
 /// Errors reach JS as `{text, file, line, column, field, message}`.
 fn to_js(e: Error) -> JsValue {
@@ -132,6 +132,8 @@ pub struct Mixer {
     corpus: Option<Corpus>,
     mix: Option<Mix>,
     counts: Option<Vec<u32>>,
+    /// The tokenizer the counts came from, for the report and the manifest.
+    counted_with: Option<TokenizerInfo>,
     outputs: Vec<OutputFile>,
 }
 
@@ -144,6 +146,7 @@ impl Mixer {
             corpus: None,
             mix: None,
             counts: None,
+            counted_with: None,
             outputs: Vec::new(),
         }
     }
@@ -169,14 +172,30 @@ impl Mixer {
         Ok(summary)
     }
 
-    /// Plans a mix (`params`: `{cuts, qa_per_doc, seed, gpt_oss}`); returns feasibility and the
-    /// number of rows to count.
+    /// Plans a mix from the form's text (`{cuts: "5, 50", qa_per_doc: "3", seed: "42", gpt_oss}`);
+    /// returns feasibility and the number of rows to count.
     pub fn plan(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
-        let params: MixParams = serde_wasm_bindgen::from_value(params)?;
+        #[derive(serde::Deserialize)]
+        struct Form {
+            cuts: Option<String>,
+            qa_per_doc: Option<String>,
+            seed: Option<String>,
+            #[serde(default)]
+            gpt_oss: bool,
+        }
+        let form: Form = serde_wasm_bindgen::from_value(params)?;
+        let params = MixParams::from_text(
+            form.cuts.as_deref(),
+            form.qa_per_doc.as_deref(),
+            form.seed.as_deref(),
+            form.gpt_oss,
+        )
+        .map_err(to_js)?;
         let mix = plan(self.corpus()?, &params).map_err(to_js)?;
         let summary = to_value(&serde_json::json!({ "mix": mix, "rows": mix.rows.len() }))?;
         self.mix = Some(mix);
         self.counts = None;
+        self.counted_with = None;
         self.outputs.clear();
         Ok(summary)
     }
@@ -225,15 +244,16 @@ impl Mixer {
     }
 
     /// The report as data (`cuts`) and as the text the command line prints.
-    pub fn report(&self, tokenizer_name: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn report(&self) -> Result<JsValue, JsValue> {
         let (corpus, mix) = (self.corpus()?, self.planned()?);
         let cuts = cut_reports(corpus, mix, self.counts.as_deref());
-        let text = report_text(corpus, mix, &cuts, tokenizer_name.as_deref());
+        let name = self.counted_with.as_ref().map(|t| t.name.as_str());
+        let text = report_text(corpus, mix, &cuts, name);
         to_value(&serde_json::json!({ "cuts": cuts, "text": text }))
     }
 
     /// `manifest.json`, after every cut is written.
-    pub fn manifest(&self, tokenizer: Option<Tokenizer>) -> Result<String, JsValue> {
+    pub fn manifest(&self) -> Result<String, JsValue> {
         let (corpus, mix) = (self.corpus()?, self.planned()?);
         let report = cut_reports(corpus, mix, self.counts.as_deref());
         let mut outputs = self.outputs.clone();
@@ -243,11 +263,55 @@ impl Mixer {
             mix,
             inputs: &corpus.files,
             bad_rows: &corpus.bad_rows,
-            tokenizer: tokenizer.as_ref().map(|t| t.inner.info()),
+            tokenizer: self.counted_with.as_ref(),
             report: &report,
             outputs: &outputs,
         }
         .to_json())
+    }
+
+    /// The token length of each row of one cut, in output order, for the histogram.
+    #[wasm_bindgen(js_name = tokenLengths)]
+    pub fn token_lengths(&self, cut: u32) -> Result<Vec<u32>, JsValue> {
+        let mix = self.planned()?;
+        let counts = self
+            .counts
+            .as_deref()
+            .ok_or_else(|| JsValue::from_str("no token counts"))?;
+        Ok(mix.positions_in_cut(cut).map(|p| counts[p]).collect())
+    }
+
+    /// Positions of the first `per_kind` rows of each kind in a cut, for previews.
+    #[wasm_bindgen(js_name = samplePositions)]
+    pub fn sample_positions(&self, cut: u32, per_kind: usize) -> Result<Vec<u32>, JsValue> {
+        let (corpus, mix) = (self.corpus()?, self.planned()?);
+        let mut taken: Vec<(crate::input::Kind, usize)> = Vec::new();
+        let mut positions = Vec::new();
+        for p in mix.positions_in_cut(cut) {
+            let kind = corpus.rows[mix.rows[p]].kind;
+            let slot = match taken.iter().position(|(k, _)| *k == kind) {
+                Some(i) => i,
+                None => {
+                    taken.push((kind, 0));
+                    taken.len() - 1
+                }
+            };
+            if taken[slot].1 < per_kind {
+                taken[slot].1 += 1;
+                positions.push(p as u32);
+            }
+        }
+        Ok(positions)
+    }
+
+    /// The kind of planned row `position`.
+    pub fn kind(&self, position: usize) -> Result<String, JsValue> {
+        let (corpus, mix) = (self.corpus()?, self.planned()?);
+        let row = mix
+            .rows
+            .get(position)
+            .ok_or_else(|| JsValue::from_str("no such row"))?;
+        Ok(corpus.rows[*row].kind.name().to_string())
     }
 
     /// The conversation of planned row `position`, for previews.

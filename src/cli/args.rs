@@ -30,7 +30,7 @@ pub struct Args {
 
     /// Sampling seed: the same inputs and seed give byte-identical mixes [default: 42]
     #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    pub seed: Option<String>,
 
     /// The student model's tokenizer: a folder with tokenizer.json (+ tokenizer_config.json or
     /// chat_template.jinja), or the tokenizer.json file. Without it, token counts are left out.

@@ -9,8 +9,7 @@ mod write;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use kmix::input::{read_inputs, ByteSource, ReadOptions};
-use kmix::mix::params::{DEFAULT_CUTS, DEFAULT_QA_PER_DOC, DEFAULT_SEED};
-use kmix::mix::{parse_cuts, plan, MixParams};
+use kmix::mix::{plan, MixParams};
 use kmix::output::{cut_reports, report_text, write_cut, Manifest};
 use kmix::Error;
 
@@ -27,29 +26,13 @@ pub fn run() -> i32 {
     }
 }
 
-fn params(args: &Args) -> Result<MixParams, Error> {
-    let cuts = match &args.cuts {
-        Some(text) => parse_cuts(text)?,
-        None => DEFAULT_CUTS.to_vec(),
-    };
-    let qa_per_doc = match &args.qa_per_doc {
-        Some(text) => text.trim().parse().map_err(|_| {
-            Error::new(format!("`{text}` is not a whole number")).field("qa_per_doc")
-        })?,
-        None => DEFAULT_QA_PER_DOC,
-    };
-    let params = MixParams {
-        cuts,
-        qa_per_doc,
-        seed: args.seed.unwrap_or(DEFAULT_SEED),
-        gpt_oss: args.gpt_oss,
-    };
-    params.validate()?;
-    Ok(params)
-}
-
 fn execute(args: &Args) -> Result<(), Error> {
-    let params = params(args)?;
+    let params = MixParams::from_text(
+        args.cuts.as_deref(),
+        args.qa_per_doc.as_deref(),
+        args.seed.as_deref(),
+        args.gpt_oss,
+    )?;
     let files = sources::collect(&args.inputs)?;
     let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as &dyn ByteSource).collect();
     let corpus = read_inputs(

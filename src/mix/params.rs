@@ -31,6 +31,39 @@ impl Default for MixParams {
 }
 
 impl MixParams {
+    /// Parameters as people type them (flags, environment variables, a form); `None` or blank
+    /// takes the notebook's default.
+    pub fn from_text(
+        cuts: Option<&str>,
+        qa_per_doc: Option<&str>,
+        seed: Option<&str>,
+        gpt_oss: bool,
+    ) -> Result<Self> {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        let number = |text: &str, field: &str| {
+            text.parse::<u64>()
+                .map_err(|_| Error::new(format!("`{text}` is not a whole number")).field(field))
+        };
+        let qa_per_doc = match given(qa_per_doc) {
+            Some(text) => u32::try_from(number(text, "qa_per_doc")?)
+                .map_err(|_| Error::new(format!("`{text}` is too large")).field("qa_per_doc"))?,
+            None => DEFAULT_QA_PER_DOC,
+        };
+        let params = MixParams {
+            cuts: match given(cuts) {
+                Some(text) => parse_cuts(text)?,
+                None => DEFAULT_CUTS.to_vec(),
+            },
+            qa_per_doc,
+            seed: given(seed).map_or(Ok(DEFAULT_SEED), |t| number(t, "seed"))?,
+            gpt_oss,
+        };
+        params.validate()?;
+        Ok(params)
+    }
+
     pub fn validate(&self) -> Result<()> {
         check_cuts(&self.cuts)?;
         if self.qa_per_doc == 0 {
@@ -96,6 +129,24 @@ mod tests {
             assert!(e.to_string().contains(needle), "{text}: {e}");
             assert_eq!(e.field.as_deref(), Some("cuts"));
         }
+    }
+
+    #[test]
+    fn text_parameters_take_defaults_when_blank() {
+        let p = MixParams::from_text(None, Some(" "), None, true).unwrap();
+        assert_eq!(
+            p,
+            MixParams {
+                gpt_oss: true,
+                ..MixParams::default()
+            }
+        );
+        let p = MixParams::from_text(Some("10, 2"), Some("4"), Some("7"), false).unwrap();
+        assert_eq!((p.cuts, p.qa_per_doc, p.seed), (vec![2, 10], 4, 7));
+        let e = MixParams::from_text(None, Some("x"), None, false).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("qa_per_doc"));
+        let e = MixParams::from_text(None, None, Some("-3"), false).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("seed"));
     }
 
     #[test]

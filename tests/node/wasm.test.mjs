@@ -57,21 +57,21 @@ test('wasm mixer writes the same bytes as the kmix command line', () => {
   const mixer = new Mixer();
   for (const f of filesUnder(inputs)) mixer.addFile(f.path, f.bytes);
   mixer.read(false);
-  const planned = mixer.plan({ cuts: [2, 5], qa_per_doc: 3, seed: 9, gpt_oss: false });
+  const planned = mixer.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
   const tok = loadTokenizer('qwen3');
   // Counted in uneven slices, as workers would: the result must not depend on slicing.
   const counts = [];
   for (let start = 0; start < planned.rows; start += 37) {
     counts.push(...mixer.countTokens(tok, start, start + 37));
   }
-  mixer.setCounts(Uint32Array.from(counts));
+  mixer.setCounts(Uint32Array.from(counts), tok);
   for (const cut of [2, 5]) {
     const bytes = mixer.writeCut(cut);
     assert.deepEqual(Buffer.from(bytes), readFileSync(join(out, `combined_cut_${cut}x.jsonl`)), `cut ${cut}`);
   }
-  const manifest = mixer.manifest(tok);
+  const manifest = mixer.manifest();
   assert.equal(manifest, readFileSync(join(out, 'manifest.json'), 'utf8'));
-  const report = mixer.report('qwen3');
+  const report = mixer.report();
   assert.equal(report.cuts.length, 2);
   assert.match(report.text, /total tokens/);
 });

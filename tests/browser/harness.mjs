@@ -1,0 +1,59 @@
+// Shared set-up for the browser tests: a static server for www/ (tools/serve.py), Debian's
+// headless Chromium driven by playwright-core, a request log, and the CLI for reference outputs.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+export const root = new URL('../..', import.meta.url).pathname;
+
+/** Starts tools/serve.py on a free port serving `dir`; resolves to {url, stop}. */
+export function serve(dir = join(root, 'www')) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn('python3', [join(root, 'tools/serve.py'), '--port', String(port), '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      const url = line.match(/http:\/\/\S+/)[0];
+      resolve({ url, stop: () => child.kill() });
+    });
+  });
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    headless: true,
+  });
+}
+
+/** A page that records every request it and its workers make, and every console error. */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), hasBody: Boolean(r.postData()) }));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]');
+  return { page, context, requests, problems };
+}
+
+/** Runs the kmix CLI (debug build, made by `cargo test`) into a fresh folder; returns it. */
+export function cliMix(inputs, args) {
+  const out = mkdtempSync(join(tmpdir(), 'kmix-cli-'));
+  execFileSync(join(root, 'target/debug/kmix'), [inputs, ...args, '--out', out, '--quiet'], { stdio: 'ignore' });
+  return out;
+}
+
+export function generate(args) {
+  const out = join(mkdtempSync(join(tmpdir(), 'kmix-gen-')), 'gen');
+  execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', out, ...args], { stdio: 'ignore' });
+  return out;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Puts what the page serves beside its code: the wasm package (www/pkg/), the example inputs
+# (www/example/) and the tokenizers offered in its picker (www/tokenizers/). All git-ignored.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/build-wasm.sh
+
+if [ ! -f www/example/index.json ]; then
+  rm -rf www/example
+  python3 tools/gen_step03.py --out www/example --raw-docs 6 --summaries-per-raw 10 --reasoning >/dev/null
+  python3 - <<'PY'
+import json, os
+root = "www/example"
+files = sorted(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/")
+               for d, _, fs in os.walk(root) for f in fs if f != "index.json")
+json.dump({"files": files, "tokenizer": "llama3_1", "params": {"cuts": "5, 8", "qa_per_doc": "3", "seed": "42"}},
+          open(os.path.join(root, "index.json"), "w"), indent=1)
+PY
+fi
+
+# Served tokenizers: every folder of vendor-tokenizers/ (tools/fetch-tokenizers.sh) and any you
+# add there yourself (tokenizer.json + tokenizer_config.json or chat_template.jinja).
+mkdir -p www/tokenizers
+python3 - <<'PY'
+import json, os, shutil
+labels = {"llama3_1": "Llama 3.1 (8B Instruct)", "qwen3": "Qwen 3", "gemma3": "Gemma 3", "deepseek_v3": "DeepSeek V3"}
+entries = []
+for name in sorted(os.listdir("vendor-tokenizers")):
+    src = os.path.join("vendor-tokenizers", name)
+    files = [f for f in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja") if os.path.exists(os.path.join(src, f))]
+    config = json.load(open(os.path.join(src, "tokenizer_config.json"))) if "tokenizer_config.json" in files else {}
+    if "tokenizer.json" not in files or not (config.get("chat_template") or "chat_template.jinja" in files):
+        continue  # without a chat template it cannot count conversations
+    os.makedirs(os.path.join("www/tokenizers", name), exist_ok=True)
+    for f in files:
+        dst = os.path.join("www/tokenizers", name, f)
+        if not os.path.exists(dst) or os.path.getmtime(dst) < os.path.getmtime(os.path.join(src, f)):
+            shutil.copy2(os.path.join(src, f), dst)
+    entries.append({"name": name, "label": labels.get(name, name), "files": files})
+entries.sort(key=lambda e: e["name"] != "llama3_1")  # the notebook's default student model first
+json.dump(entries, open("www/tokenizers/index.json", "w"), indent=1)
+PY

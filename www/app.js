@@ -1,0 +1,239 @@
+// The page: wires the drop zones, the parameter form and the results to the core's worker.
+// The main thread only renders; all parsing, sampling and tokenizing happen in the worker.
+import { CoreBridge } from './bridge.js';
+import { attachDropZone, pickedFiles } from './dropzone.js';
+import { readParams, writeParams, markInvalid, onParamsChange } from './params.js';
+import { renderInputs, renderFeasibility, renderReport, renderHistograms, renderPreviews } from './results.js';
+import { renderDownloads } from './downloads.js';
+import { listenToParent } from './embed.js';
+import { errorText, formatBytes, formatInt } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const form = $('params');
+const core = new CoreBridge();
+const state = { inputsReady: false, tokenizer: null, running: false, served: [] };
+
+function say(id, text, isError = false) {
+  const el = $(id);
+  el.textContent = text;
+  el.classList.toggle('error', isError);
+}
+
+function updateButtons() {
+  $('mix').disabled = !state.inputsReady || state.running;
+  $('cancel').hidden = !state.running;
+}
+
+// ---- inputs ----
+
+async function setInputs(files) {
+  if (files.length === 0) return;
+  state.inputsReady = false;
+  updateButtons();
+  const total = files.reduce((n, f) => n + f.blob.size, 0);
+  say('input-status', `Reading ${files.length} files (${formatBytes(total)})…`);
+  try {
+    const summary = await core.loadInputs(files, $('skip-bad-rows').checked, (p) =>
+      say('input-status', `Reading ${files.length} files… ${Math.round((100 * p.done) / Math.max(p.total, 1))}%`));
+    renderInputs($('input-table'), summary);
+    const used = summary.files.filter((f) => !f.ignored).length;
+    const ignored = summary.files.length - used;
+    const bad = summary.bad_rows.count ? `; ${summary.bad_rows.count} bad rows skipped` : '';
+    say('input-status', `${formatInt(summary.rows)} rows from ${used} files${ignored ? `, ${ignored} ignored` : ''}${bad}.`);
+    state.inputsReady = true;
+    await refreshPlan();
+  } catch (e) {
+    if (!e?.cancelled) say('input-status', errorText(e), true);
+  }
+  updateButtons();
+}
+
+async function tryExample() {
+  say('input-status', 'Loading the example…');
+  try {
+    const index = await (await fetch('example/index.json')).json();
+    const files = await Promise.all(index.files.map(async (path) => ({
+      path, blob: await (await fetch(`example/${path}`)).blob(),
+    })));
+    if (index.params) writeParams(form, index.params);
+    if (!state.tokenizer && state.served.some((t) => t.name === index.tokenizer)) {
+      $('tokenizer-select').value = index.tokenizer;
+      await setServedTokenizer(index.tokenizer);
+    }
+    await setInputs(files);
+  } catch (e) {
+    say('input-status', `Could not load the example: ${errorText(e)}`, true);
+  }
+}
+
+// ---- tokenizer ----
+
+async function loadServedList() {
+  try {
+    const response = await fetch('tokenizers/index.json');
+    if (!response.ok) return;
+    state.served = await response.json();
+    for (const t of state.served) $('tokenizer-select').append(new Option(t.label ?? t.name, t.name));
+  } catch {
+    // No served tokenizers: people can still drop their own.
+  }
+}
+
+function servedFiles(name) {
+  const entry = state.served.find((t) => t.name === name);
+  const url = (file) => (entry.files.includes(file) ? `tokenizers/${name}/${file}` : undefined);
+  return {
+    tokenizer_json: url('tokenizer.json'),
+    tokenizer_config_json: url('tokenizer_config.json'),
+    chat_template_jinja: url('chat_template.jinja'),
+  };
+}
+
+async function useTokenizer(name, files) {
+  say('tokenizer-status', `Loading the tokenizer ${name}…`);
+  try {
+    if (files) await core.loadTokenizer(name, files);
+    else await core.clearTokenizer();
+    state.tokenizer = files ? name : null;
+    say('tokenizer-status', files ? `Tokenizer: ${name}. Token counts will match Python transformers.` : 'No tokenizer: token counts are off.');
+  } catch (e) {
+    state.tokenizer = null;
+    say('tokenizer-status', errorText(e), true);
+  }
+}
+
+const setServedTokenizer = (name) => useTokenizer(name || 'none', name ? servedFiles(name) : null);
+
+async function setTokenizerFiles(files) {
+  const byName = (n) => files.find((f) => f.path.split('/').pop() === n)?.blob;
+  const tokenizerJson = byName('tokenizer.json');
+  if (!tokenizerJson) {
+    say('tokenizer-status', 'No tokenizer.json among the files given: drop tokenizer.json (and tokenizer_config.json).', true);
+    return;
+  }
+  const folder = files.find((f) => f.path.endsWith('tokenizer.json')).path.split('/').slice(-2, -1)[0];
+  $('tokenizer-select').value = '';
+  await useTokenizer(folder || 'custom tokenizer', {
+    tokenizer_json: tokenizerJson,
+    tokenizer_config_json: byName('tokenizer_config.json'),
+    chat_template_jinja: byName('chat_template.jinja'),
+  });
+}
+
+// ---- plan, run, results ----
+
+async function refreshPlan() {
+  if (!state.inputsReady) return;
+  try {
+    const planned = await core.plan(readParams(form));
+    markInvalid(form, null);
+    renderFeasibility($('feasibility'), planned.mix);
+  } catch (e) {
+    if (e?.cancelled) return;
+    markInvalid(form, e?.field);
+    $('feasibility').replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: errorText(e) }));
+  }
+}
+
+function progressReporter() {
+  const phaseStart = {};
+  return (p) => {
+    const now = performance.now();
+    phaseStart[p.phase] ??= { at: now, done: p.done };
+    const fraction = p.total ? p.done / p.total : 0;
+    $('progress-bar').value = fraction;
+    let text;
+    if (p.phase === 'counting') {
+      const seconds = (now - phaseStart.counting.at) / 1000;
+      const rate = seconds > 0.2 ? (p.done - phaseStart.counting.done) / seconds : 0;
+      const left = rate ? Math.ceil((p.total - p.done) / rate) : null;
+      text = `Counting tokens: ${formatInt(p.done)} of ${formatInt(p.total)} rows (${Math.round(fraction * 100)}%)`
+        + (rate ? ` — ${formatInt(Math.round(rate))} rows/s, about ${left} s left` : '');
+    } else if (p.phase === 'writing') {
+      text = `Writing mix ${p.done + 1} of ${p.total}…`;
+    } else {
+      text = `Reading files… ${Math.round(fraction * 100)}%`;
+    }
+    say('progress-text', text);
+  };
+}
+
+async function runMix(params = readParams(form), onProgress = () => {}) {
+  state.running = true;
+  updateButtons();
+  $('run-error').hidden = true;
+  $('progress').hidden = false;
+  $('progress-bar').value = 0;
+  say('progress-text', 'Starting…');
+  const report = progressReporter();
+  const started = performance.now();
+  try {
+    const result = await core.run(params, (p) => { report(p); onProgress(p); });
+    showResults(result, (performance.now() - started) / 1000);
+    say('progress-text', 'Done.');
+    $('progress-bar').value = 1;
+    return result;
+  } catch (e) {
+    if (e?.cancelled) say('progress-text', 'Cancelled. Nothing was written.');
+    else {
+      $('run-error').textContent = errorText(e);
+      $('run-error').hidden = false;
+      $('progress').hidden = true;
+    }
+    throw e;
+  } finally {
+    state.running = false;
+    updateButtons();
+  }
+}
+
+function showResults(result, seconds) {
+  const files = [
+    ...result.outputs.map((o) => ({ name: o.name, blob: new Blob([o.bytes], { type: 'application/jsonl' }) })),
+    { name: 'manifest.json', blob: new Blob([result.manifest], { type: 'application/json' }) },
+  ];
+  $('results').hidden = false;
+  $('results-summary').textContent = `Mixed ${result.outputs.length} cut${result.outputs.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`
+    + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer.` : ' without a tokenizer (no token counts).');
+  renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
+  renderReport($('report'), result.report, Boolean(result.tokenizer));
+  renderHistograms($('histograms'), result.outputs);
+  renderPreviews($('previews'), result.previews);
+  renderFeasibility($('feasibility'), result.mix);
+  $('results-heading').scrollIntoView({ block: 'start' });
+}
+
+// ---- embedding ----
+
+async function embeddedRequest(request, onProgress) {
+  const toBlob = (data) => (data instanceof Blob ? data : new Blob([data]));
+  const t = request.tokenizer;
+  if (t?.files) {
+    await useTokenizer(t.name ?? 'custom tokenizer', Object.fromEntries(
+      Object.entries(t.files).filter(([, v]) => v).map(([k, v]) => [k, toBlob(v)])));
+  } else if (t?.name) {
+    $('tokenizer-select').value = t.name;
+    await setServedTokenizer(t.name);
+  }
+  if (request.params) writeParams(form, request.params);
+  await setInputs(request.files.map((f) => ({ path: f.path, blob: toBlob(f.data) })));
+  if (!state.inputsReady) throw { text: $('input-status').textContent };
+  return runMix(readParams(form), onProgress);
+}
+
+// ---- wiring ----
+
+attachDropZone($('input-drop'), $('input-files'), setInputs);
+$('input-files').addEventListener('change', (e) => setInputs(pickedFiles(e.target)));
+$('input-folder').addEventListener('change', (e) => setInputs(pickedFiles(e.target)));
+$('try-example').addEventListener('click', tryExample);
+$('skip-bad-rows').addEventListener('change', () => setInputs(core.lastInputs()));
+attachDropZone($('tokenizer-drop'), $('tokenizer-files'), setTokenizerFiles);
+$('tokenizer-files').addEventListener('change', (e) => setTokenizerFiles(pickedFiles(e.target)));
+$('tokenizer-select').addEventListener('change', (e) => setServedTokenizer(e.target.value));
+onParamsChange(form, refreshPlan);
+$('mix').addEventListener('click', () => runMix().catch(() => {}));
+$('cancel').addEventListener('click', () => core.cancel());
+await loadServedList();
+listenToParent(embeddedRequest);
+document.body.dataset.ready = 'true';

@@ -1,0 +1,31 @@
+// The postMessage API for embedding the page in an iframe (JupyterLab, a workbench). Only messages
+// from the embedding parent window are accepted, and replies go to that parent's origin only.
+//
+// Parent -> page:  {kmix: 'mix', id, files: [{path, data: ArrayBuffer | Blob}],
+//                   tokenizer?: {name} (served) | {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}},
+//                   params?: {cuts: '5, 50', qa_per_doc: '3', seed: '42', gpt_oss: false}}
+// Page -> parent:  {kmix: 'ready'} once loaded; then for a request: {kmix: 'progress', id, phase, done, total},
+//                  {kmix: 'result', id, report, manifest, files: [{name, data: ArrayBuffer}]} or {kmix: 'error', id, error}.
+
+export function listenToParent(runRequest) {
+  if (window.parent === window) return;
+  window.addEventListener('message', async (event) => {
+    if (event.source !== window.parent || event.data?.kmix !== 'mix') return;
+    const { id } = event.data;
+    const reply = (message, transfer = []) => window.parent.postMessage({ ...message, id }, event.origin, transfer);
+    try {
+      const result = await runRequest(event.data, (p) => reply({ kmix: 'progress', ...p }));
+      const files = [
+        ...result.outputs.map((o) => ({ name: o.name, data: o.bytes })),
+        { name: 'manifest.json', data: new TextEncoder().encode(result.manifest).buffer },
+      ];
+      // Copies, so the page keeps its own for its download links.
+      const copies = files.map((f) => ({ name: f.name, data: f.data.slice(0) }));
+      reply({ kmix: 'result', report: result.report, manifest: result.manifest, files: copies }, copies.map((f) => f.data));
+    } catch (error) {
+      reply({ kmix: 'error', error: { text: error?.text ?? String(error), ...error } });
+    }
+  });
+  // Tells the parent the page is listening; carries no data, so any origin may hear it.
+  window.parent.postMessage({ kmix: 'ready' }, '*');
+}

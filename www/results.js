@@ -1,0 +1,85 @@
+// Renders what the core reports: recognised inputs, feasibility, the notebook's tables, token-length
+// histograms and previews. Everything user-provided is set as text, never parsed as HTML.
+import { h, svg, formatBytes, formatInt } from './dom.js';
+
+const KIND_LABELS = {
+  extractive_summary: 'extractive_summary', detailed_summary: 'detailed_summary',
+  key_facts_to_qa: 'key_facts_to_qa', document_based_qa: 'document_based_qa',
+  qna_yaml: 'qna.yaml', seed_data: 'final_seed_data',
+};
+const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
+
+export function renderInputs(table, summary) {
+  const body = table.tBodies[0];
+  body.replaceChildren(...summary.files.map((f) => h('tr', { class: f.ignored ? 'ignored' : null },
+    h('td', { class: 'path' }, f.path),
+    h('td', {}, f.ignored ? `ignored: ${f.ignored}` : kindLabel(f.kind)),
+    h('td', { class: 'num' }, f.ignored ? '' : formatInt(f.rows)),
+    h('td', { class: 'num' }, formatBytes(f.size)))));
+  table.hidden = false;
+}
+
+export function renderFeasibility(container, mix) {
+  const stats = mix.augmentations.map((s) => h('li', {},
+    `${kindLabel(s.kind)}: ${s.mean_per_raw_document.toFixed(2)} augmentations per raw document (${s.documents} over ${s.raw_documents})`));
+  const cuts = mix.cuts.map((c) => h('li', { class: c.feasible ? 'ok' : 'no' },
+    c.feasible ? `✓ cut ${c.cut}: feasible` : `✗ cut ${c.cut}: not feasible — ${c.reason}`));
+  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts));
+}
+
+export function renderReport(container, report, tokenized) {
+  const tokens = (t) => (tokenized ? formatInt(t) : '—');
+  const perCut = report.cuts.map((cut) => h('div', { class: 'scroll' }, h('table', {},
+    h('caption', {}, `Cut ${cut.cut}x → ${cut.file_name}`),
+    h('thead', {}, h('tr', {}, ['Kind', 'Samples', 'Documents', 'Raw documents', 'Docs / raw', 'Tokens']
+      .map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
+    h('tbody', {}, cut.kinds.map((k) => h('tr', {},
+      h('th', { scope: 'row' }, kindLabel(k.kind)),
+      h('td', { class: 'num' }, formatInt(k.samples)),
+      h('td', { class: 'num' }, formatInt(k.unique_documents)),
+      h('td', { class: 'num' }, formatInt(k.unique_raw_documents)),
+      h('td', { class: 'num' }, k.documents_per_raw_document.toFixed(2)),
+      h('td', { class: 'num' }, tokens(k.tokens))))))));
+  const totals = h('div', { class: 'scroll' }, h('table', { id: 'totals' },
+    h('caption', {}, 'Totals'),
+    h('thead', {}, h('tr', {}, ['Cut', 'Total tokens', 'Total samples'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
+    h('tbody', {}, report.cuts.map((c) => h('tr', {},
+      h('th', { scope: 'row' }, `${c.cut}x`), h('td', { class: 'num' }, tokens(c.tokens)), h('td', { class: 'num' }, formatInt(c.samples)))))));
+  container.replaceChildren(h('h3', {}, 'Report'), ...perCut, totals,
+    tokenized ? '' : h('p', { class: 'hint' }, 'No tokenizer was chosen: token counts are off and token_length is left out.'));
+}
+
+const BINS = 20;
+
+/** One SVG bar chart per cut of its rows' token lengths. */
+export function renderHistograms(container, outputs) {
+  const charts = outputs.filter((o) => o.lengths).map((o) => {
+    const lengths = new Uint32Array(o.lengths);
+    const max = lengths.reduce((m, v) => Math.max(m, v), 1);
+    const width = Math.ceil((max + 1) / BINS);
+    const counts = new Array(BINS).fill(0);
+    for (const v of lengths) counts[Math.min(BINS - 1, Math.floor(v / width))] += 1;
+    const top = Math.max(...counts, 1);
+    const [W, H, pad] = [400, 140, 18];
+    const bars = counts.map((c, i) => svg('rect', {
+      x: pad + (i * (W - pad)) / BINS, y: H - pad - ((H - 2 * pad) * c) / top,
+      width: (W - pad) / BINS - 1, height: ((H - 2 * pad) * c) / top,
+    }, svg('title', {}, `${i * width}–${(i + 1) * width - 1} tokens: ${c} rows`)));
+    const label = `Token lengths in cut ${o.cut}x: ${lengths.length} rows, 0 to ${max} tokens`;
+    return h('figure', {},
+      svg('svg', { class: 'histogram', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
+        bars,
+        svg('text', { x: pad, y: H - 4 }, '0'),
+        svg('text', { x: W - 4, y: H - 4, 'text-anchor': 'end' }, `${max} tokens`),
+        svg('text', { x: pad, y: 12 }, `${top} rows`)),
+      h('figcaption', { class: 'hint' }, label));
+  });
+  container.replaceChildren(...(charts.length ? [h('h3', {}, 'Token lengths'), ...charts] : []));
+}
+
+/** A few rows per kind, as the chat template renders them (or as messages without a tokenizer). */
+export function renderPreviews(container, previews) {
+  container.replaceChildren(h('h3', {}, 'Samples'), ...previews.map((p) => h('div', { class: 'preview' },
+    h('h4', {}, kindLabel(p.kind)),
+    h('pre', {}, p.rendered ?? JSON.stringify(JSON.parse(p.messages), null, 2)))));
+}
