@@ -214,15 +214,17 @@ impl Mixer {
             .map_err(to_js)
     }
 
-    /// Token counts for every planned row, in order (from one or several workers' slices).
+    /// Token counts for every planned row, in order (from one or several workers' slices), and
+    /// the tokenizer they came from.
     #[wasm_bindgen(js_name = setCounts)]
-    pub fn set_counts(&mut self, counts: Vec<u32>) -> Result<(), JsValue> {
+    pub fn set_counts(&mut self, counts: Vec<u32>, tokenizer: &Tokenizer) -> Result<(), JsValue> {
         if counts.len() != self.planned()?.rows.len() {
             return Err(JsValue::from_str(
                 "one token count per planned row is needed",
             ));
         }
         self.counts = Some(counts);
+        self.counted_with = Some(tokenizer.inner.info().clone());
         Ok(())
     }
 

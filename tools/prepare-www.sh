@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Puts what the page serves beside its code: the wasm package (www/pkg/), the example inputs
-# (www/example/) and the tokenizers offered in its picker (www/tokenizers/). All git-ignored.
+# (www/example/, listed in www/example.json) and the tokenizers offered in its picker (www/tokenizers/). All git-ignored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build-wasm.sh
 
-if [ ! -f www/example/index.json ]; then
+if [ ! -f www/example.json ]; then
   rm -rf www/example
   python3 tools/gen_step03.py --out www/example --raw-docs 6 --summaries-per-raw 10 --reasoning >/dev/null
   python3 - <<'PY'
 import json, os
 root = "www/example"
 files = sorted(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/")
-               for d, _, fs in os.walk(root) for f in fs if f != "index.json")
+               for d, _, fs in os.walk(root) for f in fs)
 json.dump({"files": files, "tokenizer": "llama3_1", "params": {"cuts": "5, 8", "qa_per_doc": "3", "seed": "42"}},
-          open(os.path.join(root, "index.json"), "w"), indent=1)
+          open("www/example.json", "w"), indent=1)
 PY
 fi
 

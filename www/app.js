@@ -51,7 +51,7 @@ async function setInputs(files) {
 async function tryExample() {
   say('input-status', 'Loading the example…');
   try {
-    const index = await (await fetch('example/index.json')).json();
+    const index = await (await fetch('example.json')).json();
     const files = await Promise.all(index.files.map(async (path) => ({
       path, blob: await (await fetch(`example/${path}`)).blob(),
     })));

@@ -66,17 +66,20 @@ export class CoreBridge {
     return this.request('run', { params, previewsPerKind: 2 }, onProgress);
   }
 
-  /** After a cancel, the new worker gets the inputs and tokenizer again before it works. */
-  async restore() {
+  /** After a cancel, the new worker gets the inputs and tokenizer again before it works. Both are
+   * sent at once: the worker takes requests in order, so whatever is sent next waits for them. */
+  restore() {
     const { inputs, tokenizer } = this.replay;
+    const replays = [];
     if (inputs && !this.has.inputs) {
       this.has.inputs = true;
-      await this.request('loadInputs', inputs);
+      replays.push(this.request('loadInputs', inputs));
     }
     if (tokenizer && !this.has.tokenizer) {
       this.has.tokenizer = true;
-      await this.request('loadTokenizer', tokenizer);
+      replays.push(this.request('loadTokenizer', tokenizer));
     }
+    return Promise.all(replays);
   }
 
   cancel() {

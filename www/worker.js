@@ -96,7 +96,14 @@ async function fetchBlob(url) {
   return response.blob();
 }
 
-self.onmessage = async ({ data }) => {
+// One request at a time: a plan asked for while a run yields to the event loop must not reset
+// the run's state.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data));
+};
+
+async function handle(data) {
   const { id, type, ...args } = data;
   const progress = (p) => self.postMessage({ id, progress: p });
   try {
@@ -107,7 +114,7 @@ self.onmessage = async ({ data }) => {
   } catch (e) {
     self.postMessage({ id, ok: false, error: describe(e) });
   }
-};
+}
 
 /** Errors from the core carry {text, file, line, column, field}; others become text. */
 function describe(e) {

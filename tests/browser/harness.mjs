@@ -1,6 +1,8 @@
 // Shared set-up for the browser tests: a static server for www/ (tools/serve.py), Debian's
 // headless Chromium driven by playwright-core, a request log, and the CLI for reference outputs.
 import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,4 +58,22 @@ export function generate(args) {
   const out = join(mkdtempSync(join(tmpdir(), 'kmix-gen-')), 'gen');
   execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', out, ...args], { stdio: 'ignore' });
   return out;
+}
+
+/** A bare static server for test fixtures (another origin than the page's, no CSP). */
+export function serveFixtures(dir) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript' };
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname.replace(/\/$/, '/index.html');
+    try {
+      const body = await readFile(join(dir, path));
+      res.writeHead(200, { 'content-type': types[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close(),
+  })));
 }

@@ -1,0 +1,243 @@
+// The page in Debian's headless Chromium: what a person does, start to finish.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, mkdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, serve, serveFixtures, launch, openPage, cliMix, generate } from './harness.mjs';
+
+const example = join(root, 'www/example');
+const tokenizers = join(root, 'vendor-tokenizers');
+const shots = join(root, 'target/browser');
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'www/example.json')), 'run tools/prepare-www.sh first');
+  mkdirSync(shots, { recursive: true });
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function waitForInputs(page) {
+  await page.waitForFunction(() => !document.querySelector('#mix').disabled
+    || document.querySelector('#input-status').classList.contains('error'), null, { timeout: 60_000 });
+}
+
+async function chooseTokenizer(page, name) {
+  await page.selectOption('#tokenizer-select', name);
+  await page.waitForFunction((n) => document.querySelector('#tokenizer-status').textContent.includes(`Tokenizer: ${n}`), name, { timeout: 60_000 });
+}
+
+async function setParams(page, { cuts, qa = '3', seed = '42' }) {
+  await page.fill('input[name=cuts]', cuts);
+  await page.fill('input[name=qa_per_doc]', qa);
+  await page.fill('input[name=seed]', seed);
+}
+
+async function mixAndWait(page) {
+  await page.click('#mix');
+  await page.waitForSelector('#results:not([hidden])', { timeout: 300_000 });
+}
+
+/** Downloads every offered file through its link; returns {name: Buffer}. */
+async function downloadAll(page) {
+  const files = {};
+  for (const link of await page.locator('#downloads a[download]').all()) {
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    files[download.suggestedFilename()] = readFileSync(await download.path());
+  }
+  return files;
+}
+
+function assertSameAsCli(files, cliOut) {
+  const expected = readdirSync(cliOut).sort();
+  assert.deepEqual(Object.keys(files).sort(), expected);
+  for (const name of expected) {
+    assert.ok(files[name].equals(readFileSync(join(cliOut, name))), `${name} differs from the CLI's`);
+  }
+}
+
+/** Every request: a GET of a static asset of the page's own origin, carrying no body. */
+function assertOnlyStaticGets(requests, origin) {
+  assert.ok(requests.length > 5);
+  for (const r of requests) {
+    const url = new URL(r.url);
+    if (url.protocol === 'blob:') {
+      assert.ok(r.url.startsWith(`blob:${origin}/`), r.url);
+      continue;
+    }
+    assert.equal(url.origin, origin, `request to another origin: ${r.url}`);
+    assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
+    assert.equal(r.hasBody, false, r.url);
+    assert.equal(url.search, '', `a query string could carry data: ${r.url}`);
+    const path = decodeURIComponent(url.pathname);
+    const file = join(root, 'www', path.endsWith('/') ? `${path}index.html` : path);
+    assert.ok(existsSync(file) && statSync(file).isFile(), `not a static asset: ${r.url}`);
+  }
+}
+
+test('the example, picked as a folder, mixes byte-identical to the CLI; no request leaves the origin', async () => {
+  const { page, context, requests, problems } = await openPage(browser, server.url);
+  const started = Date.now();
+  await page.setInputFiles('#input-folder', example);
+  await waitForInputs(page);
+  assert.match(await page.textContent('#input-status'), /^\d+ rows from 10 files\.$/);
+  assert.match(await page.textContent('#input-table'), /extractive_summary\/gen_00\.jsonl/);
+  await chooseTokenizer(page, 'llama3_1');
+  await setParams(page, { cuts: '5, 8' });
+  await mixAndWait(page);
+  const seconds = (Date.now() - started) / 1000;
+  const files = await downloadAll(page);
+  const cli = cliMix(example, ['--cuts', '5,8', '--seed', '42', '--qa-per-doc', '3', '--tokenizer', join(tokenizers, 'llama3_1')]);
+  assertSameAsCli(files, cli);
+  assert.match(await page.textContent('#report'), /Cut 8x → combined_cut_8x\.jsonl/);
+  assert.equal(await page.locator('#histograms svg').count(), 2);
+  assert.match(await page.textContent('#previews'), /<\|start_header_id\|>user<\|end_header_id\|>/);
+  // Previews are text, never HTML: no element came from the data.
+  assert.equal(await page.locator('#previews pre *').count(), 0);
+  await page.screenshot({ path: join(shots, 'results.png'), fullPage: true });
+  assertOnlyStaticGets(requests, new URL(server.url).origin);
+  assert.deepEqual(problems, []);
+  console.log(`full example run in the page: ${seconds.toFixed(1)} s (files picked to results)`);
+  await context.close();
+});
+
+test('a dropped folder is read with paths relative to it', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const cdp = await context.newCDPSession(page);
+  const box = await page.locator('#input-drop').boundingBox();
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const data = { items: [], files: [example], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  }
+  await waitForInputs(page);
+  const table = await page.textContent('#input-table');
+  assert.match(table, /key_facts_to_qa\/gen_01\.jsonl/);
+  assert.match(table, /qna\.yaml/);
+  assert.match(await page.textContent('#input-status'), /rows from 10 files/);
+  await context.close();
+});
+
+test('the tokenizer picker: served tokenizers count as the CLI does; own files load or say why not', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.click('#try-example');
+  await waitForInputs(page);
+  await chooseTokenizer(page, 'qwen3');
+  await setParams(page, { cuts: '3', seed: '5' });
+  await mixAndWait(page);
+  const files = await downloadAll(page);
+  const cli = cliMix(example, ['--cuts', '3', '--seed', '5', '--tokenizer', join(tokenizers, 'qwen3')]);
+  assertSameAsCli(files, cli);
+
+  await page.setInputFiles('#tokenizer-files', ['tokenizer.json', 'tokenizer_config.json'].map((f) => join(tokenizers, 'gemma3', f)));
+  await page.waitForFunction(() => /Tokenizer: /.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
+  await page.setInputFiles('#tokenizer-files', ['tokenizer.json', 'tokenizer_config.json'].map((f) => join(tokenizers, 'gptoss', f)));
+  await page.waitForFunction(() => document.querySelector('#tokenizer-status').classList.contains('error'), null, { timeout: 60_000 });
+  assert.match(await page.textContent('#tokenizer-status'), /has no chat template.*chat_template\.jinja/);
+  await context.close();
+});
+
+test('an infeasible cut is shown with its numbers before running; a bad cut names the field', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.click('#try-example');
+  await waitForInputs(page);
+  await page.fill('input[name=cuts]', '5, 500');
+  await page.waitForFunction(() => /cut 500: not feasible/.test(document.querySelector('#feasibility').textContent));
+  const text = await page.textContent('#feasibility');
+  assert.match(text, /✓ cut 5: feasible/);
+  assert.match(text, /extractive_summary has \d+\.\d\d augmentations per raw document on average \(\d+ over 6\), fewer than 500/);
+  await page.fill('input[name=cuts]', '0, 5');
+  await page.waitForFunction(() => /selects nothing/.test(document.querySelector('#feasibility').textContent));
+  assert.equal(await page.getAttribute('input[name=cuts]', 'aria-invalid'), 'true');
+  await context.close();
+});
+
+test('a malformed file: the error names the file, line and field', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const good = JSON.stringify({ question: 'Q', response: 'A', document: 'D', raw_document: 'R', document_outline: 'O' });
+  const bad = JSON.stringify({ question: 'Q', response: 7, document: 'D', raw_document: 'R', document_outline: 'O' });
+  await page.setInputFiles('#input-files', [
+    { name: 'extractive_summary.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${good}\n${good}\n${bad}\n`) },
+  ]);
+  await waitForInputs(page);
+  assert.equal(await page.textContent('#input-status'),
+    'extractive_summary.jsonl:3: field `response`: must be a string, found a number');
+  assert.equal(await page.isDisabled('#mix'), true);
+  await page.check('#skip-bad-rows');
+  await page.waitForFunction(() => /1 bad rows skipped/.test(document.querySelector('#input-status').textContent));
+  await context.close();
+});
+
+test('Cancel stops a long run promptly, the page stays responsive, and a new run works', async () => {
+  const big = generate(['--seed', '5', '--raw-docs', '1', '--summaries-per-raw', '12', '--qa-per-summary', '5', '--raw-words', '800', '--target-mb', '60']);
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', big);
+  await waitForInputs(page);
+  await chooseTokenizer(page, 'llama3_1');
+  await setParams(page, { cuts: '10' });
+  await page.click('#mix');
+  await page.waitForFunction(() => /Counting tokens: [\d,]+ of/.test(document.querySelector('#progress-text').textContent), null, { timeout: 60_000 });
+  // The main thread answers at once while the worker counts.
+  const lag = await page.evaluate(() => new Promise((r) => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 0); }));
+  assert.ok(lag < 250, `main thread blocked for ${lag} ms`);
+  const clicked = Date.now();
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#progress-text').textContent), null, { timeout: 2_000 });
+  assert.ok(Date.now() - clicked < 2_000);
+  assert.equal(await page.isHidden('#results'), true);
+  assert.equal(await page.isEnabled('#mix'), true);
+  // A fresh worker gets the inputs and tokenizer again and finishes.
+  await setParams(page, { cuts: '1' });
+  await mixAndWait(page);
+  assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer/);
+  await context.close();
+});
+
+test('embedded in an iframe on another origin: files in, mixes out by postMessage', async () => {
+  const parentServer = await serveFixtures(join(root, 'tests/browser/parent'));
+  const inputs = generate(['--raw-docs', '2', '--summaries-per-raw', '4']);
+  const files = readdirSync(inputs, { recursive: true })
+    .filter((p) => statSync(join(inputs, p)).isFile())
+    .map((p) => ({ path: p, base64: readFileSync(join(inputs, p)).toString('base64') }));
+  const { page, context } = await openPage(browser, `${parentServer.url}?kmix=${server.url}`).catch(async () => {
+    // The parent page has no data-ready flag: open it plainly.
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${parentServer.url}?kmix=${server.url}`);
+    return { page: p, context: ctx };
+  });
+  const reply = await page.evaluate(([f]) => window.runKmix(f, { cuts: '2', seed: '3' }, { name: 'llama3_1' }), [files]);
+  assert.equal(reply.kmix, 'result', JSON.stringify(reply.error));
+  assert.ok(reply.progress.includes('counting'));
+  const cli = cliMix(inputs, ['--cuts', '2', '--seed', '3', '--tokenizer', join(tokenizers, 'llama3_1')]);
+  assert.deepEqual(reply.files.map((f) => f.name).sort(), readdirSync(cli).sort());
+  for (const f of reply.files) assert.equal(f.text, readFileSync(join(cli, f.name), 'utf8'), f.name);
+
+  // A message that does not come from the parent is ignored.
+  const frame = page.frames().find((f) => f.url().startsWith(server.url));
+  await frame.evaluate(() => window.postMessage({ kmix: 'mix', id: 'x', files: [] }, '*'));
+  await page.waitForTimeout(300);
+  assert.doesNotMatch(await frame.textContent('#input-status'), /Reading 0 files/);
+  await context.close();
+  parentServer.stop();
+});
+
+test('a narrow (400 px) viewport has no horizontal overflow', async () => {
+  const { page, context } = await openPage(browser, server.url, { viewport: { width: 400, height: 800 } });
+  await page.click('#try-example');
+  await waitForInputs(page);
+  await mixAndWait(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: join(shots, 'narrow.png'), fullPage: true });
+  assert.ok(width <= 400, `page is ${width} px wide`);
+  // Keyboard: the drop zone is reachable and announces itself as a button.
+  assert.equal(await page.getAttribute('#input-drop', 'role'), 'button');
+  assert.equal(await page.getAttribute('#input-drop', 'tabindex'), '0');
+  await context.close();
+});
