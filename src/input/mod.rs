@@ -187,12 +187,14 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     })
 }
 
-fn read_generated(
+/// Reads a JSON file's records as `T` and hands each to `add`; a row-level error (malformed JSON,
+/// a missing field, a wrong type) stops the run or, with `--skip-bad-rows`, is counted.
+fn read_records<T: serde::de::DeserializeOwned>(
     reader: &mut dyn Read,
     path: &str,
-    kind: Kind,
     options: ReadOptions,
     corpus: &mut Corpus,
+    mut add: impl FnMut(T, &mut Texts, &mut Vec<Row>) -> Result<()>,
 ) -> Result<()> {
     let Corpus {
         texts,
@@ -200,26 +202,41 @@ fn read_generated(
         bad_rows,
         ..
     } = corpus;
-    for_each_record(reader, path, &mut |line, text| {
-        let parsed = text
-            .and_then(parse_json::<GeneratedFields>)
-            .and_then(|f| f.into_row(kind == Kind::DocumentBasedQa));
-        match parsed {
-            Ok(row) => {
-                rows.push(Row {
-                    kind,
-                    question: row.question,
-                    response: row.response,
-                    document: texts.intern(row.document),
-                    raw_document: texts.intern(row.raw_document),
-                    outline: texts.intern(row.outline),
-                    reasoning: row.reasoning,
-                });
-                Ok(Flow::Continue(()))
-            }
-            Err(err) => row_error(err, path, line, options, bad_rows),
-        }
+    for_each_record(reader, path, &mut |line, text| match text
+        .and_then(parse_json::<T>)
+        .and_then(|fields| add(fields, texts, rows))
+    {
+        Ok(()) => Ok(Flow::Continue(())),
+        Err(err) => row_error(err, path, line, options, bad_rows),
     })
+}
+
+fn read_generated(
+    reader: &mut dyn Read,
+    path: &str,
+    kind: Kind,
+    options: ReadOptions,
+    corpus: &mut Corpus,
+) -> Result<()> {
+    read_records(
+        reader,
+        path,
+        options,
+        corpus,
+        |fields: GeneratedFields, texts, rows| {
+            let row = fields.into_row(kind == Kind::DocumentBasedQa)?;
+            rows.push(Row {
+                kind,
+                question: row.question,
+                response: row.response,
+                document: texts.intern(row.document),
+                raw_document: texts.intern(row.raw_document),
+                outline: texts.intern(row.outline),
+                reasoning: row.reasoning,
+            });
+            Ok(())
+        },
+    )
 }
 
 fn read_seed(
@@ -228,38 +245,32 @@ fn read_seed(
     options: ReadOptions,
     corpus: &mut Corpus,
 ) -> Result<()> {
-    let Corpus {
-        texts,
-        rows,
-        bad_rows,
-        ..
-    } = corpus;
     let mut seen: HashSet<(TextId, String, String)> = HashSet::new();
-    for_each_record(reader, path, &mut |line, text| {
-        let example = match text
-            .and_then(parse_json::<SeedFields>)
-            .and_then(SeedFields::into_example)
-        {
-            Ok(example) => example,
-            Err(err) => return row_error(err, path, line, options, bad_rows),
-        };
-        let document = texts.intern(example.document);
-        let outline = texts.intern(example.outline);
-        for (question, answer) in example.pairs {
-            if seen.insert((document, question.clone(), answer.clone())) {
-                rows.push(Row {
-                    kind: Kind::SeedData,
-                    question,
-                    response: answer,
-                    document,
-                    raw_document: document,
-                    outline,
-                    reasoning: None,
-                });
+    read_records(
+        reader,
+        path,
+        options,
+        corpus,
+        |fields: SeedFields, texts, rows| {
+            let example = fields.into_example()?;
+            let document = texts.intern(example.document);
+            let outline = texts.intern(example.outline);
+            for (question, answer) in example.pairs {
+                if seen.insert((document, question.clone(), answer.clone())) {
+                    rows.push(Row {
+                        kind: Kind::SeedData,
+                        question,
+                        response: answer,
+                        document,
+                        raw_document: document,
+                        outline,
+                        reasoning: None,
+                    });
+                }
             }
-        }
-        Ok(Flow::Continue(()))
-    })
+            Ok(())
+        },
+    )
 }
 
 fn read_qna(reader: &mut dyn Read, path: &str, corpus: &mut Corpus) -> Result<()> {
