@@ -32,6 +32,11 @@ impl<T> Hashing<T> {
         self.bytes
     }
 
+    /// The hex digest of what has passed so far.
+    pub fn digest_hex(&self) -> String {
+        hex(&self.hasher.clone().finalize())
+    }
+
     /// The inner reader or writer, with the hex digest of what passed.
     pub fn finish(self) -> (T, String) {
         (self.inner, hex(&self.hasher.finalize()))

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
-use kmix::input::{read_inputs, ByteSource, Corpus, ReadOptions};
+use kmix::input::{read_inputs, ByteSource, Index, ReadOptions, Rereader};
 use kmix::mix::{plan, Mix, MixParams};
-use kmix::output::{cut_reports, write_cut};
+use kmix::output::{cut_reports, serialize_chunk};
 use serde_json::Value;
 
 struct Mem(String, Vec<u8>);
@@ -22,6 +22,9 @@ impl ByteSource for Mem {
     }
     fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
         Ok(Box::new(self.1.as_slice()))
+    }
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        Ok(self.1[offset as usize..][..len].to_vec())
     }
 }
 
@@ -42,10 +45,13 @@ fn files_under(dir: &Path) -> Vec<Mem> {
     out
 }
 
-fn read(files: &[Mem], skip: bool) -> kmix::Result<Corpus> {
-    let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as &dyn ByteSource).collect();
+fn sources(files: &[Mem]) -> Vec<&dyn ByteSource> {
+    files.iter().map(|f| f as &dyn ByteSource).collect()
+}
+
+fn read(files: &[Mem], skip: bool) -> kmix::Result<Index> {
     read_inputs(
-        &sources,
+        &sources(files),
         ReadOptions {
             skip_bad_rows: skip,
         },
@@ -67,10 +73,18 @@ fn params(cuts: &[u32], seed: u64) -> MixParams {
     }
 }
 
-fn lines(corpus: &Corpus, mix: &Mix, cut: u32) -> Vec<Value> {
-    let mut bytes = Vec::new();
-    write_cut(corpus, mix, cut, None, &mut bytes).unwrap();
-    String::from_utf8(bytes)
+/// One cut's mix, read back through the second pass and parsed.
+fn lines(index: &Index, files: &[Mem], mix: &Mix, cut: u32) -> Vec<Value> {
+    let sources = sources(files);
+    let mut rereader = Rereader::new(&index.files, &sources).unwrap();
+    let positions: Vec<usize> = mix.positions_in_cut(cut).collect();
+    let records: Vec<_> = positions
+        .iter()
+        .map(|&p| rereader.record(&index.rows[mix.rows[p]]).unwrap())
+        .collect();
+    let min_cuts: Vec<u32> = positions.iter().map(|&p| mix.min_cut(p)).collect();
+    let chunk = serialize_chunk(&records, &min_cuts, None, &[cut]).remove(0);
+    String::from_utf8(chunk.bytes)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -93,11 +107,11 @@ fn cuts_are_nested_seeded_and_reproducible() {
     let (_dir, files) = generated(&["--raw-docs", "6", "--summaries-per-raw", "9"]);
     let corpus = read(&files, false).unwrap();
     let mix = plan(&corpus, &params(&[2, 5], 7)).unwrap();
-    let small: HashSet<String> = lines(&corpus, &mix, 2)
+    let small: HashSet<String> = lines(&corpus, &files, &mix, 2)
         .iter()
         .map(|r| r.to_string())
         .collect();
-    let large: Vec<Value> = lines(&corpus, &mix, 5);
+    let large: Vec<Value> = lines(&corpus, &files, &mix, 5);
     let large_set: HashSet<String> = large.iter().map(|r| r.to_string()).collect();
     assert!(
         small.is_subset(&large_set),
@@ -125,9 +139,15 @@ fn cuts_are_nested_seeded_and_reproducible() {
 
     // Same seed: same bytes. Another seed: another choice.
     let again = plan(&read(&files, false).unwrap(), &params(&[2, 5], 7)).unwrap();
-    assert_eq!(lines(&corpus, &mix, 5), lines(&corpus, &again, 5));
+    assert_eq!(
+        lines(&corpus, &files, &mix, 5),
+        lines(&corpus, &files, &again, 5)
+    );
     let other = plan(&corpus, &params(&[2, 5], 8)).unwrap();
-    assert_ne!(lines(&corpus, &mix, 2), lines(&corpus, &other, 2));
+    assert_ne!(
+        lines(&corpus, &files, &mix, 2),
+        lines(&corpus, &files, &other, 2)
+    );
 }
 
 #[test]
@@ -135,7 +155,7 @@ fn rows_are_formatted_as_the_notebook_formats_them() {
     let (_dir, files) = generated(&["--raw-docs", "3", "--reasoning"]);
     let corpus = read(&files, false).unwrap();
     let mix = plan(&corpus, &params(&[3], 1)).unwrap();
-    let rows = lines(&corpus, &mix, 3);
+    let rows = lines(&corpus, &files, &mix, 3);
     let mut seen_kinds = HashSet::new();
     for r in &rows {
         let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
@@ -206,7 +226,7 @@ fn qa_per_doc_keeps_the_first_pairs_of_each_augmentation() {
     )
     .unwrap();
     let mut per_doc: HashMap<String, Vec<String>> = HashMap::new();
-    for r in lines(&corpus, &mix, 3)
+    for r in lines(&corpus, &files, &mix, 3)
         .iter()
         .filter(|r| kind_of(r) == "summary")
     {
@@ -247,7 +267,7 @@ fn the_gpt_oss_filter_drops_placeholder_questions() {
         q.contains("...") || q.contains("<question>") || q.contains("<Insert question here>")
     };
     let off = plan(&corpus, &params(&[3], 1)).unwrap();
-    assert!(lines(&corpus, &off, 3)
+    assert!(lines(&corpus, &files, &off, 3)
         .iter()
         .any(|r| placeholder(r["question"].as_str().unwrap())));
     let on = plan(
@@ -259,7 +279,7 @@ fn the_gpt_oss_filter_drops_placeholder_questions() {
     )
     .unwrap();
     assert!(on.filtered_rows > 0);
-    assert!(!lines(&corpus, &on, 3)
+    assert!(!lines(&corpus, &files, &on, 3)
         .iter()
         .any(|r| placeholder(r["question"].as_str().unwrap())));
 }

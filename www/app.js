@@ -189,7 +189,7 @@ async function runMix(params = readParams(form), onProgress = () => {}) {
 
 function showResults(result, seconds) {
   const files = [
-    ...result.outputs.map((o) => ({ name: o.name, blob: new Blob([o.bytes], { type: 'application/jsonl' }) })),
+    ...result.outputs.map((o) => ({ name: o.name, blob: o.blob })),
     { name: 'manifest.json', blob: new Blob([result.manifest], { type: 'application/json' }) },
   ];
   $('results').hidden = false;

@@ -16,12 +16,10 @@ export function listenToParent(runRequest) {
     try {
       const result = await runRequest(event.data, (p) => reply({ kmix: 'progress', ...p }));
       const files = [
-        ...result.outputs.map((o) => ({ name: o.name, data: o.bytes })),
+        ...(await Promise.all(result.outputs.map(async (o) => ({ name: o.name, data: await o.blob.arrayBuffer() })))),
         { name: 'manifest.json', data: new TextEncoder().encode(result.manifest).buffer },
       ];
-      // Copies, so the page keeps its own for its download links.
-      const copies = files.map((f) => ({ name: f.name, data: f.data.slice(0) }));
-      reply({ kmix: 'result', report: result.report, manifest: result.manifest, files: copies }, copies.map((f) => f.data));
+      reply({ kmix: 'result', report: result.report, manifest: result.manifest, files }, files.map((f) => f.data));
     } catch (error) {
       reply({ kmix: 'error', error: { text: error?.text ?? String(error), ...error } });
     }

@@ -1,49 +1,45 @@
-// The worker that owns the kmix core: every byte of parsing, sampling, tokenizing and writing
-// happens here, off the page's main thread. Requests: {id, type, ...}; replies: {id, ok, result |
-// error}; progress: {id, progress: {phase, done, total}}. Cancel = the page terminates this worker.
-import init, { Mixer, Tokenizer } from './pkg/kmix.js';
+// The worker that owns the kmix core for the page: it indexes the inputs (reading the Files in
+// slices), plans the mix, and spreads the second pass over a pool of processor workers (one per
+// core, each with its own tokenizer), then gathers their chunks in order into the output files.
+// Requests: {id, type, ...}; replies: {id, ok, result | error}; progress: {id, progress}.
+// Cancel = the page terminates this worker, and with it the pool.
+import init, { Mixer } from './pkg/kmix.js';
+import { Pool } from './pool.js';
+import { createOutputs } from './outputs.js';
 
 const ready = init();
+/** Rows per chunk of the second pass: progress is reported, and work balanced, per chunk. */
+const CHUNK = 256;
+const pool = new Pool(Math.min(navigator.hardwareConcurrency || 2, 8));
 let mixer = null;
-let tokenizer = null;
-/** Rows per slice of token counting: progress is reported, and cancel takes effect, between slices. */
-const SLICE = 256;
+let files = [];
+let tokenizer = null; // {name, files} as the page gave it, and its {info} once loaded
 
 const handlers = {
-  async loadInputs({ files, skipBadRows }, progress) {
+  async loadInputs({ files: given, skipBadRows }, progress) {
     mixer?.free();
     mixer = new Mixer();
-    let done = 0;
-    const total = files.reduce((n, f) => n + f.blob.size, 0);
-    for (const { path, blob } of files) {
-      mixer.addFile(path, new Uint8Array(await blob.arrayBuffer()));
-      done += blob.size;
-      progress({ phase: 'reading', done, total });
-    }
+    files = given;
+    for (const { path, blob } of given) mixer.addFile(path, blob);
+    progress({ phase: 'reading', done: 0, total: 1 });
     return mixer.read(skipBadRows);
   },
 
-  async loadTokenizer({ name, files }) {
-    const bytes = async (source) => {
-      if (!source) return undefined;
-      const blob = typeof source === 'string' ? await fetchBlob(source) : source;
-      return new Uint8Array(await blob.arrayBuffer());
-    };
-    const text = async (source) => {
-      const b = await bytes(source);
-      return b && new TextDecoder().decode(b);
-    };
-    const loaded = new Tokenizer(name, await bytes(files.tokenizer_json), await bytes(files.tokenizer_config_json),
-      await text(files.chat_template_jinja), Date.now());
-    tokenizer?.free();
-    tokenizer = loaded;
-    return { name };
+  async loadTokenizer({ name, files: sources }) {
+    try {
+      const loaded = await pool.all('tokenizer', { source: { name, files: sources } });
+      tokenizer = { name, files: sources, info: loaded.info };
+      return loaded;
+    } catch (e) {
+      tokenizer = null;
+      await pool.all('tokenizer', { source: null });
+      throw e;
+    }
   },
 
   async clearTokenizer() {
-    tokenizer?.free();
     tokenizer = null;
-    return {};
+    return pool.all('tokenizer', { source: null });
   },
 
   async plan({ params }) {
@@ -54,33 +50,36 @@ const handlers = {
     const m = requireInputs();
     const started = performance.now();
     const planned = m.plan(params);
-    const feasible = planned.mix.cuts.filter((c) => c.feasible).map((c) => c.cut);
-    if (feasible.length === 0) throw { text: 'No cut is feasible: choose smaller cut sizes.' };
-    if (tokenizer) {
-      const counts = new Uint32Array(planned.rows);
-      for (let start = 0; start < planned.rows; start += SLICE) {
-        counts.set(m.countTokens(tokenizer, start, start + SLICE), start);
-        progress({ phase: 'counting', done: Math.min(start + SLICE, planned.rows), total: planned.rows });
-        // Let the event loop breathe so progress messages leave promptly.
-        if ((start / SLICE) % 16 === 15) await new Promise((r) => setTimeout(r, 0));
-      }
-      m.setCounts(counts, tokenizer);
+    const cuts = planned.cuts;
+    if (cuts.length === 0) throw { text: 'No cut is feasible: choose smaller cut sizes.' };
+    const names = cuts.map((cut) => `combined_cut_${cut}x.jsonl`);
+    const outputs = await createOutputs(names);
+    await pool.all('inputs', { inputsJson: m.inputFiles(), files });
+    const chunks = Math.ceil(planned.rows / CHUNK);
+    await pool.map(chunks, (i) => ({ chunk: m.chunk(i * CHUNK, (i + 1) * CHUNK), cuts }), (i, result) => {
+      m.addChunk(result.counts, result.bytes, Uint32Array.from(result.rows));
+      result.bytes.forEach((bytes, c) => outputs.append(c, bytes));
+      progress({ phase: 'counting', done: Math.min((i + 1) * CHUNK, planned.rows), total: planned.rows });
+    });
+    if (tokenizer) m.countedWith(tokenizer.info);
+    progress({ phase: 'writing', done: 0, total: 1 });
+    const written = await outputs.finish();
+    const samples = JSON.parse(m.samples(cuts[cuts.length - 1], previewsPerKind));
+    const previews = [];
+    for (const s of samples) {
+      const rendered = tokenizer ? await pool.request(0, 'render', { messages: s.messages }) : null;
+      previews.push({ kind: s.kind, messages: s.messages, rendered });
     }
-    const outputs = [];
-    feasible.forEach((cut, i) => {
-      progress({ phase: 'writing', done: i, total: feasible.length });
-      const bytes = m.writeCut(cut);
-      outputs.push({ cut, name: `combined_cut_${cut}x.jsonl`, bytes: bytes.buffer, lengths: tokenizer ? m.tokenLengths(cut).buffer : null });
-    });
-    const largest = feasible[feasible.length - 1];
-    const previews = Array.from(m.samplePositions(largest, previewsPerKind), (p) => {
-      const messages = m.messages(p);
-      return { kind: m.kind(p), messages, rendered: tokenizer ? tokenizer.render(messages) : null };
-    });
-    const report = m.report();
     return {
-      mix: planned.mix, report, outputs, previews, manifest: m.manifest(),
-      tokenizer: tokenizer?.name() ?? null, seconds: (performance.now() - started) / 1000,
+      mix: planned.mix,
+      report: m.report(),
+      manifest: m.manifest(),
+      outputs: written.map((w, i) => ({
+        cut: cuts[i], name: w.name, blob: w.blob, lengths: tokenizer ? m.tokenLengths(cuts[i]).buffer : null,
+      })),
+      previews,
+      tokenizer: tokenizer?.name ?? null,
+      seconds: (performance.now() - started) / 1000,
     };
   },
 };
@@ -90,14 +89,7 @@ function requireInputs() {
   return mixer;
 }
 
-async function fetchBlob(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw { text: `Cannot load ${url}: HTTP ${response.status}` };
-  return response.blob();
-}
-
-// One request at a time: a plan asked for while a run yields to the event loop must not reset
-// the run's state.
+// One request at a time: a plan asked for while a run waits on the pool must not reset the run.
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
   queue = queue.then(() => handle(data));
@@ -109,7 +101,7 @@ async function handle(data) {
   try {
     await ready;
     const result = await handlers[type](args, progress);
-    const transfer = (result?.outputs ?? []).flatMap((o) => [o.bytes, o.lengths].filter(Boolean));
+    const transfer = (result?.outputs ?? []).map((o) => o.lengths).filter(Boolean);
     self.postMessage({ id, ok: true, result }, transfer);
   } catch (e) {
     self.postMessage({ id, ok: false, error: describe(e) });

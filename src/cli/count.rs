@@ -1,44 +1,37 @@
-//! Token counting spread over threads; the counts come back in plan order whatever the thread count.
+//! Token counting spread over threads; the counts come back in row order whatever the thread count.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use indicatif::ProgressBar;
-use kmix::input::Corpus;
-use kmix::mix::Mix;
+use kmix::input::Record;
 use kmix::tokens::ChatTokenizer;
 use kmix::{count_tokens, Error};
 
 /// Rows per unit of work: small enough to balance threads, large enough to keep overhead low.
-const CHUNK: usize = 64;
+const CHUNK: usize = 32;
 
 pub fn count_parallel(
-    corpus: &Corpus,
-    mix: &Mix,
+    records: &[Record],
     tokenizer: &ChatTokenizer,
     threads: usize,
     progress: &ProgressBar,
 ) -> Result<Vec<u32>, Error> {
-    let total = mix.rows.len();
-    let chunks = total.div_ceil(CHUNK);
+    let chunks: Vec<&[Record]> = records.chunks(CHUNK).collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<Vec<u32>>>> = Mutex::new(vec![None; chunks]);
+    let results: Mutex<Vec<Option<Vec<u32>>>> = Mutex::new(vec![None; chunks.len()]);
     let first_error: Mutex<Option<Error>> = Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, chunks.max(1)) {
+        for _ in 0..threads.clamp(1, chunks.len().max(1)) {
             scope.spawn(|| {
                 while !failed.load(Ordering::Relaxed) {
-                    let chunk = next.fetch_add(1, Ordering::Relaxed);
-                    if chunk >= chunks {
-                        break;
-                    }
-                    let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(total);
-                    let len = range.len();
-                    match count_tokens(corpus, mix, tokenizer, range) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(i) else { break };
+                    match count_tokens(chunk, tokenizer) {
                         Ok(counts) => {
-                            lock(&results)[chunk] = Some(counts);
-                            progress.inc(len as u64);
+                            lock(&results)[i] = Some(counts);
+                            progress.inc(chunk.len() as u64);
                         }
                         Err(e) => {
                             failed.store(true, Ordering::Relaxed);

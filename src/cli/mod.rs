@@ -8,12 +8,15 @@ mod write;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use kmix::input::{read_inputs, ByteSource, ReadOptions};
+use kmix::input::{read_inputs, ByteSource, ReadOptions, Rereader};
 use kmix::mix::{plan, MixParams};
-use kmix::output::{cut_reports, report_text, write_cut, Manifest};
+use kmix::output::{
+    cut_reports, output_file_name, report_text, serialize_chunk, Manifest, OutputTally,
+};
 use kmix::Error;
 
 use args::Args;
+use write::PendingFile;
 
 pub fn run() -> i32 {
     let args = Args::parse();
@@ -26,6 +29,9 @@ pub fn run() -> i32 {
     }
 }
 
+/// Rows read back, counted and written at a time: bounds memory whatever the input size.
+const CHUNK_ROWS: usize = 4096;
+
 fn execute(args: &Args) -> Result<(), Error> {
     let params = MixParams::from_text(
         args.cuts.as_deref(),
@@ -35,14 +41,14 @@ fn execute(args: &Args) -> Result<(), Error> {
     )?;
     let files = sources::collect(&args.inputs)?;
     let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as &dyn ByteSource).collect();
-    let corpus = read_inputs(
+    let index = read_inputs(
         &sources,
         ReadOptions {
             skip_bad_rows: args.skip_bad_rows,
         },
     )?;
     let tokenizer = args.tokenizer.as_deref().map(tokenizer::load).transpose()?;
-    let mix = plan(&corpus, &params)?;
+    let mix = plan(&index, &params)?;
     eprintln!(
         "kmix: seed {} (--seed to change), cuts {:?}, {} Q&A per augmentation{}",
         params.seed,
@@ -54,72 +60,117 @@ fn execute(args: &Args) -> Result<(), Error> {
             ""
         }
     );
+    let cuts: Vec<u32> = mix.feasible_cuts().collect();
+    if cuts.is_empty() {
+        print!("{}", report_text(&index, &mix, &[], None));
+        return Err(Error::new(
+            "no cut is feasible, so no mix was written: choose smaller cut sizes (see above)",
+        ));
+    }
 
-    let counts = match &tokenizer {
-        Some(tokenizer) => {
-            let progress = progress_bar(mix.rows.len() as u64, args.quiet);
-            let threads = args
-                .threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let counts = count::count_parallel(&corpus, &mix, tokenizer, threads, &progress);
-            progress.finish_and_clear();
-            Some(counts?)
+    // Declared before the outputs, so dropped after them: a failed run removes its temporary
+    // files, then the folder if this run created it and it is empty.
+    let _created = (!args.dry_run && !args.out.exists()).then(|| CreatedDir(args.out.clone()));
+    let mut outputs = match args.dry_run {
+        true => Vec::new(),
+        false => {
+            std::fs::create_dir_all(&args.out).map_err(|e| {
+                Error::new(format!("cannot create the output folder: {e}"))
+                    .in_file(args.out.display().to_string())
+            })?;
+            cuts.iter()
+                .map(|&cut| {
+                    let file = PendingFile::create(&args.out, &output_file_name(cut))?;
+                    Ok((file, OutputTally::new(cut)))
+                })
+                .collect::<Result<Vec<_>, Error>>()?
         }
-        None => None,
     };
-    let reports = cut_reports(&corpus, &mix, counts.as_deref());
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let progress = progress_bar(mix.rows.len() as u64, args.quiet);
+    let mut rereader = Rereader::new(&index.files, &sources)?;
+    let mut counts = Vec::with_capacity(mix.rows.len());
+    for start in (0..mix.rows.len()).step_by(CHUNK_ROWS) {
+        let positions = start..(start + CHUNK_ROWS).min(mix.rows.len());
+        let records = positions
+            .clone()
+            .map(|p| rereader.record(&index.rows[mix.rows[p]]))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let chunk_counts = match &tokenizer {
+            Some(t) => Some(count::count_parallel(&records, t, threads, &progress)?),
+            None => {
+                progress.inc(records.len() as u64);
+                None
+            }
+        };
+        if !outputs.is_empty() {
+            let min_cuts: Vec<u32> = positions.map(|p| mix.min_cut(p)).collect();
+            let chunks = serialize_chunk(&records, &min_cuts, chunk_counts.as_deref(), &cuts);
+            for ((file, tally), chunk) in outputs.iter_mut().zip(&chunks) {
+                file.write_all(&chunk.bytes)?;
+                tally.add(chunk);
+            }
+        }
+        counts.extend(chunk_counts.unwrap_or_default());
+    }
+    progress.finish_and_clear();
+    let counts = tokenizer.as_ref().map(|_| counts.as_slice());
+    let reports = cut_reports(&index, &mix, counts);
     let tokenizer_info = tokenizer.as_ref().map(|t| t.info());
     print!(
         "{}",
         report_text(
-            &corpus,
+            &index,
             &mix,
             &reports,
             tokenizer_info.map(|t| t.name.as_str())
         )
     );
-    if reports.is_empty() {
-        return Err(Error::new(
-            "no cut is feasible, so no mix was written: choose smaller cut sizes (see above)",
-        ));
-    }
     if args.dry_run {
         eprintln!("kmix: dry run: nothing written");
         return Ok(());
     }
 
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        Error::new(format!("cannot create the output folder: {e}"))
-            .in_file(args.out.display().to_string())
-    })?;
-    let mut outputs = Vec::new();
-    for report in &reports {
-        let file = write::write_atomically(&args.out, &report.file_name, |sink| {
-            write_cut(&corpus, &mix, report.cut, counts.as_deref(), sink)
-        })?;
-        eprintln!(
-            "kmix: wrote {} ({} rows, {:.1} MB)",
-            args.out.join(&file.file_name).display(),
-            file.rows,
-            file.bytes as f64 / 1e6
-        );
-        outputs.push(file);
+    let mut written = Vec::new();
+    let mut files = Vec::new();
+    for (file, tally) in outputs {
+        written.push(tally.snapshot());
+        files.push(file);
     }
     let manifest = Manifest {
         kmix_version: env!("CARGO_PKG_VERSION"),
         mix: &mix,
-        inputs: &corpus.files,
-        bad_rows: &corpus.bad_rows,
+        inputs: &index.files,
+        bad_rows: &index.bad_rows,
         tokenizer: tokenizer_info,
         report: &reports,
-        outputs: &outputs,
+        outputs: &written,
     }
     .to_json();
-    write::write_atomically(&args.out, "manifest.json", |sink| {
-        sink.write_all(manifest.as_bytes())
-    })?;
-    eprintln!("kmix: wrote {}", args.out.join("manifest.json").display());
+    let mut manifest_file = PendingFile::create(&args.out, "manifest.json")?;
+    manifest_file.write_all(manifest.as_bytes())?;
+    for (file, output) in files.into_iter().zip(&written) {
+        let path = file.commit()?;
+        eprintln!(
+            "kmix: wrote {} ({} rows, {:.1} MB)",
+            path.display(),
+            output.rows,
+            output.bytes as f64 / 1e6
+        );
+    }
+    eprintln!("kmix: wrote {}", manifest_file.commit()?.display());
     Ok(())
+}
+
+struct CreatedDir(std::path::PathBuf);
+
+impl Drop for CreatedDir {
+    fn drop(&mut self) {
+        // Fails, as it should, when the run wrote its files there.
+        let _ = std::fs::remove_dir(&self.0);
+    }
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {

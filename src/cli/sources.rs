@@ -1,8 +1,9 @@
 //! Input files on disk, as the core's byte sources.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use kmix::input::ByteSource;
 use kmix::Error;
@@ -12,6 +13,8 @@ pub struct FileSource {
     display: String,
     path: PathBuf,
     size: u64,
+    /// Opened on the second pass's first read, then kept for the ranges that follow.
+    file: Mutex<Option<File>>,
 }
 
 impl ByteSource for FileSource {
@@ -23,6 +26,28 @@ impl ByteSource for FileSource {
     }
     fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
         Ok(Box::new(File::open(&self.path)?))
+    }
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let file = match &mut *guard {
+            Some(file) => file,
+            None => guard.insert(File::open(&self.path)?),
+        };
+        file.seek(SeekFrom::Start(offset))?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+impl FileSource {
+    fn new(display: String, path: PathBuf, size: u64) -> Self {
+        FileSource {
+            display,
+            path,
+            size,
+            file: Mutex::new(None),
+        }
     }
 }
 
@@ -40,11 +65,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
                 return Err(Error::new("the folder holds no files").in_file(shown));
             }
         } else {
-            sources.push(FileSource {
-                display: shown,
-                path: input.clone(),
-                size: meta.len(),
-            });
+            sources.push(FileSource::new(shown, input.clone(), meta.len()));
         }
     }
     Ok(sources)
@@ -66,11 +87,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<FileSource>) -> Result<(), Error>
             walk(root, &path, out)?;
         } else {
             let relative = path.strip_prefix(root).unwrap_or(&path);
-            out.push(FileSource {
-                display: relative.to_string_lossy().replace('\\', "/"),
-                path,
-                size: meta.len(),
-            });
+            let display = relative.to_string_lossy().replace('\\', "/");
+            out.push(FileSource::new(display, path, meta.len()));
         }
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! Writes outputs whole or not at all: each goes to a temporary file renamed when complete.
+//! Outputs are written whole or not at all: each goes to a temporary file in the output folder,
+//! renamed into place only when the run has succeeded; otherwise the temporary file is removed.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -6,25 +7,52 @@ use std::path::{Path, PathBuf};
 
 use kmix::Error;
 
-/// Writes `file_name` in `dir` through `fill`; on any failure the partial file is removed.
-pub fn write_atomically<T>(
-    dir: &Path,
-    file_name: &str,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
-) -> Result<T, Error> {
-    let target = dir.join(file_name);
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let fail = |e: std::io::Error, path: &PathBuf| {
-        let _ = std::fs::remove_file(&temp);
-        Error::new(format!("cannot write: {e}")).in_file(path.display().to_string())
-    };
-    let file = File::create(&temp).map_err(|e| fail(e, &temp))?;
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
-    let value = fill(&mut writer).map_err(|e| fail(e, &temp))?;
-    let file = writer
-        .into_inner()
-        .map_err(|e| fail(e.into_error(), &temp))?;
-    file.sync_all().map_err(|e| fail(e, &temp))?;
-    std::fs::rename(&temp, &target).map_err(|e| fail(e, &target))?;
-    Ok(value)
+pub struct PendingFile {
+    temp: PathBuf,
+    target: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl PendingFile {
+    pub fn create(dir: &Path, file_name: &str) -> Result<Self, Error> {
+        let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        let file = File::create(&temp).map_err(|e| write_error(e, &temp))?;
+        Ok(PendingFile {
+            temp,
+            target: dir.join(file_name),
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let writer = self.writer.as_mut().expect("written only before commit");
+        writer
+            .write_all(bytes)
+            .map_err(|e| write_error(e, &self.temp))
+    }
+
+    /// Flushes to disk and renames into place; on failure the temporary file is removed.
+    pub fn commit(mut self) -> Result<PathBuf, Error> {
+        let writer = self.writer.as_mut().expect("committed once");
+        writer.flush().map_err(|e| write_error(e, &self.temp))?;
+        writer
+            .get_ref()
+            .sync_all()
+            .map_err(|e| write_error(e, &self.temp))?;
+        std::fs::rename(&self.temp, &self.target).map_err(|e| write_error(e, &self.target))?;
+        self.writer = None;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+fn write_error(e: std::io::Error, path: &Path) -> Error {
+    Error::new(format!("cannot write: {e}")).in_file(path.display().to_string())
 }

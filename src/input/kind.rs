@@ -1,9 +1,9 @@
 //! What each input file is, told by its path (folder and file name) and, failing that, its first row.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of input kmix mixes, in the order their rows appear in a mix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     ExtractiveSummary,

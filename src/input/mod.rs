@@ -2,11 +2,12 @@
 
 mod fields;
 mod generated;
+pub mod ids;
 pub mod kind;
 mod qna;
 pub mod records;
+mod reread;
 mod seed;
-pub mod texts;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -15,18 +16,23 @@ use serde::Serialize;
 
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
+use crate::mix::is_placeholder_question;
 use generated::GeneratedFields;
+pub use ids::{TextId, TextIds};
 pub use kind::Kind;
 use kind::{detect, detect_by_fields, Detection};
+use records::Position;
 use records::{for_each_record, serde_message, Flow};
+pub use reread::{Record, Rereader};
 use seed::SeedFields;
-pub use texts::{TextId, Texts};
 
-/// An input file as the edges provide it: a path relative to what the user chose, and its bytes.
+/// An input file as the edges provide it: a path relative to what the user chose, and its bytes,
+/// read as a stream (first pass) or by range (second pass).
 pub trait ByteSource {
     fn path(&self) -> &str;
     fn size(&self) -> u64;
     fn open(&self) -> std::io::Result<Box<dyn Read + '_>>;
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>>;
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,20 +41,26 @@ pub struct ReadOptions {
     pub skip_bad_rows: bool,
 }
 
-/// One Q&A pair with its augmentation (`document`) and source chunk (`raw_document`).
-#[derive(Debug, Clone)]
-pub struct Row {
+/// One Q&A pair in the first pass's index: where to read it again, and the ids of its
+/// augmentation (`document`) and source chunk (`raw_document`), which is all sampling needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IndexRow {
     pub kind: Kind,
-    pub question: String,
-    pub response: String,
+    /// Position of the file in [`Index::files`].
+    pub file: u32,
+    /// The record's bytes in the (decompressed) file; for qna.yaml, `offset` is the seed example.
+    pub offset: u64,
+    pub len: u32,
+    /// Which Q&A pair of the record (seed data and qna.yaml hold several per record).
+    pub part: u8,
     pub document: TextId,
     pub raw_document: TextId,
-    pub outline: TextId,
-    pub reasoning: Option<String>,
+    /// The question is a GPT-OSS placeholder.
+    pub placeholder: bool,
 }
 
 /// What was done with one input file, for the report and the manifest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct InputFile {
     pub path: String,
     pub size: u64,
@@ -59,6 +71,8 @@ pub struct InputFile {
     pub sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
+    /// Gzip: the second pass streams it instead of reading ranges.
+    pub compressed: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -68,10 +82,12 @@ pub struct BadRows {
     pub examples: Vec<Error>,
 }
 
+/// The first pass's result: every input file, and a compact row for each Q&A pair. Its size grows
+/// with the number of rows (about 40 bytes each), not with the size of their texts.
 #[derive(Debug, Default)]
-pub struct Corpus {
-    pub texts: Texts,
-    pub rows: Vec<Row>,
+pub struct Index {
+    pub texts: TextIds,
+    pub rows: Vec<IndexRow>,
     pub files: Vec<InputFile>,
     pub bad_rows: BadRows,
 }
@@ -79,28 +95,28 @@ pub struct Corpus {
 const BAD_ROW_EXAMPLES: usize = 20;
 
 /// Reads every source, in path order so that the result does not depend on the order given.
-pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<Corpus> {
+pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<Index> {
     let mut sources = sources.to_vec();
     sources.sort_by(|a, b| a.path().cmp(b.path()));
-    let mut corpus = Corpus::default();
+    let mut index = Index::default();
     for source in sources {
-        let file = read_source(source, options, &mut corpus)?;
-        corpus.files.push(file);
+        let file = read_source(source, options, &mut index)?;
+        index.files.push(file);
     }
-    if corpus.files.iter().all(|f| f.kind.is_none()) {
+    if index.files.iter().all(|f| f.kind.is_none()) {
         return Err(Error::new(format!(
             "no input kmix can mix among {} file(s): expected folders {}, qna.yaml or final_seed_data.jsonl",
-            corpus.files.len(),
+            index.files.len(),
             ["extractive_summary/", "detailed_summary/", "key_facts_to_qa/", "document_based_qa/"].join(", ")
         )));
     }
-    Ok(corpus)
+    Ok(index)
 }
 
 fn read_source(
     source: &dyn ByteSource,
     options: ReadOptions,
-    corpus: &mut Corpus,
+    index: &mut Index,
 ) -> Result<InputFile> {
     let path = source.path();
     let mut file = InputFile {
@@ -110,6 +126,7 @@ fn read_source(
         rows: 0,
         sha256: None,
         ignored: None,
+        compressed: false,
     };
     let kind = match detect(path) {
         Detection::Kind(kind) => kind,
@@ -126,18 +143,24 @@ fn read_source(
         },
     };
     let mut reader = Hashing::new(open(source)?);
-    let rows_before = corpus.rows.len();
+    let rows_before = index.rows.len();
+    let at = FileAt {
+        path,
+        file: index.files.len() as u32,
+    };
     match kind {
-        Kind::QnaYaml => read_qna(&mut reader, path, corpus)?,
-        Kind::SeedData => read_seed(&mut reader, path, options, corpus)?,
-        _ => read_generated(&mut reader, path, kind, options, corpus)?,
+        Kind::QnaYaml => read_qna(&mut reader, at, index)?,
+        Kind::SeedData => read_seed(&mut reader, at, options, index)?,
+        _ => read_generated(&mut reader, at, kind, options, index)?,
     }
     // Hash what the parser did not need to read too, so the checksum covers the whole file.
     std::io::copy(&mut reader, &mut std::io::sink())
         .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
     file.kind = Some(kind);
-    file.rows = (corpus.rows.len() - rows_before) as u64;
+    file.rows = (index.rows.len() - rows_before) as u64;
     file.sha256 = Some(reader.finish().1);
+    file.compressed = records::is_gzip(&mut open(source)?)
+        .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
     Ok(file)
 }
 
@@ -160,6 +183,13 @@ fn sniff_kind(source: &dyn ByteSource) -> Result<Result<Kind, String>> {
     Ok(detect_by_fields(
         &fields.iter().map(String::as_str).collect::<Vec<_>>(),
     ))
+}
+
+/// The file being read, for errors and for its rows' index entries.
+#[derive(Clone, Copy)]
+struct FileAt<'a> {
+    path: &'a str,
+    file: u32,
 }
 
 /// Applies `--skip-bad-rows`: a row-level error is either counted or returned.
@@ -187,52 +217,54 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     })
 }
 
-/// Reads a JSON file's records as `T` and hands each to `add`; a row-level error (malformed JSON,
-/// a missing field, a wrong type) stops the run or, with `--skip-bad-rows`, is counted.
+/// Reads a JSON file's records as `T` and hands each, with its position, to `add`; a row-level
+/// error (malformed JSON, a missing field, a wrong type) stops the run or, with
+/// `--skip-bad-rows`, is counted.
 fn read_records<T: serde::de::DeserializeOwned>(
     reader: &mut dyn Read,
     path: &str,
     options: ReadOptions,
-    corpus: &mut Corpus,
-    mut add: impl FnMut(T, &mut Texts, &mut Vec<Row>) -> Result<()>,
+    index: &mut Index,
+    mut add: impl FnMut(T, Position, &mut TextIds, &mut Vec<IndexRow>) -> Result<()>,
 ) -> Result<()> {
-    let Corpus {
+    let Index {
         texts,
         rows,
         bad_rows,
         ..
-    } = corpus;
-    for_each_record(reader, path, &mut |line, text| match text
+    } = index;
+    for_each_record(reader, path, &mut |at, text| match text
         .and_then(parse_json::<T>)
-        .and_then(|fields| add(fields, texts, rows))
+        .and_then(|fields| add(fields, at, texts, rows))
     {
         Ok(()) => Ok(Flow::Continue(())),
-        Err(err) => row_error(err, path, line, options, bad_rows),
+        Err(err) => row_error(err, path, at.line, options, bad_rows),
     })
 }
 
 fn read_generated(
     reader: &mut dyn Read,
-    path: &str,
+    at: FileAt,
     kind: Kind,
     options: ReadOptions,
-    corpus: &mut Corpus,
+    index: &mut Index,
 ) -> Result<()> {
     read_records(
         reader,
-        path,
+        at.path,
         options,
-        corpus,
-        |fields: GeneratedFields, texts, rows| {
+        index,
+        |fields: GeneratedFields, pos, texts, rows| {
             let row = fields.into_row(kind == Kind::DocumentBasedQa)?;
-            rows.push(Row {
+            rows.push(IndexRow {
                 kind,
-                question: row.question,
-                response: row.response,
-                document: texts.intern(row.document),
-                raw_document: texts.intern(row.raw_document),
-                outline: texts.intern(row.outline),
-                reasoning: row.reasoning,
+                file: at.file,
+                offset: pos.offset,
+                len: pos.len,
+                part: 0,
+                document: texts.id(&row.document),
+                raw_document: texts.id(&row.raw_document),
+                placeholder: is_placeholder_question(&row.question),
             });
             Ok(())
         },
@@ -241,30 +273,31 @@ fn read_generated(
 
 fn read_seed(
     reader: &mut dyn Read,
-    path: &str,
+    at: FileAt,
     options: ReadOptions,
-    corpus: &mut Corpus,
+    index: &mut Index,
 ) -> Result<()> {
-    let mut seen: HashSet<(TextId, String, String)> = HashSet::new();
+    let mut seen: HashSet<(TextId, u128)> = HashSet::new();
     read_records(
         reader,
-        path,
+        at.path,
         options,
-        corpus,
-        |fields: SeedFields, texts, rows| {
+        index,
+        |fields: SeedFields, pos, texts, rows| {
             let example = fields.into_example()?;
-            let document = texts.intern(example.document);
-            let outline = texts.intern(example.outline);
-            for (question, answer) in example.pairs {
-                if seen.insert((document, question.clone(), answer.clone())) {
-                    rows.push(Row {
+            let document = texts.id(&example.document);
+            for (part, (question, answer)) in example.pairs.iter().enumerate() {
+                let pair = ids::text_hash(&format!("{question}\u{0}{answer}"));
+                if seen.insert((document, pair)) {
+                    rows.push(IndexRow {
                         kind: Kind::SeedData,
-                        question,
-                        response: answer,
+                        file: at.file,
+                        offset: pos.offset,
+                        len: pos.len,
+                        part: part as u8,
                         document,
                         raw_document: document,
-                        outline,
-                        reasoning: None,
+                        placeholder: is_placeholder_question(question),
                     });
                 }
             }
@@ -273,34 +306,24 @@ fn read_seed(
     )
 }
 
-fn read_qna(reader: &mut dyn Read, path: &str, corpus: &mut Corpus) -> Result<()> {
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        Error::new("the file is not valid UTF-8 text")
-            .in_file(path)
-            .at_line(line)
-    })?;
-    let qna = qna::parse(text, path)?;
-    let outline = corpus.texts.intern(qna.document_outline);
-    for example in qna.seed_examples {
-        let context = corpus.texts.intern(example.context);
-        for qa in example.questions_and_answers {
-            corpus.rows.push(Row {
+fn read_qna(reader: &mut dyn Read, at: FileAt, index: &mut Index) -> Result<()> {
+    let qna = qna::read(reader, at.path)?;
+    for (example_no, example) in qna.seed_examples.iter().enumerate() {
+        let context = index.texts.id(&example.context);
+        for (part, qa) in example.questions_and_answers.iter().enumerate() {
+            index.rows.push(IndexRow {
                 kind: Kind::QnaYaml,
-                question: qa.question,
-                response: qa.answer,
+                file: at.file,
+                offset: example_no as u64,
+                len: 0,
+                part: u8::try_from(part).map_err(|_| {
+                    Error::new("a seed example holds more than 255 questions")
+                        .in_file(at.path)
+                        .field("questions_and_answers")
+                })?,
                 document: context,
                 raw_document: context,
-                outline,
-                reasoning: None,
+                placeholder: is_placeholder_question(&qa.question),
             });
         }
     }

@@ -22,6 +22,25 @@ pub struct QuestionAnswer {
     pub answer: String,
 }
 
+/// Reads and parses the whole file (it is small: a few seed examples).
+pub fn read(reader: &mut dyn std::io::Read, file: &str) -> Result<Qna> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(file))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
+        Error::new("the file is not valid UTF-8 text")
+            .in_file(file)
+            .at_line(line)
+    })?;
+    parse(text, file)
+}
+
 pub fn parse(text: &str, file: &str) -> Result<Qna> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {

@@ -17,22 +17,33 @@ const BOM: &str = "\u{feff}";
 /// One record's text, or why its line could not be read (a row-level error the caller may skip).
 pub type RecordText<'a> = Result<&'a str>;
 
+/// Where a record is: the line it starts on, and its bytes in the (decompressed) file, so that a
+/// second pass can read it again without reading what lies between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub offset: u64,
+    pub len: u32,
+}
+
 /// Whether to read on after a record.
 pub type Flow = ControlFlow<()>;
 
-/// Calls `on_record(line, text)` for every record, until it breaks or returns an error.
+/// Calls `on_record(position, text)` for every record, until it breaks or returns an error.
 /// Malformed JSON Lines rows are passed on as `Err` (they can be skipped); a broken JSON array is fatal.
 pub fn for_each_record(
     reader: impl Read,
     file: &str,
-    on_record: &mut dyn FnMut(u64, RecordText) -> Result<Flow>,
+    on_record: &mut dyn FnMut(Position, RecordText) -> Result<Flow>,
 ) -> Result<()> {
     let mut input = decompressed(reader, file)?;
     let mut buf = Vec::with_capacity(1 << 16);
     let mut line_no = 0u64;
+    let mut next_offset = 0u64;
     let mut seen_content = false;
     loop {
         buf.clear();
+        let line_offset = next_offset;
         let n = input
             .read_until(b'\n', &mut buf)
             .map_err(|e| io_error(e, file).at_line(line_no + 1))?;
@@ -42,7 +53,13 @@ pub fn for_each_record(
             }
             return Err(Error::new("the file is empty: it holds no rows").in_file(file));
         }
+        next_offset += n as u64;
         line_no += 1;
+        let at = |text: &[u8]| Position {
+            line: line_no,
+            offset: line_offset + (text.as_ptr() as usize - buf.as_ptr() as usize) as u64,
+            len: text.len() as u32,
+        };
         let text = match std::str::from_utf8(trim_line_end(&buf)) {
             Ok(text) => text,
             Err(e) => {
@@ -51,7 +68,7 @@ pub fn for_each_record(
                     .in_file(file)
                     .at_line(line_no)
                     .at_column(e.valid_up_to() as u64 + 1);
-                if on_record(line_no, Err(err))?.is_break() {
+                if on_record(at(trim_line_end(&buf)), Err(err))?.is_break() {
                     return Ok(());
                 }
                 continue;
@@ -68,21 +85,35 @@ pub fn for_each_record(
         }
         if !seen_content && content.starts_with('[') {
             // A JSON array: the whole file is one value, parsed at once from this line on.
+            let start = at(text.as_bytes()).offset;
             let mut rest = text.as_bytes().to_vec();
             rest.push(b'\n');
             input
                 .read_to_end(&mut rest)
                 .map_err(|e| io_error(e, file))?;
-            return for_each_array_element(&rest, line_no, file, on_record);
+            return for_each_array_element(&rest, line_no, start, file, on_record);
         }
         seen_content = true;
-        if on_record(line_no, Ok(text))?.is_break() {
+        if on_record(at(text.as_bytes()), Ok(text))?.is_break() {
             return Ok(());
         }
     }
 }
 
-fn decompressed<'r>(reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
+/// Whether a stream starts as gzip does.
+pub fn is_gzip(reader: &mut dyn Read) -> std::io::Result<bool> {
+    let mut head = [0u8; 2];
+    let mut filled = 0;
+    while filled < 2 {
+        match reader.read(&mut head[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled == 2 && head == GZIP_MAGIC)
+}
+
+pub fn decompressed<'r>(reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
     let mut buffered = BufReader::with_capacity(1 << 16, reader);
     let head = buffered.fill_buf().map_err(|e| io_error(e, file))?;
     if head.starts_with(&GZIP_MAGIC) {
@@ -103,8 +134,9 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
 fn for_each_array_element(
     bytes: &[u8],
     first_line: u64,
+    first_offset: u64,
     file: &str,
-    on_record: &mut dyn FnMut(u64, RecordText) -> Result<Flow>,
+    on_record: &mut dyn FnMut(Position, RecordText) -> Result<Flow>,
 ) -> Result<()> {
     let at = |offset: usize| {
         let (line, column) = line_and_column(bytes, offset);
@@ -128,8 +160,13 @@ fn for_each_array_element(
     }
     for element in elements {
         let raw = element.get();
-        let (line, _) = at(raw.as_ptr() as usize - text.as_ptr() as usize);
-        if on_record(line, Ok(raw))?.is_break() {
+        let offset = raw.as_ptr() as usize - text.as_ptr() as usize;
+        let position = Position {
+            line: at(offset).0,
+            offset: first_offset + offset as u64,
+            len: raw.len() as u32,
+        };
+        if on_record(position, Ok(raw))?.is_break() {
             break;
         }
     }
@@ -163,8 +200,8 @@ mod tests {
 
     fn records(bytes: &[u8]) -> Result<Vec<(u64, Result<String>)>> {
         let mut out = Vec::new();
-        for_each_record(bytes, "f.jsonl", &mut |line, text| {
-            out.push((line, text.map(str::to_string)));
+        for_each_record(bytes, "f.jsonl", &mut |at, text| {
+            out.push((at.line, text.map(str::to_string)));
             Ok(Flow::Continue(()))
         })?;
         Ok(out)
@@ -188,6 +225,24 @@ mod tests {
         let err = records(b"[\n {\"a\": 1},\n {\"a\" 2}\n]").unwrap_err();
         assert_eq!(err.line, Some(3));
         assert!(err.message.contains("malformed JSON array"), "{err}");
+    }
+
+    #[test]
+    fn positions_find_each_record_again() {
+        for bytes in [
+            &b"\xef\xbb\xbf{\"a\":1}\r\n\n{\"a\": \"\xc3\xa9\"}\n"[..],
+            &b"  [ {\"a\": 1},\n {\"a\": [2]} ]"[..],
+        ] {
+            let mut found = Vec::new();
+            for_each_record(bytes, "f", &mut |at, text| {
+                let again = &bytes[at.offset as usize..][..at.len as usize];
+                assert_eq!(again, text.unwrap().as_bytes());
+                found.push(at.line);
+                Ok(Flow::Continue(()))
+            })
+            .unwrap();
+            assert_eq!(found.len(), 2);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::input::{Corpus, Kind};
+use crate::input::{Index, Kind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AugmentationStats {
@@ -25,14 +25,14 @@ pub struct CutFeasibility {
 }
 
 /// Distinct augmentations per raw document for each summary kind present, over the kept rows.
-pub fn augmentation_stats(corpus: &Corpus, kept: &[bool]) -> Vec<AugmentationStats> {
+pub fn augmentation_stats(index: &Index, kept: &[bool]) -> Vec<AugmentationStats> {
     Kind::ALL
         .into_iter()
         .filter(|k| k.is_summary())
         .filter_map(|kind| {
             let mut pairs = HashSet::new();
             let mut raws = HashSet::new();
-            for (row, _) in corpus
+            for (row, _) in index
                 .rows
                 .iter()
                 .zip(kept)

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::input::{Corpus, Kind, Row};
+use crate::input::{Kind, Record};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
@@ -12,16 +12,12 @@ pub struct Message {
     pub thinking: Option<String>,
 }
 
-pub fn conversation(corpus: &Corpus, row: &Row) -> [Message; 2] {
-    let outline = corpus.texts.get(row.outline);
+pub fn conversation(row: &Record) -> [Message; 2] {
+    let outline = &row.outline;
     let user = match row.kind {
         // Key facts teach recall: the document stays out of the context.
         Kind::KeyFactsToQa => format!("In {outline}, {}", row.question),
-        _ => format!(
-            "{outline}\n{}\n\n{}",
-            corpus.texts.get(row.document),
-            row.question
-        ),
+        _ => format!("{outline}\n{}\n\n{}", row.document, row.question),
     };
     let thinking = match (row.kind.is_summary(), &row.reasoning) {
         (true, Some(reasoning)) => reasoning.clone(),
@@ -56,7 +52,7 @@ fn is_python_space(c: char) -> bool {
 }
 
 /// The `metadata` column: a JSON string, as the training step expects.
-pub fn metadata(corpus: &Corpus, row: &Row) -> String {
+pub fn metadata(row: &Record) -> String {
     #[derive(Serialize)]
     struct Metadata<'a> {
         sdg_document: &'a str,
@@ -64,9 +60,9 @@ pub fn metadata(corpus: &Corpus, row: &Row) -> String {
         raw_document: &'a str,
     }
     serde_json::to_string(&Metadata {
-        sdg_document: corpus.texts.get(row.document),
+        sdg_document: &row.document,
         dataset: "document_knowledge_qa",
-        raw_document: corpus.texts.get(row.raw_document),
+        raw_document: &row.raw_document,
     })
     .expect("serialising strings cannot fail")
 }

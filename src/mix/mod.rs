@@ -9,8 +9,9 @@ mod sample;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::input::{Corpus, Kind};
+use crate::input::{Index, Kind};
 pub use feasibility::{AugmentationStats, CutFeasibility};
+pub use filter::is_placeholder_question;
 pub use message::{conversation, metadata, Message};
 pub use params::{parse_cuts, MixParams};
 
@@ -31,19 +32,19 @@ pub struct Mix {
     min_cut: Vec<u32>,
 }
 
-pub fn plan(corpus: &Corpus, params: &MixParams) -> Result<Mix> {
+pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     params.validate()?;
     let mut params = params.clone();
     params.cuts.sort_unstable();
-    let kept: Vec<bool> = corpus
+    let kept: Vec<bool> = index
         .rows
         .iter()
-        .map(|r| !(params.gpt_oss && filter::is_placeholder_question(&r.question)))
+        .map(|r| !(params.gpt_oss && r.placeholder))
         .collect();
-    let augmentations = feasibility::augmentation_stats(corpus, &kept);
+    let augmentations = feasibility::augmentation_stats(index, &kept);
     let cuts = feasibility::feasibility(&params.cuts, &augmentations);
     let largest = cuts.iter().filter(|c| c.feasible).map(|c| c.cut).max();
-    let min_cuts = sample::min_cuts(corpus, &kept, params.qa_per_doc, params.seed);
+    let min_cuts = sample::min_cuts(index, &kept, params.qa_per_doc, params.seed);
     let mut selected: Vec<(usize, u32)> = match largest {
         None => Vec::new(),
         Some(largest) => min_cuts
@@ -52,7 +53,7 @@ pub fn plan(corpus: &Corpus, params: &MixParams) -> Result<Mix> {
             .filter_map(|(i, m)| m.filter(|&m| m <= largest).map(|m| (i, m)))
             .collect(),
     };
-    selected.sort_by_key(|&(i, _)| (corpus.rows[i].kind, i));
+    selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
         filtered_rows: kept.iter().filter(|k| !**k).count() as u64,
         params,
@@ -77,8 +78,13 @@ impl Mix {
             .map(|(p, _)| p)
     }
 
-    pub fn kinds(&self, corpus: &Corpus) -> Vec<Kind> {
-        let mut kinds: Vec<Kind> = self.rows.iter().map(|&i| corpus.rows[i].kind).collect();
+    /// The smallest cut the row at `position` belongs to (0: every cut).
+    pub fn min_cut(&self, position: usize) -> u32 {
+        self.min_cut[position]
+    }
+
+    pub fn kinds(&self, index: &Index) -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = self.rows.iter().map(|&i| index.rows[i].kind).collect();
         kinds.dedup();
         kinds
     }

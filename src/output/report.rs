@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::input::{Corpus, Kind};
+use crate::input::{Index, Kind};
 use crate::mix::Mix;
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,14 +34,14 @@ pub fn output_file_name(cut: u32) -> String {
 }
 
 /// `counts` holds a token count for each of `mix.rows`, or is `None` when no tokenizer was given.
-pub fn cut_reports(corpus: &Corpus, mix: &Mix, counts: Option<&[u32]>) -> Vec<CutReport> {
+pub fn cut_reports(index: &Index, mix: &Mix, counts: Option<&[u32]>) -> Vec<CutReport> {
     mix.feasible_cuts()
         .map(|cut| {
             let positions: Vec<usize> = mix.positions_in_cut(cut).collect();
             let kinds: Vec<KindReport> = mix
-                .kinds(corpus)
+                .kinds(index)
                 .into_iter()
-                .map(|kind| kind_report(corpus, mix, &positions, kind, counts))
+                .map(|kind| kind_report(index, mix, &positions, kind, counts))
                 .collect();
             CutReport {
                 cut,
@@ -55,7 +55,7 @@ pub fn cut_reports(corpus: &Corpus, mix: &Mix, counts: Option<&[u32]>) -> Vec<Cu
 }
 
 fn kind_report(
-    corpus: &Corpus,
+    index: &Index,
     mix: &Mix,
     positions: &[usize],
     kind: Kind,
@@ -66,7 +66,7 @@ fn kind_report(
     let mut samples = 0u64;
     let mut tokens = 0u64;
     for &p in positions {
-        let row = &corpus.rows[mix.rows[p]];
+        let row = &index.rows[mix.rows[p]];
         if row.kind != kind {
             continue;
         }
@@ -91,12 +91,12 @@ fn kind_report(
 
 /// The report as people read it in a terminal or a notebook cell.
 pub fn report_text(
-    corpus: &Corpus,
+    index: &Index,
     mix: &Mix,
     cuts: &[CutReport],
     tokenizer: Option<&str>,
 ) -> String {
-    let mut out = inputs_text(corpus);
+    let mut out = inputs_text(index);
     for stats in &mix.augmentations {
         let _ = writeln!(
             out,
@@ -168,22 +168,22 @@ pub fn report_text(
 }
 
 /// What each input file was: its kind and rows, or why it was ignored; and rows skipped.
-fn inputs_text(corpus: &Corpus) -> String {
+fn inputs_text(index: &Index) -> String {
     let mut out = String::new();
-    for f in &corpus.files {
+    for f in &index.files {
         let _ = match (&f.kind, &f.ignored) {
             (Some(kind), _) => writeln!(out, "read {} ({}, {} rows)", f.path, kind.name(), f.rows),
             (None, Some(why)) => writeln!(out, "ignored {} ({why})", f.path),
             (None, None) => Ok(()),
         };
     }
-    if corpus.bad_rows.count > 0 {
+    if index.bad_rows.count > 0 {
         let _ = writeln!(
             out,
             "skipped {} bad rows, for example:",
-            corpus.bad_rows.count
+            index.bad_rows.count
         );
-        for e in corpus.bad_rows.examples.iter().take(5) {
+        for e in index.bad_rows.examples.iter().take(5) {
             let _ = writeln!(out, "  {e}");
         }
     }

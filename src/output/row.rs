@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::input::{Corpus, Row};
+use crate::input::Record;
 use crate::mix::{conversation, metadata, Message};
 
 #[derive(Serialize)]
@@ -19,15 +19,15 @@ struct OutputRow<'a> {
 }
 
 /// Appends the row's JSON line (with its newline) to `out`.
-pub fn write_row(corpus: &Corpus, row: &Row, token_length: Option<u32>, out: &mut Vec<u8>) {
-    let messages = conversation(corpus, row);
+pub fn write_row(row: &Record, token_length: Option<u32>, out: &mut Vec<u8>) {
+    let messages = conversation(row);
     let line = OutputRow {
         question: &row.question,
-        document_outline: corpus.texts.get(row.outline),
-        raw_document: corpus.texts.get(row.raw_document),
-        document: corpus.texts.get(row.document),
+        document_outline: &row.outline,
+        raw_document: &row.raw_document,
+        document: &row.document,
         messages: &messages,
-        metadata: metadata(corpus, row),
+        metadata: metadata(row),
         unmask: true,
         token_length,
     };

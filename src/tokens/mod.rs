@@ -5,7 +5,7 @@ mod config;
 mod pyjson;
 mod template;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
 
 use crate::checksum::sha256_hex;
@@ -26,7 +26,7 @@ pub struct TokenizerFiles {
 }
 
 /// What the manifest records of the tokenizer used.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenizerInfo {
     pub name: String,
     pub tokenizer_json_sha256: String,

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { initSync, Tokenizer, Mixer } from '../../www/pkg/kmix.js';
+import { initSync, Tokenizer, Mixer, Processor } from '../../www/pkg/kmix.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 initSync({ module: readFileSync(join(root, 'www/pkg/kmix_bg.wasm')) });
@@ -54,23 +54,30 @@ test('wasm mixer writes the same bytes as the kmix command line', () => {
   const out = join(work, 'cli');
   execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--out', out, '--quiet'], { stdio: 'ignore' });
 
+  const inputFiles = filesUnder(inputs);
   const mixer = new Mixer();
-  for (const f of filesUnder(inputs)) mixer.addFile(f.path, f.bytes);
+  for (const f of inputFiles) mixer.addFile(f.path, f.bytes);
   mixer.read(false);
   const planned = mixer.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
+  assert.deepEqual(planned.cuts, [2, 5]);
+  // A processor as a pool worker has it: the file list, the files, its own tokenizer.
+  const processor = new Processor();
+  processor.setInputs(mixer.inputFiles());
+  for (const f of inputFiles) processor.addFile(f.path, f.bytes);
   const tok = loadTokenizer('qwen3');
-  // Counted in uneven slices, as workers would: the result must not depend on slicing.
-  const counts = [];
+  mixer.countedWith(tok.info());
+  processor.setTokenizer(tok);
+  // Uneven chunks, as workers would take them: the result must not depend on chunking.
+  const parts = planned.cuts.map(() => []);
   for (let start = 0; start < planned.rows; start += 37) {
-    counts.push(...mixer.countTokens(tok, start, start + 37));
+    const out = processor.process(mixer.chunk(start, start + 37), Uint32Array.from(planned.cuts));
+    mixer.addChunk(out.counts, out.bytes, Uint32Array.from(out.rows));
+    out.bytes.forEach((b, i) => parts[i].push(Buffer.from(b)));
   }
-  mixer.setCounts(Uint32Array.from(counts), tok);
-  for (const cut of [2, 5]) {
-    const bytes = mixer.writeCut(cut);
-    assert.deepEqual(Buffer.from(bytes), readFileSync(join(out, `combined_cut_${cut}x.jsonl`)), `cut ${cut}`);
-  }
-  const manifest = mixer.manifest();
-  assert.equal(manifest, readFileSync(join(out, 'manifest.json'), 'utf8'));
+  planned.cuts.forEach((cut, i) => {
+    assert.ok(Buffer.concat(parts[i]).equals(readFileSync(join(out, `combined_cut_${cut}x.jsonl`))), `cut ${cut}`);
+  });
+  assert.equal(mixer.manifest(), readFileSync(join(out, 'manifest.json'), 'utf8'));
   const report = mixer.report();
   assert.equal(report.cuts.length, 2);
   assert.match(report.text, /total tokens/);

@@ -1,0 +1,163 @@
+//! The second pass: reads the rows a mix selected again, by the positions the first pass noted,
+//! and gives them whole. Plain files are read by range; gzip files are streamed forward.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::io::{BufRead, Read};
+
+use super::generated::GeneratedFields;
+use super::qna::{self, Qna};
+use super::records::{decompressed, serde_message};
+use super::seed::SeedFields;
+use super::{ByteSource, IndexRow, InputFile, Kind};
+use crate::error::{Error, Result};
+
+/// A Q&A pair with all its texts, ready to format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub kind: Kind,
+    pub question: String,
+    pub response: String,
+    pub document: String,
+    pub raw_document: String,
+    pub outline: String,
+    pub reasoning: Option<String>,
+}
+
+pub struct Rereader<'a> {
+    /// For each input file (as in [`super::Index::files`]): its source and whether it is gzip.
+    files: Vec<(&'a dyn ByteSource, bool)>,
+    streams: HashMap<u32, Stream<'a>>,
+    qna: HashMap<u32, Qna>,
+}
+
+/// A gzip file's decompressed bytes, read forward.
+struct Stream<'a> {
+    reader: Box<dyn BufRead + 'a>,
+    position: u64,
+}
+
+impl<'a> Rereader<'a> {
+    /// Matches each input file to its source by path.
+    pub fn new(files: &[InputFile], sources: &[&'a dyn ByteSource]) -> Result<Self> {
+        let by_path: HashMap<&str, &'a dyn ByteSource> =
+            sources.iter().map(|s| (s.path(), *s)).collect();
+        let files = files
+            .iter()
+            .map(|f| match by_path.get(f.path.as_str()) {
+                Some(source) => Ok((*source, f.compressed)),
+                None => Err(Error::new("the file is gone since it was read").in_file(&f.path)),
+            })
+            .collect::<Result<_>>()?;
+        Ok(Rereader {
+            files,
+            streams: HashMap::new(),
+            qna: HashMap::new(),
+        })
+    }
+
+    pub fn record(&mut self, row: &IndexRow) -> Result<Record> {
+        let (source, _) = self.files[row.file as usize];
+        let path = source.path();
+        if row.kind == Kind::QnaYaml {
+            return self.qna_record(row);
+        }
+        let bytes = self.bytes(row)?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::new("the file changed since it was read").in_file(path))?;
+        let parse_error =
+            |e: serde_json::Error| Error::new(format!("malformed row: {}", serde_message(&e)));
+        let record = match row.kind {
+            Kind::SeedData => {
+                let example = serde_json::from_str::<SeedFields>(text)
+                    .map_err(parse_error)?
+                    .into_example()?;
+                let (question, response) = example
+                    .pairs
+                    .into_iter()
+                    .nth(row.part as usize)
+                    .ok_or_else(|| Error::new("the file changed since it was read"))?;
+                Record {
+                    kind: row.kind,
+                    question,
+                    response,
+                    raw_document: example.document.clone(),
+                    document: example.document,
+                    outline: example.outline,
+                    reasoning: None,
+                }
+            }
+            kind => {
+                let row = serde_json::from_str::<GeneratedFields>(text)
+                    .map_err(parse_error)?
+                    .into_row(kind == Kind::DocumentBasedQa)?;
+                Record {
+                    kind,
+                    question: row.question,
+                    response: row.response,
+                    document: row.document,
+                    raw_document: row.raw_document,
+                    outline: row.outline,
+                    reasoning: row.reasoning,
+                }
+            }
+        };
+        Ok(record)
+    }
+
+    fn bytes(&mut self, row: &IndexRow) -> Result<Vec<u8>> {
+        let (source, compressed) = self.files[row.file as usize];
+        let path = source.path();
+        let io = |e: std::io::Error| Error::new(format!("cannot read the file: {e}")).in_file(path);
+        if !compressed {
+            return source.read_at(row.offset, row.len as usize).map_err(io);
+        }
+        let stream = match self.streams.remove(&row.file) {
+            Some(s) if s.position <= row.offset => s,
+            _ => Stream {
+                reader: decompressed(source.open().map_err(io)?, path)?,
+                position: 0,
+            },
+        };
+        let mut stream = stream;
+        let skip = row.offset - stream.position;
+        std::io::copy(&mut (&mut stream.reader).take(skip), &mut std::io::sink()).map_err(io)?;
+        let mut bytes = vec![0; row.len as usize];
+        stream.reader.read_exact(&mut bytes).map_err(io)?;
+        stream.position = row.offset + u64::from(row.len);
+        self.streams.insert(row.file, stream);
+        Ok(bytes)
+    }
+
+    fn qna_record(&mut self, row: &IndexRow) -> Result<Record> {
+        let (source, _) = self.files[row.file as usize];
+        let path = source.path();
+        let qna = match self.qna.entry(row.file) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let mut reader = source
+                    .open()
+                    .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
+                entry.insert(qna::read(&mut reader, path)?)
+            }
+        };
+        let changed = || Error::new("the file changed since it was read").in_file(path);
+        let example = qna
+            .seed_examples
+            .get(row.offset as usize)
+            .ok_or_else(changed)?;
+        let qa = example
+            .questions_and_answers
+            .get(row.part as usize)
+            .ok_or_else(changed)?;
+        Ok(Record {
+            kind: Kind::QnaYaml,
+            question: qa.question.clone(),
+            response: qa.answer.clone(),
+            document: example.context.clone(),
+            raw_document: example.context.clone(),
+            outline: qna.document_outline.clone(),
+            reasoning: None,
+        })
+    }
+}

@@ -1,0 +1,40 @@
+// Where the mixes are written as their chunks arrive: files in the origin-private file system
+// (on disk, so memory stays bounded whatever their size), or, where that is missing, Blob parts.
+const DIR = 'kmix-outputs';
+
+export async function createOutputs(names) {
+  try {
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(DIR, { recursive: true }).catch(() => {});
+    const dir = await root.getDirectoryHandle(DIR, { create: true });
+    const files = await Promise.all(names.map(async (name) => {
+      const handle = await dir.getFileHandle(name, { create: true });
+      const access = await handle.createSyncAccessHandle();
+      access.truncate(0);
+      return { name, handle, access, written: 0 };
+    }));
+    return {
+      append(i, bytes) {
+        const f = files[i];
+        f.written += f.access.write(bytes, { at: f.written });
+      },
+      async finish() {
+        for (const f of files) {
+          f.access.flush();
+          f.access.close();
+        }
+        return Promise.all(files.map(async (f) => ({ name: f.name, blob: await f.handle.getFile() })));
+      },
+    };
+  } catch {
+    const parts = names.map(() => []);
+    return {
+      append(i, bytes) {
+        parts[i].push(bytes);
+      },
+      async finish() {
+        return names.map((name, i) => ({ name, blob: new Blob(parts[i], { type: 'application/jsonl' }) }));
+      },
+    };
+  }
+}
