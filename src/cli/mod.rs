@@ -1,21 +1,22 @@
 //! The native edge: arguments and files in, the core in the middle, files and a report out.
 
 mod args;
-mod count;
+mod process;
 mod sources;
 mod tokenizer;
 mod write;
+
+use std::sync::mpsc::SyncSender;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use kmix::input::{read_inputs, ByteSource, ReadOptions, Rereader};
 use kmix::mix::{plan, MixParams};
-use kmix::output::{
-    cut_reports, output_file_name, report_text, serialize_chunk, Manifest, OutputTally,
-};
+use kmix::output::{cut_reports, output_file_name, report_text, CutChunk, Manifest, OutputTally};
 use kmix::Error;
 
 use args::Args;
+use process::{process_parallel, Processed};
 use write::PendingFile;
 
 pub fn run() -> i32 {
@@ -30,7 +31,7 @@ pub fn run() -> i32 {
 }
 
 /// Rows read back, counted and written at a time: bounds memory whatever the input size.
-const CHUNK_ROWS: usize = 4096;
+const CHUNK_ROWS: usize = 1024;
 
 fn execute(args: &Args) -> Result<(), Error> {
     let params = MixParams::from_text(
@@ -71,7 +72,7 @@ fn execute(args: &Args) -> Result<(), Error> {
     // Declared before the outputs, so dropped after them: a failed run removes its temporary
     // files, then the folder if this run created it and it is empty.
     let _created = (!args.dry_run && !args.out.exists()).then(|| CreatedDir(args.out.clone()));
-    let mut outputs = match args.dry_run {
+    let outputs = match args.dry_run {
         true => Vec::new(),
         false => {
             std::fs::create_dir_all(&args.out).map_err(|e| {
@@ -92,29 +93,42 @@ fn execute(args: &Args) -> Result<(), Error> {
     let progress = progress_bar(mix.rows.len() as u64, args.quiet);
     let mut rereader = Rereader::new(&index.files, &sources)?;
     let mut counts = Vec::with_capacity(mix.rows.len());
-    for start in (0..mix.rows.len()).step_by(CHUNK_ROWS) {
-        let positions = start..(start + CHUNK_ROWS).min(mix.rows.len());
-        let records = positions
-            .clone()
-            .map(|p| rereader.record(&index.rows[mix.rows[p]]))
-            .collect::<Result<Vec<_>, Error>>()?;
-        let chunk_counts = match &tokenizer {
-            Some(t) => Some(count::count_parallel(&records, t, threads, &progress)?),
-            None => {
-                progress.inc(records.len() as u64);
-                None
+    // A pipeline: this thread reads chunk n+1 while threads count and serialise chunk n and a
+    // writer thread writes chunk n-1; results stay in row order.
+    let outputs = std::thread::scope(|scope| -> Result<_, Error> {
+        let (to_writer, chunks_in) = std::sync::mpsc::sync_channel::<Vec<CutChunk>>(2);
+        let writer = scope.spawn(move || -> Result<_, Error> {
+            let mut outputs = outputs;
+            for chunks in chunks_in {
+                for ((file, tally), chunk) in outputs.iter_mut().zip(&chunks) {
+                    file.write_all(&chunk.bytes)?;
+                    tally.add(chunk);
+                }
             }
-        };
-        if !outputs.is_empty() {
+            Ok(outputs)
+        });
+        let mut pending = None;
+        for start in (0..mix.rows.len()).step_by(CHUNK_ROWS) {
+            let positions = start..(start + CHUNK_ROWS).min(mix.rows.len());
+            let records = positions
+                .clone()
+                .map(|p| rereader.record(&index.rows[mix.rows[p]]))
+                .collect::<Result<Vec<_>, Error>>()?;
             let min_cuts: Vec<u32> = positions.map(|p| mix.min_cut(p)).collect();
-            let chunks = serialize_chunk(&records, &min_cuts, chunk_counts.as_deref(), &cuts);
-            for ((file, tally), chunk) in outputs.iter_mut().zip(&chunks) {
-                file.write_all(&chunk.bytes)?;
-                tally.add(chunk);
+            if let Some(handle) = pending.take() {
+                hand_on(joined(handle)?, &mut counts, &to_writer);
             }
+            let (cuts, tokenizer, progress) = (&cuts, tokenizer.as_ref(), &progress);
+            pending = Some(scope.spawn(move || {
+                process_parallel(&records, &min_cuts, tokenizer, cuts, threads, progress)
+            }));
         }
-        counts.extend(chunk_counts.unwrap_or_default());
-    }
+        if let Some(handle) = pending.take() {
+            hand_on(joined(handle)?, &mut counts, &to_writer);
+        }
+        drop(to_writer);
+        joined(writer)
+    })?;
     progress.finish_and_clear();
     let counts = tokenizer.as_ref().map(|_| counts.as_slice());
     let reports = cut_reports(&index, &mix, counts);
@@ -162,6 +176,19 @@ fn execute(args: &Args) -> Result<(), Error> {
     }
     eprintln!("kmix: wrote {}", manifest_file.commit()?.display());
     Ok(())
+}
+
+/// Keeps a processed chunk's counts and passes its lines to the writer thread.
+fn hand_on(processed: Processed, counts: &mut Vec<u32>, writer: &SyncSender<Vec<CutChunk>>) {
+    counts.extend(processed.counts.unwrap_or_default());
+    // The writer only stops early on an error, which its join reports.
+    let _ = writer.send(processed.cuts);
+}
+
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T, Error>>) -> Result<T, Error> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(Error::new("a worker thread failed")))
 }
 
 struct CreatedDir(std::path::PathBuf);
