@@ -10,6 +10,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use kmix::mix::Message;
+
+// The same allocator as the kmix binary, so that the ratio compares like with like.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kmix::tokens::{ChatTokenizer, TokenizerFiles};
 
 fn main() {

@@ -118,7 +118,9 @@ fn execute(args: &Args) -> Result<(), Error> {
             if let Some(handle) = pending.take() {
                 hand_on(joined(handle)?, &mut counts, &to_writer);
             }
-            let (cuts, tokenizer, progress) = (&cuts, tokenizer.as_ref(), &progress);
+            // A dry run counts but serialises nothing.
+            let cuts: &[u32] = if args.dry_run { &[] } else { &cuts };
+            let (tokenizer, progress) = (tokenizer.as_ref(), &progress);
             pending = Some(scope.spawn(move || {
                 process_parallel(&records, &min_cuts, tokenizer, cuts, threads, progress)
             }));

@@ -26,6 +26,9 @@ pub fn serialize_chunk(
     cuts: &[u32],
 ) -> Vec<CutChunk> {
     let mut chunks = vec![CutChunk::default(); cuts.len()];
+    if cuts.is_empty() {
+        return chunks;
+    }
     let mut line = Vec::new();
     for (i, record) in records.iter().enumerate() {
         line.clear();
