@@ -457,3 +457,57 @@ fn no_panic_on_arbitrary_bytes() {
         }
     }
 }
+
+/// A source whose stream gives a few bytes a read, as a browser slice or a pipe may.
+struct Trickled<'a>(&'a Mem, usize);
+
+struct TrickleReader<'a>(&'a [u8], usize);
+
+impl Read for TrickleReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.1.min(buf.len()).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+impl ByteSource for Trickled<'_> {
+    fn path(&self) -> &str {
+        self.0.path()
+    }
+    fn size(&self) -> u64 {
+        self.0.size()
+    }
+    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(TrickleReader(&self.0 .1, self.1)))
+    }
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        self.0.read_at(offset, len)
+    }
+}
+
+#[test]
+fn streams_that_give_a_few_bytes_a_read_mix_the_same() {
+    let (_dir, files) = generated(&["--raw-docs", "3", "--reasoning", "--gzip"]);
+    let whole = read(&files, false).unwrap();
+    let mix = plan(&whole, &params(&[3], 1)).unwrap();
+    let expected = lines(&whole, &files, &mix, 3);
+    for step in [1, 3, 4093] {
+        let trickled: Vec<Trickled> = files.iter().map(|f| Trickled(f, step)).collect();
+        let sources: Vec<&dyn ByteSource> = trickled.iter().map(|f| f as &dyn ByteSource).collect();
+        let index = read_inputs(&sources, ReadOptions::default()).unwrap();
+        let mix = plan(&index, &params(&[3], 1)).unwrap();
+        let mut rereader = Rereader::new(&index.files, &sources).unwrap();
+        let rows: Vec<Value> = mix
+            .positions_in_cut(3)
+            .map(|p| {
+                let record = rereader.record(&index.rows[mix.rows[p]]).unwrap();
+                let mut line = Vec::new();
+                kmix::output::write_row(&record, None, &mut line);
+                serde_json::from_slice(&line).unwrap()
+            })
+            .collect();
+        assert_eq!(rows, expected, "{step} bytes a read");
+    }
+}

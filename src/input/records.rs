@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 
-use flate2::bufread::MultiGzDecoder;
+use flate2::read::MultiGzDecoder;
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
@@ -103,27 +103,34 @@ pub fn for_each_record(
 /// Whether a stream starts as gzip does.
 pub fn is_gzip(reader: &mut dyn Read) -> std::io::Result<bool> {
     let mut head = [0u8; 2];
+    Ok(read_head(reader, &mut head)? == 2 && head == GZIP_MAGIC)
+}
+
+/// Fills `head` as far as the stream allows, however few bytes each read gives.
+fn read_head(reader: &mut dyn Read, head: &mut [u8; 2]) -> std::io::Result<usize> {
     let mut filled = 0;
-    while filled < 2 {
+    while filled < head.len() {
         match reader.read(&mut head[filled..])? {
             0 => break,
             n => filled += n,
         }
     }
-    Ok(filled == 2 && head == GZIP_MAGIC)
+    Ok(filled)
 }
 
-pub fn decompressed<'r>(reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
-    let mut buffered = BufReader::with_capacity(1 << 16, reader);
-    let head = buffered.fill_buf().map_err(|e| io_error(e, file))?;
-    if head.starts_with(&GZIP_MAGIC) {
-        Ok(Box::new(BufReader::with_capacity(
+/// The stream's bytes, decompressed when it is gzip.
+pub fn decompressed<'r>(mut reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
+    let mut head = [0u8; 2];
+    let n = read_head(&mut reader, &mut head).map_err(|e| io_error(e, file))?;
+    let whole = std::io::Cursor::new(head).take(n as u64).chain(reader);
+    Ok(if n == 2 && head == GZIP_MAGIC {
+        Box::new(BufReader::with_capacity(
             1 << 16,
-            MultiGzDecoder::new(buffered),
-        )))
+            MultiGzDecoder::new(whole),
+        ))
     } else {
-        Ok(Box::new(buffered))
-    }
+        Box::new(BufReader::with_capacity(1 << 16, whole))
+    })
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {
@@ -243,6 +250,62 @@ mod tests {
             .unwrap();
             assert_eq!(found.len(), 2);
         }
+    }
+
+    /// Hands out its bytes `step` at a time, so that every record, and every multi-byte
+    /// character, is split across reads somewhere.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn all_records(reader: impl Read) -> Vec<(Position, String)> {
+        let mut out = Vec::new();
+        for_each_record(reader, "f", &mut |at, text| {
+            out.push((at, text.unwrap().to_string()));
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn records_split_at_every_boundary_read_the_same() {
+        let lines = "\u{feff}{\"q\": \"Zürich 中文 🚀\"}\r\n\n{\"q\": \"naïve ✅\"}\n{\"q\": \"last, no newline 한국어\"}";
+        let array = "[{\"q\": \"é\"},\n {\"q\": \"🚀🚀\"}]";
+        let gzipped = {
+            use flate2::{write::GzEncoder, Compression};
+            use std::io::Write;
+            let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+            enc.write_all(lines.as_bytes()).unwrap();
+            enc.finish().unwrap()
+        };
+        for bytes in [lines.as_bytes(), array.as_bytes(), &gzipped] {
+            let whole = all_records(bytes);
+            assert!(whole.len() >= 2);
+            for step in 1..=bytes.len() {
+                assert_eq!(
+                    all_records(Trickle { bytes, step }),
+                    whole,
+                    "read {step} bytes at a time"
+                );
+            }
+        }
+        let last = &all_records(lines.as_bytes())[2];
+        assert_eq!(last.1, "{\"q\": \"last, no newline 한국어\"}");
+        assert_eq!(
+            &lines.as_bytes()[last.0.offset as usize..],
+            last.1.as_bytes()
+        );
     }
 
     #[test]
