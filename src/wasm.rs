@@ -502,11 +502,8 @@ impl Processor {
         let rows: Vec<ChunkRow> = serde_json::from_str(chunk_json).map_err(message)?;
         let sources = sources(&self.files);
         let mut rereader = Rereader::new(&self.inputs, &sources).map_err(to_js)?;
-        let records = rows
-            .iter()
-            .map(|r| rereader.record(&r.row))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(to_js)?;
+        let index_rows: Vec<IndexRow> = rows.iter().map(|r| r.row).collect();
+        let records = rereader.records(&index_rows).map_err(to_js)?;
         let counts = match &self.tokenizer {
             Some(t) => Some(crate::count_tokens(&records, t).map_err(to_js)?),
             None => None,

@@ -78,10 +78,8 @@ fn lines(index: &Index, files: &[Mem], mix: &Mix, cut: u32) -> Vec<Value> {
     let sources = sources(files);
     let mut rereader = Rereader::new(&index.files, &sources).unwrap();
     let positions: Vec<usize> = mix.positions_in_cut(cut).collect();
-    let records: Vec<_> = positions
-        .iter()
-        .map(|&p| rereader.record(&index.rows[mix.rows[p]]).unwrap())
-        .collect();
+    let rows: Vec<_> = positions.iter().map(|&p| index.rows[mix.rows[p]]).collect();
+    let records = rereader.records(&rows).unwrap();
     let min_cuts: Vec<u32> = positions.iter().map(|&p| mix.min_cut(p)).collect();
     let chunk = serialize_chunk(&records, &min_cuts, None, &[cut]).remove(0);
     String::from_utf8(chunk.bytes)

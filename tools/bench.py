@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""Benchmark: kmix (CLI, all cores) against the bare tokenizer on the same rendered texts.
+"""Benchmark: kmix against the bare tokenizer on the same rendered texts, natively and in the page.
 
-    python3 tools/bench.py [--mb 200] [--tokenizer llama3_1] [--threads N]
+    python3 tools/bench.py [--mb 100,1000] [--tokenizer llama3_1] [--threads N] [--no-page]
 
-Generates the input with tools/gen_step03.py (cached under target/bench/), runs
-`kmix --cuts 5,10` with the tokenizer, then the bare tokenizer (examples/bare_tokenizer.rs) on
-the rendered conversations of the largest cut (every row kmix counted) with the same thread count,
-and prints wall time, rows/s, tokens/s, peak memory and the ratio kmix / bare tokenizer.
+For each size, generates the input with tools/gen_step03.py (cached under target/bench/; the shape
+of the issue's reference input: one raw-document pattern, 12 summaries, 5 Q&A each, 800 words),
+then, side by side in one run:
+  - kmix CLI: `kmix --cuts 5,10` with the tokenizer, all cores (wall time, peak RSS);
+  - bare tokenizer, native: examples/bare_tokenizer.rs encoding the rendered conversations of the
+    largest cut (every row kmix counted) with the same thread count;
+  - the page in headless Chromium (tools/bench-page.mjs): files picked, Mix pressed, results shown
+    (wall time, the workers' wasm memory, the browser processes' peak memory, PSS);
+  - bare tokenizer in the page: the same texts encoded by as many workers as the page's pool.
+It prints rows/s, tokens/s, peak memory and each side's ratio of kmix's time to the bare tokenizer's.
 """
 import argparse
 import json
@@ -18,8 +24,19 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(cmd):
-    """Runs a command; returns (seconds, peak RSS in MB, stdout)."""
+def run(cmd, **kw):
+    """Runs a command; returns (seconds, peak RSS in bytes, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return seconds, out
+
+
+def peak_rss(cmd):
+    """Runs a command under /usr/bin/time-like accounting: (seconds, peak RSS bytes, stdout)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -27,44 +44,67 @@ def run(cmd):
     out, err = proc.stdout.read(), proc.stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_maxrss * 1024, out
+
+
+def generate(mb):
+    inputs = os.path.join(ROOT, "target", "bench", f"gen-{mb}mb")
+    if not os.path.isdir(inputs):
+        print(f"generating {mb} MB of input in {inputs} ...", file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_step03.py"), "--out", inputs, "--seed", "5",
+                        "--raw-docs", "1", "--summaries-per-raw", "12", "--qa-per-summary", "5",
+                        "--raw-words", "800", "--target-mb", str(mb)], check=True, stdout=subprocess.DEVNULL)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(inputs) for f in fs)
+    return inputs, size
+
+
+def row(who, seconds, texts, tokens, memory, ratio):
+    mem = f"{memory / 1e6:,.0f} MB" if memory else "-"
+    ratio = f"{ratio:.2f}" if ratio else "-"
+    return f"  {who:34} {seconds:9.2f} {texts / seconds:10,.0f} {tokens / seconds:12,.0f} {mem:>24} {ratio:>7}"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mb", type=int, default=200)
+    ap.add_argument("--mb", default="100,1000", help="input sizes in MB, comma-separated (5000 needs ~15 GB of disk)")
     ap.add_argument("--tokenizer", default="llama3_1")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--no-page", action="store_true", help="the CLI only")
     a = ap.parse_args()
 
-    bench = os.path.join(ROOT, "target", "bench")
-    inputs = os.path.join(bench, f"gen-{a.mb}mb")
-    if not os.path.isdir(inputs):
-        print(f"generating {a.mb} MB of input in {inputs} ...", file=sys.stderr)
-        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_step03.py"), "--out", inputs, "--seed", "5",
-                        "--raw-docs", "1", "--summaries-per-raw", "12", "--qa-per-summary", "5",
-                        "--raw-words", "800", "--target-mb", str(a.mb)], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["bash", os.path.join(ROOT, "tools", "fetch-tokenizers.sh")], check=True)
     subprocess.run(["cargo", "build", "--quiet", "--release", "--bin", "kmix", "--example", "bare_tokenizer"],
                    cwd=ROOT, check=True)
+    if not a.no_page:
+        subprocess.run(["bash", os.path.join(ROOT, "tools", "prepare-www.sh")], check=True)
     tok = os.path.join(ROOT, "vendor-tokenizers", a.tokenizer)
-    out = os.path.join(bench, "out")
-    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(inputs) for f in fs)
 
-    kmix_s, kmix_rss, _ = run([os.path.join(ROOT, "target", "release", "kmix"), inputs, "--cuts", "5,10",
-                               "--tokenizer", tok, "--out", out, "--threads", str(a.threads), "--quiet"])
-    manifest = json.load(open(os.path.join(out, "manifest.json")))
-    largest = manifest["outputs"][-1]["file_name"]
-    bare_s, _, bare_out = run([os.path.join(ROOT, "target", "release", "examples", "bare_tokenizer"), tok,
-                               os.path.join(out, largest), str(a.threads)])
-    bare = json.loads(bare_out)
-    rows, tokens = bare["texts"], bare["tokens"]
-    print(f"input: {size / 1e6:.0f} MB, cuts 5,10, tokenizer {a.tokenizer}, {a.threads} threads")
-    print(f"distinct conversations counted: {rows}, tokens: {tokens}")
-    print(f"{'':24} {'seconds':>9} {'rows/s':>10} {'tokens/s':>12} {'peak RSS MB':>12}")
-    print(f"{'kmix (whole run)':24} {kmix_s:9.2f} {rows / kmix_s:10.0f} {tokens / kmix_s:12.0f} {kmix_rss:12.0f}")
-    print(f"{'bare tokenizer (encode)':24} {bare['seconds']:9.2f} {rows / bare['seconds']:10.0f} {tokens / bare['seconds']:12.0f} {'':>12}")
-    print(f"ratio kmix / bare tokenizer: {kmix_s / bare['seconds']:.2f}")
+    for mb in [int(x) for x in a.mb.split(",")]:
+        inputs, size = generate(mb)
+        out = os.path.join(ROOT, "target", "bench", "out")
+        kmix_s, kmix_rss, _ = peak_rss([os.path.join(ROOT, "target", "release", "kmix"), inputs, "--cuts", "5,10",
+                                        "--tokenizer", tok, "--out", out, "--threads", str(a.threads), "--quiet"])
+        manifest = json.load(open(os.path.join(out, "manifest.json")))
+        largest = os.path.join(out, manifest["outputs"][-1]["file_name"])
+        _, bare_out = run([os.path.join(ROOT, "target", "release", "examples", "bare_tokenizer"), tok, largest,
+                           str(a.threads)])
+        bare = json.loads(bare_out)
+        texts, tokens = bare["texts"], bare["tokens"]
+        print(f"\ninput {size / 1e6:,.0f} MB (cuts 5,10, {a.tokenizer}): {texts:,} distinct conversations counted, "
+              f"{tokens:,} tokens, {manifest['outputs'][-1]['bytes'] / 1e6:,.0f} MB in the largest mix")
+        print(f"  {'':34} {'seconds':>9} {'rows/s':>10} {'tokens/s':>12} {'peak memory':>24} {'ratio':>7}")
+        print(row(f"CLI kmix ({a.threads} threads)", kmix_s, texts, tokens, kmix_rss, kmix_s / bare["seconds"]))
+        print(row(f"CLI bare tokenizer ({a.threads} threads)", bare["seconds"], texts, tokens, 0, 0))
+        if a.no_page:
+            continue
+        _, page_out = run(["node", os.path.join(ROOT, "tools", "bench-page.mjs"), inputs, largest], cwd=ROOT)
+        page = json.loads(page_out.strip().splitlines()[-1])
+        pool = page["workers"] - 1
+        memory = f"{page['wasmBytes'] / 1e6:,.0f} MB wasm, {page['browserRss'] / 1e6:,.0f} MB browser PSS"
+        print(row(f"page kmix ({pool} workers + 1)", page["mixSeconds"], texts, tokens, 0,
+                  page["mixSeconds"] / page["bare"]["seconds"]).replace("       -", f"{memory:>24}", 1))
+        print(row(f"page bare tokenizer ({pool} workers)", page["bare"]["seconds"], texts, tokens, 0, 0))
+        print(f"  (the page also spent {page['readSeconds']:.1f} s indexing the files after they were picked)")
 
 
 if __name__ == "__main__":

@@ -194,7 +194,8 @@ function showResults(result, seconds) {
   ];
   $('results').hidden = false;
   $('results-summary').textContent = `Mixed ${result.outputs.length} cut${result.outputs.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`
-    + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer.` : ' without a tokenizer (no token counts).');
+    + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
+    + ` on ${result.memory.workers} workers, using ${formatBytes(result.memory.bytes)} of memory at most.`;
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
   renderReport($('report'), result.report, Boolean(result.tokenizer));
   renderHistograms($('histograms'), result.outputs);

@@ -34,8 +34,12 @@ export class Pool {
 
   /** The same request to every worker; resolves to the first worker's answer. */
   async all(type, args) {
-    const answers = await Promise.all(this.workers.map((_, i) => this.request(i, type, args)));
-    return answers[0];
+    return (await this.each(type, args))[0];
+  }
+
+  /** The same request to every worker; resolves to every answer. */
+  each(type, args) {
+    return Promise.all(this.workers.map((_, i) => this.request(i, type, args)));
   }
 
   /**

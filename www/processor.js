@@ -29,6 +29,11 @@ const handlers = {
   async render({ messages }) {
     return processor.render(messages);
   },
+
+  /** Bytes of this worker's wasm memory (it only grows: this is its peak). */
+  async memory() {
+    return (await ready).memory.buffer.byteLength;
+  },
 };
 
 async function loadTokenizer({ name, files }) {

@@ -80,6 +80,8 @@ const handlers = {
       previews,
       tokenizer: tokenizer?.name ?? null,
       seconds: (performance.now() - started) / 1000,
+      // wasm memory only grows, so its size now is the peak of this worker and of each in the pool.
+      memory: { workers: 1 + pool.size, bytes: (await ready).memory.buffer.byteLength + (await pool.each('memory')).reduce((a, b) => a + b, 0) },
     };
   },
 };

@@ -42,13 +42,19 @@ fn execute(args: &Args) -> Result<(), Error> {
     )?;
     let files = sources::collect(&args.inputs)?;
     let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as &dyn ByteSource).collect();
-    let index = read_inputs(
-        &sources,
-        ReadOptions {
+    // The tokenizer loads (a second or so for a large one) while the first pass reads.
+    let (index, tokenizer) = std::thread::scope(|scope| {
+        let loading = args
+            .tokenizer
+            .as_deref()
+            .map(|path| scope.spawn(move || tokenizer::load(path)));
+        let options = ReadOptions {
             skip_bad_rows: args.skip_bad_rows,
-        },
-    )?;
-    let tokenizer = args.tokenizer.as_deref().map(tokenizer::load).transpose()?;
+        };
+        let index = read_inputs(&sources, options);
+        (index, loading.map(joined).transpose())
+    });
+    let (index, tokenizer) = (index?, tokenizer?);
     let mix = plan(&index, &params)?;
     eprintln!(
         "kmix: seed {} (--seed to change), cuts {:?}, {} Q&A per augmentation{}",
@@ -110,10 +116,8 @@ fn execute(args: &Args) -> Result<(), Error> {
         let mut pending = None;
         for start in (0..mix.rows.len()).step_by(CHUNK_ROWS) {
             let positions = start..(start + CHUNK_ROWS).min(mix.rows.len());
-            let records = positions
-                .clone()
-                .map(|p| rereader.record(&index.rows[mix.rows[p]]))
-                .collect::<Result<Vec<_>, Error>>()?;
+            let rows: Vec<_> = positions.clone().map(|p| index.rows[mix.rows[p]]).collect();
+            let records = rereader.records(&rows)?;
             let min_cuts: Vec<u32> = positions.map(|p| mix.min_cut(p)).collect();
             if let Some(handle) = pending.take() {
                 hand_on(joined(handle)?, &mut counts, &to_writer);

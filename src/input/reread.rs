@@ -12,6 +12,9 @@ use super::seed::SeedFields;
 use super::{ByteSource, IndexRow, InputFile, Kind};
 use crate::error::{Error, Result};
 
+/// The most bytes one read of a run of rows may take.
+const SPAN_LIMIT: u64 = 32 << 20;
+
 /// A Q&A pair with all its texts, ready to format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -56,14 +59,74 @@ impl<'a> Rereader<'a> {
         })
     }
 
+    /// The rows, in the order given. Runs of rows that lie close together in a plain file are
+    /// read with one read of their span (one browser call, one system call) instead of one each.
+    pub fn records(&mut self, rows: &[IndexRow]) -> Result<Vec<Record>> {
+        let mut records = Vec::with_capacity(rows.len());
+        let mut start = 0;
+        while start < rows.len() {
+            let end = start + self.dense_run(&rows[start..]);
+            if end - start > 1 {
+                let first = &rows[start];
+                let last = &rows[end - 1];
+                let span_end = last.offset + u64::from(last.len);
+                let (source, _) = self.files[first.file as usize];
+                let span = source
+                    .read_at(first.offset, (span_end - first.offset) as usize)
+                    .map_err(|e| {
+                        Error::new(format!("cannot read the file: {e}")).in_file(source.path())
+                    })?;
+                for row in &rows[start..end] {
+                    let at = (row.offset - first.offset) as usize;
+                    records.push(self.parse(row, &span[at..at + row.len as usize])?);
+                }
+            } else {
+                records.push(self.record(&rows[start])?);
+            }
+            start = end;
+        }
+        Ok(records)
+    }
+
+    /// How many rows from the first form a run worth one read: the same plain file, offsets
+    /// rising, and no more bytes in between than in the rows themselves (plus a little).
+    fn dense_run(&self, rows: &[IndexRow]) -> usize {
+        let first = &rows[0];
+        if first.kind == Kind::QnaYaml || self.files[first.file as usize].1 {
+            return 1;
+        }
+        let (mut wanted, mut end) = (0u64, first.offset);
+        let mut n = 0;
+        for row in rows {
+            let row_end = row.offset + u64::from(row.len);
+            let span = row_end.saturating_sub(first.offset);
+            if row.file != first.file
+                || row.kind == Kind::QnaYaml
+                || row.offset < end
+                || span > 2 * (wanted + u64::from(row.len)) + (64 << 10)
+                || span > SPAN_LIMIT
+            {
+                break;
+            }
+            wanted += u64::from(row.len);
+            end = row_end;
+            n += 1;
+        }
+        n.max(1)
+    }
+
     pub fn record(&mut self, row: &IndexRow) -> Result<Record> {
-        let (source, _) = self.files[row.file as usize];
-        let path = source.path();
         if row.kind == Kind::QnaYaml {
             return self.qna_record(row);
         }
         let bytes = self.bytes(row)?;
-        let text = std::str::from_utf8(&bytes)
+        self.parse(row, &bytes)
+    }
+
+    fn parse(&self, row: &IndexRow, bytes: &[u8]) -> Result<Record> {
+        let (source, _) = self.files[row.file as usize];
+        let path = source.path();
+        let text = std::str::from_utf8(bytes)
             .map_err(|_| Error::new("the file changed since it was read").in_file(path))?;
         let parse_error =
             |e: serde_json::Error| Error::new(format!("malformed row: {}", serde_message(&e)));

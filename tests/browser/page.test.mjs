@@ -196,7 +196,7 @@ test('Cancel stops a long run promptly, the page stays responsive, and a new run
   // in slices (rows and multi-byte characters across slice boundaries) byte-identical to the CLI.
   await setParams(page, { cuts: '1' });
   await mixAndWait(page);
-  assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer/);
+  assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer on \d+ workers, using [\d.]+ MB of memory at most\./);
   assertSameAsCli(await downloadAll(page), cliMix(big, ['--cuts', '1', '--tokenizer', join(tokenizers, 'llama3_1')]));
   await context.close();
 });

@@ -1,0 +1,69 @@
+// The page's side of the benchmark (called by tools/bench.py): a full mix in headless Chromium
+// through the real page, then the bare tokenizer on the same rendered texts with as many workers.
+//   node tools/bench-page.mjs INPUT_DIR MIX_FILE   -> one line of JSON
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, serve, launch, openPage } from '../tests/browser/harness.mjs';
+
+const [inputs, mixFile] = process.argv.slice(2);
+
+// The page and the baseline, served side by side from one origin.
+const site = mkdtempSync(join(tmpdir(), 'kmix-bench-site-'));
+for (const name of readdirSync(join(root, 'www'))) symlinkSync(join(root, 'www', name), join(site, name));
+for (const name of ['bench.html', 'bench.js', 'bench-worker.js']) copyFileSync(join(root, 'tools/bench-page', name), join(site, name));
+
+/** Peak memory of this run's Chromium processes: the sum of their proportional set sizes (PSS, so
+ * that pages shared between them count once), sampled as it goes. */
+function memorySampler() {
+  let peak = 0;
+  const sample = () => {
+    const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const pids = ps.split('\n').filter((l) => l.includes('playwright_chromiumdev_profile')).map((l) => l.trim().split(/\s+/)[0]);
+    let kb = 0;
+    for (const pid of pids) {
+      try {
+        kb += Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
+      } catch {
+        // The process ended between ps and the read.
+      }
+    }
+    peak = Math.max(peak, kb * 1024);
+  };
+  const timer = setInterval(sample, 250);
+  return () => { clearInterval(timer); sample(); return peak; };
+}
+
+const server = await serve(site);
+const browser = await launch();
+try {
+  const { page } = await openPage(browser, server.url);
+  const stopSampling = memorySampler();
+  const picked = Date.now();
+  await page.setInputFiles('#input-folder', inputs);
+  await page.waitForFunction(() => !document.querySelector('#mix').disabled, null, { timeout: 3_600_000 });
+  const readSeconds = (Date.now() - picked) / 1000;
+  await page.selectOption('#tokenizer-select', 'llama3_1');
+  await page.waitForFunction(() => document.querySelector('#tokenizer-status').textContent.includes('Tokenizer: '), null, { timeout: 120_000 });
+  await page.fill('input[name=cuts]', '5, 10');
+  await page.waitForTimeout(400); // the feasibility check the form triggers
+  const started = Date.now();
+  await page.click('#mix');
+  await page.waitForSelector('#results:not([hidden])', { timeout: 3_600_000 });
+  const mixSeconds = (Date.now() - started) / 1000;
+  const summary = await page.textContent('#results-summary');
+  const browserRss = stopSampling();
+  const [, workers, amount, unit] = summary.match(/on (\d+) workers, using ([\d.]+) (kB|MB|GB)/);
+  const wasmBytes = Number(amount) * { kB: 1e3, MB: 1e6, GB: 1e9 }[unit];
+
+  const bench = await browser.newPage();
+  await bench.goto(`${server.url}bench.html`);
+  await bench.waitForSelector('body[data-ready=true]');
+  await bench.setInputFiles('#mix', mixFile);
+  const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), Number(workers) - 1);
+  console.log(JSON.stringify({ readSeconds, mixSeconds, workers: Number(workers), wasmBytes, browserRss, bare }));
+} finally {
+  await browser.close();
+  server.stop();
+}
