@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 use crate::input::{
-    read_inputs, ByteSource, Index, IndexRow, InputFile, Kind, ReadOptions, Rereader,
+    read_inputs, ByteSource, Index, IndexRow, InputFile, Kind, ReadOptions, RereadCache, Rereader,
 };
 use crate::mix::{conversation, plan, Message, Mix, MixParams};
 use crate::output::{cut_reports, report_text, serialize_chunk, CutChunk, Manifest, OutputTally};
@@ -132,7 +132,7 @@ struct JsSource {
 }
 
 enum JsData {
-    Bytes(Vec<u8>),
+    Bytes(std::rc::Rc<[u8]>),
     Blob(web_sys::Blob),
 }
 
@@ -141,7 +141,7 @@ impl JsSource {
         let data = if let Some(blob) = data.dyn_ref::<web_sys::Blob>() {
             JsData::Blob(blob.clone())
         } else if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
-            JsData::Bytes(bytes.to_vec())
+            JsData::Bytes(bytes.to_vec().into())
         } else {
             return Err(message(format!("{path}: expected a Blob or a Uint8Array")));
         };
@@ -195,9 +195,9 @@ impl ByteSource for JsSource {
             JsData::Blob(b) => b.size() as u64,
         }
     }
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
         Ok(match &self.data {
-            JsData::Bytes(b) => Box::new(b.as_slice()),
+            JsData::Bytes(b) => Box::new(std::io::Cursor::new(b.clone())),
             JsData::Blob(blob) => Box::new(std::io::BufReader::with_capacity(
                 BLOB_SLICE,
                 BlobReader {
@@ -454,6 +454,8 @@ pub struct Processor {
     files: Vec<JsSource>,
     inputs: Vec<InputFile>,
     tokenizer: Option<ChatTokenizer>,
+    /// Kept between chunks: a worker's chunks come in file order, so gzip streams only go forward.
+    cache: RereadCache,
 }
 
 #[wasm_bindgen]
@@ -464,6 +466,7 @@ impl Processor {
             files: Vec::new(),
             inputs: Vec::new(),
             tokenizer: None,
+            cache: RereadCache::default(),
         }
     }
 
@@ -472,6 +475,7 @@ impl Processor {
     pub fn set_inputs(&mut self, inputs_json: &str) -> Result<(), JsValue> {
         self.inputs = serde_json::from_str(inputs_json).map_err(message)?;
         self.files.clear();
+        self.cache = RereadCache::default();
         Ok(())
     }
 
@@ -498,12 +502,15 @@ impl Processor {
     }
 
     /// Processes a Mixer chunk for the given cuts: `{counts, bytes: [Uint8Array per cut], rows}`.
-    pub fn process(&self, chunk_json: &str, cuts: Vec<u32>) -> Result<js_sys::Object, JsValue> {
+    pub fn process(&mut self, chunk_json: &str, cuts: Vec<u32>) -> Result<js_sys::Object, JsValue> {
         let rows: Vec<ChunkRow> = serde_json::from_str(chunk_json).map_err(message)?;
         let sources = sources(&self.files);
-        let mut rereader = Rereader::new(&self.inputs, &sources).map_err(to_js)?;
+        let cache = std::mem::take(&mut self.cache);
+        let mut rereader = Rereader::with_cache(&self.inputs, &sources, cache).map_err(to_js)?;
         let index_rows: Vec<IndexRow> = rows.iter().map(|r| r.row).collect();
-        let records = rereader.records(&index_rows).map_err(to_js)?;
+        let records = rereader.records(&index_rows);
+        self.cache = rereader.into_cache();
+        let records = records.map_err(to_js)?;
         let counts = match &self.tokenizer {
             Some(t) => Some(crate::count_tokens(&records, t).map_err(to_js)?),
             None => None,

@@ -20,8 +20,8 @@ impl ByteSource for Mem {
     fn size(&self) -> u64 {
         self.1.len() as u64
     }
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(self.1.as_slice()))
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
+        Ok(Box::new(std::io::Cursor::new(self.1.clone())))
     }
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
         Ok(self.1[offset as usize..][..len].to_vec())
@@ -459,14 +459,12 @@ fn no_panic_on_arbitrary_bytes() {
 /// A source whose stream gives a few bytes a read, as a browser slice or a pipe may.
 struct Trickled<'a>(&'a Mem, usize);
 
-struct TrickleReader<'a>(&'a [u8], usize);
+struct TrickleReader(std::io::Cursor<Vec<u8>>, usize);
 
-impl Read for TrickleReader<'_> {
+impl Read for TrickleReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.1.min(buf.len()).min(self.0.len());
-        buf[..n].copy_from_slice(&self.0[..n]);
-        self.0 = &self.0[n..];
-        Ok(n)
+        let n = self.1.min(buf.len());
+        self.0.read(&mut buf[..n])
     }
 }
 
@@ -477,8 +475,11 @@ impl ByteSource for Trickled<'_> {
     fn size(&self) -> u64 {
         self.0.size()
     }
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(TrickleReader(&self.0 .1, self.1)))
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
+        Ok(Box::new(TrickleReader(
+            std::io::Cursor::new(self.0 .1.clone()),
+            self.1,
+        )))
     }
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
         self.0.read_at(offset, len)

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, serve, launch, openPage } from '../tests/browser/harness.mjs';
+import { chromium } from 'playwright-core';
+import { root, serve, chromiumArgs } from '../tests/browser/harness.mjs';
 
 const [inputs, mixFile] = process.argv.slice(2);
 
@@ -36,14 +37,23 @@ function memorySampler() {
 }
 
 const server = await serve(site);
-const browser = await launch();
+// A persistent profile, as people have: in a throwaway (incognito-like) context Chromium keeps the
+// origin-private file system, where the page writes its outputs, in memory.
+const profile = mkdtempSync(join(tmpdir(), 'playwright_chromiumdev_profile-kmix-bench-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs, acceptDownloads: true,
+});
 try {
-  const { page } = await openPage(browser, server.url);
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready=true]');
   const stopSampling = memorySampler();
   const picked = Date.now();
   await page.setInputFiles('#input-folder', inputs);
   await page.waitForFunction(() => !document.querySelector('#mix').disabled, null, { timeout: 3_600_000 });
   const readSeconds = (Date.now() - picked) / 1000;
+  const afterReading = stopSampling();
+  const sampleMix = memorySampler();
   await page.selectOption('#tokenizer-select', 'llama3_1');
   await page.waitForFunction(() => document.querySelector('#tokenizer-status').textContent.includes('Tokenizer: '), null, { timeout: 120_000 });
   await page.fill('input[name=cuts]', '5, 10');
@@ -53,7 +63,7 @@ try {
   await page.waitForSelector('#results:not([hidden])', { timeout: 3_600_000 });
   const mixSeconds = (Date.now() - started) / 1000;
   const summary = await page.textContent('#results-summary');
-  const browserRss = stopSampling();
+  const browserRss = sampleMix();
   const [, workers, amount, unit] = summary.match(/on (\d+) workers, using ([\d.]+) (kB|MB|GB)/);
   const wasmBytes = Number(amount) * { kB: 1e3, MB: 1e6, GB: 1e9 }[unit];
 
@@ -62,7 +72,7 @@ try {
   await bench.waitForSelector('body[data-ready=true]');
   await bench.setInputFiles('#mix', mixFile);
   const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), Number(workers) - 1);
-  console.log(JSON.stringify({ readSeconds, mixSeconds, workers: Number(workers), wasmBytes, browserRss, bare }));
+  console.log(JSON.stringify({ readSeconds, afterReading, mixSeconds, workers: Number(workers), wasmBytes, browserRss, bare }));
 } finally {
   await browser.close();
   server.stop();

@@ -104,7 +104,8 @@ def main():
         print(row(f"page kmix ({pool} workers + 1)", page["mixSeconds"], texts, tokens, 0,
                   page["mixSeconds"] / page["bare"]["seconds"]).replace("       -", f"{memory:>24}", 1))
         print(row(f"page bare tokenizer ({pool} workers)", page["bare"]["seconds"], texts, tokens, 0, 0))
-        print(f"  (the page also spent {page['readSeconds']:.1f} s indexing the files after they were picked)")
+        print(f"  (the page also spent {page['readSeconds']:.1f} s indexing the files after they were picked; "
+              f"browser PSS then {page['afterReading'] / 1e6:,.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ impl ByteSource for FileSource {
     fn size(&self) -> u64 {
         self.size
     }
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
         Ok(Box::new(File::open(&self.path)?))
     }
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {

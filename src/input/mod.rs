@@ -23,7 +23,7 @@ pub use kind::Kind;
 use kind::{detect, detect_by_fields, Detection};
 use records::Position;
 use records::{for_each_record, serde_message, Flow};
-pub use reread::{Record, Rereader};
+pub use reread::{Record, RereadCache, Rereader};
 use seed::SeedFields;
 
 /// An input file as the edges provide it: a path relative to what the user chose, and its bytes,
@@ -31,7 +31,8 @@ use seed::SeedFields;
 pub trait ByteSource {
     fn path(&self) -> &str;
     fn size(&self) -> u64;
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>>;
+    /// A fresh stream from the start; it owns what it reads, so a reader can keep it.
+    fn open(&self) -> std::io::Result<Box<dyn Read>>;
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>>;
 }
 
@@ -164,7 +165,7 @@ fn read_source(
     Ok(file)
 }
 
-fn open<'a>(source: &'a dyn ByteSource) -> Result<Box<dyn Read + 'a>> {
+fn open(source: &dyn ByteSource) -> Result<Box<dyn Read>> {
     source
         .open()
         .map_err(|e| Error::new(format!("cannot open the file: {e}")).in_file(source.path()))

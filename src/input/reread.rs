@@ -30,19 +30,36 @@ pub struct Record {
 pub struct Rereader<'a> {
     /// For each input file (as in [`super::Index::files`]): its source and whether it is gzip.
     files: Vec<(&'a dyn ByteSource, bool)>,
-    streams: HashMap<u32, Stream<'a>>,
+    cache: RereadCache,
+}
+
+/// What a Rereader keeps between calls: where each gzip file's stream stands, and the parsed
+/// qna.yaml files. Handing it from one Rereader to the next (see [`Rereader::with_cache`]) keeps
+/// a gzip file from being decompressed again from its start for every chunk of rows.
+#[derive(Default)]
+pub struct RereadCache {
+    streams: HashMap<u32, Stream>,
     qna: HashMap<u32, Qna>,
 }
 
 /// A gzip file's decompressed bytes, read forward.
-struct Stream<'a> {
-    reader: Box<dyn BufRead + 'a>,
+struct Stream {
+    reader: Box<dyn BufRead>,
     position: u64,
 }
 
 impl<'a> Rereader<'a> {
     /// Matches each input file to its source by path.
     pub fn new(files: &[InputFile], sources: &[&'a dyn ByteSource]) -> Result<Self> {
+        Self::with_cache(files, sources, RereadCache::default())
+    }
+
+    /// As [`Rereader::new`], going on from where an earlier Rereader of the same files left off.
+    pub fn with_cache(
+        files: &[InputFile],
+        sources: &[&'a dyn ByteSource],
+        cache: RereadCache,
+    ) -> Result<Self> {
         let by_path: HashMap<&str, &'a dyn ByteSource> =
             sources.iter().map(|s| (s.path(), *s)).collect();
         let files = files
@@ -52,11 +69,11 @@ impl<'a> Rereader<'a> {
                 None => Err(Error::new("the file is gone since it was read").in_file(&f.path)),
             })
             .collect::<Result<_>>()?;
-        Ok(Rereader {
-            files,
-            streams: HashMap::new(),
-            qna: HashMap::new(),
-        })
+        Ok(Rereader { files, cache })
+    }
+
+    pub fn into_cache(self) -> RereadCache {
+        self.cache
     }
 
     /// The rows, in the order given. Runs of rows that lie close together in a plain file are
@@ -175,7 +192,7 @@ impl<'a> Rereader<'a> {
         if !compressed {
             return source.read_at(row.offset, row.len as usize).map_err(io);
         }
-        let stream = match self.streams.remove(&row.file) {
+        let stream = match self.cache.streams.remove(&row.file) {
             Some(s) if s.position <= row.offset => s,
             _ => Stream {
                 reader: decompressed(source.open().map_err(io)?, path)?,
@@ -188,14 +205,14 @@ impl<'a> Rereader<'a> {
         let mut bytes = vec![0; row.len as usize];
         stream.reader.read_exact(&mut bytes).map_err(io)?;
         stream.position = row.offset + u64::from(row.len);
-        self.streams.insert(row.file, stream);
+        self.cache.streams.insert(row.file, stream);
         Ok(bytes)
     }
 
     fn qna_record(&mut self, row: &IndexRow) -> Result<Record> {
         let (source, _) = self.files[row.file as usize];
         let path = source.path();
-        let qna = match self.qna.entry(row.file) {
+        let qna = match self.cache.qna.entry(row.file) {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => {
                 let mut reader = source

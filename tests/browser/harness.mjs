@@ -24,13 +24,11 @@ export function serve(dir = join(root, 'www')) {
   });
 }
 
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 export async function launch() {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    headless: true,
-  });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
 }
 
 /** A page that records every request it and its workers make, and every console error. */

@@ -124,6 +124,20 @@ test('a dropped folder is read with paths relative to it', async () => {
   await context.close();
 });
 
+test('gzip inputs mix byte-identical to the CLI', async () => {
+  const gz = generate(['--raw-docs', '4', '--reasoning', '--gzip']);
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', gz);
+  await waitForInputs(page);
+  assert.match(await page.textContent('#input-table'), /extractive_summary\/gen_00\.jsonl\.gz/);
+  await chooseTokenizer(page, 'gemma3');
+  await setParams(page, { cuts: '2, 4', seed: '11' });
+  await mixAndWait(page);
+  const cli = cliMix(gz, ['--cuts', '2,4', '--seed', '11', '--tokenizer', join(tokenizers, 'gemma3')]);
+  assertSameAsCli(await downloadAll(page), cli);
+  await context.close();
+});
+
 test('the tokenizer picker: served tokenizers count as the CLI does; own files load or say why not', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.click('#try-example');
