@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::fields::{optional, required};
+use super::{Kind, Record};
 use crate::error::Result;
 
 /// The columns kmix reads; any others are ignored.
@@ -18,23 +19,14 @@ pub struct GeneratedFields {
     parse_response_dict_reasoning_content: Option<Value>,
 }
 
-pub struct GeneratedRow {
-    pub question: String,
-    pub response: String,
-    pub document: String,
-    pub raw_document: String,
-    pub outline: String,
-    pub reasoning: Option<String>,
-}
-
 impl GeneratedFields {
     /// `document_based_qa` names the source chunk `base_document`; its augmentation is the chunk itself
     /// when `document` is absent.
-    pub fn into_row(self, based_on_document: bool) -> Result<GeneratedRow> {
+    pub fn into_record(self, kind: Kind) -> Result<Record> {
         // Checked in the order a person reads the row, so the first problem is the one reported.
         let question = required(self.question, "question")?;
         let response = required(self.response, "response")?;
-        let (document, raw_document) = if based_on_document {
+        let (document, raw_document) = if kind == Kind::DocumentBasedQa {
             let document = optional(self.document, "document")?;
             let raw = required(self.base_document.or(self.raw_document), "base_document")?;
             (document.unwrap_or_else(|| raw.clone()), raw)
@@ -44,7 +36,8 @@ impl GeneratedFields {
                 required(self.raw_document, "raw_document")?,
             )
         };
-        Ok(GeneratedRow {
+        Ok(Record {
+            kind,
             question,
             response,
             document,

@@ -256,7 +256,7 @@ fn read_generated(
         options,
         index,
         |fields: GeneratedFields, pos, texts, rows| {
-            let row = fields.into_row(kind == Kind::DocumentBasedQa)?;
+            let row = fields.into_record(kind)?;
             rows.push(IndexRow {
                 kind,
                 file: at.file,

@@ -167,20 +167,9 @@ impl<'a> Rereader<'a> {
                     reasoning: None,
                 }
             }
-            kind => {
-                let row = serde_json::from_str::<GeneratedFields>(text)
-                    .map_err(parse_error)?
-                    .into_row(kind == Kind::DocumentBasedQa)?;
-                Record {
-                    kind,
-                    question: row.question,
-                    response: row.response,
-                    document: row.document,
-                    raw_document: row.raw_document,
-                    outline: row.outline,
-                    reasoning: row.reasoning,
-                }
-            }
+            kind => serde_json::from_str::<GeneratedFields>(text)
+                .map_err(parse_error)?
+                .into_record(kind)?,
         };
         Ok(record)
     }
