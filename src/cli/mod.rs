@@ -1,22 +1,21 @@
 //! The native edge: arguments and files in, the core in the middle, files and a report out.
 
 mod args;
+mod pipeline;
 mod process;
 mod sources;
 mod tokenizer;
 mod write;
 
-use std::sync::mpsc::SyncSender;
-
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use kmix::input::{read_inputs, ByteSource, ReadOptions, Rereader};
+use kmix::input::{read_inputs, ByteSource, ReadOptions};
 use kmix::mix::{plan, MixParams};
-use kmix::output::{cut_reports, output_file_name, report_text, CutChunk, Manifest, OutputTally};
+use kmix::output::{cut_reports, output_file_name, report_text, Manifest, OutputTally};
 use kmix::Error;
 
 use args::Args;
-use process::{process_parallel, Processed};
+use pipeline::{joined, SecondPass};
 use write::PendingFile;
 
 pub fn run() -> i32 {
@@ -29,9 +28,6 @@ pub fn run() -> i32 {
         }
     }
 }
-
-/// Rows read back, counted and written at a time: bounds memory whatever the input size.
-const CHUNK_ROWS: usize = 1024;
 
 fn execute(args: &Args) -> Result<(), Error> {
     let params = MixParams::from_text(
@@ -97,44 +93,17 @@ fn execute(args: &Args) -> Result<(), Error> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let progress = progress_bar(mix.rows.len() as u64, args.quiet);
-    let mut rereader = Rereader::new(&index.files, &sources)?;
-    let mut counts = Vec::with_capacity(mix.rows.len());
-    // A pipeline: this thread reads chunk n+1 while threads count and serialise chunk n and a
-    // writer thread writes chunk n-1; results stay in row order.
-    let outputs = std::thread::scope(|scope| -> Result<_, Error> {
-        let (to_writer, chunks_in) = std::sync::mpsc::sync_channel::<Vec<CutChunk>>(2);
-        let writer = scope.spawn(move || -> Result<_, Error> {
-            let mut outputs = outputs;
-            for chunks in chunks_in {
-                for ((file, tally), chunk) in outputs.iter_mut().zip(&chunks) {
-                    file.write_all(&chunk.bytes)?;
-                    tally.add(chunk);
-                }
-            }
-            Ok(outputs)
-        });
-        let mut pending = None;
-        for start in (0..mix.rows.len()).step_by(CHUNK_ROWS) {
-            let positions = start..(start + CHUNK_ROWS).min(mix.rows.len());
-            let rows: Vec<_> = positions.clone().map(|p| index.rows[mix.rows[p]]).collect();
-            let records = rereader.records(&rows)?;
-            let min_cuts: Vec<u32> = positions.map(|p| mix.min_cut(p)).collect();
-            if let Some(handle) = pending.take() {
-                hand_on(joined(handle)?, &mut counts, &to_writer);
-            }
-            // A dry run counts but serialises nothing.
-            let cuts: &[u32] = if args.dry_run { &[] } else { &cuts };
-            let (tokenizer, progress) = (tokenizer.as_ref(), &progress);
-            pending = Some(scope.spawn(move || {
-                process_parallel(&records, &min_cuts, tokenizer, cuts, threads, progress)
-            }));
-        }
-        if let Some(handle) = pending.take() {
-            hand_on(joined(handle)?, &mut counts, &to_writer);
-        }
-        drop(to_writer);
-        joined(writer)
-    })?;
+    let write_cuts: &[u32] = if args.dry_run { &[] } else { &cuts };
+    let pass = SecondPass {
+        index: &index,
+        mix: &mix,
+        sources: &sources,
+        tokenizer: tokenizer.as_ref(),
+        cuts: write_cuts,
+        threads,
+        progress: &progress,
+    };
+    let (counts, outputs) = pass.run(outputs)?;
     progress.finish_and_clear();
     let counts = tokenizer.as_ref().map(|_| counts.as_slice());
     let reports = cut_reports(&index, &mix, counts);
@@ -182,19 +151,6 @@ fn execute(args: &Args) -> Result<(), Error> {
     }
     eprintln!("kmix: wrote {}", manifest_file.commit()?.display());
     Ok(())
-}
-
-/// Keeps a processed chunk's counts and passes its lines to the writer thread.
-fn hand_on(processed: Processed, counts: &mut Vec<u32>, writer: &SyncSender<Vec<CutChunk>>) {
-    counts.extend(processed.counts.unwrap_or_default());
-    // The writer only stops early on an error, which its join reports.
-    let _ = writer.send(processed.cuts);
-}
-
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T, Error>>) -> Result<T, Error> {
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(Error::new("a worker thread failed")))
 }
 
 struct CreatedDir(std::path::PathBuf);
