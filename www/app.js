@@ -10,7 +10,8 @@ import { errorText, formatBytes, formatInt } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('params');
-const core = new CoreBridge();
+// `?workers=N` caps the processor pool, say in a shared JupyterLab; by default one per core.
+const core = new CoreBridge(Number(new URLSearchParams(location.search).get('workers')) || undefined);
 const state = { inputsReady: false, tokenizer: null, running: false, served: [] };
 
 function say(id, text, isError = false) {

@@ -1,7 +1,9 @@
 // The page's side of the worker: promise-returning requests, progress callbacks, and Cancel,
 // which ends the worker at once and starts a fresh one (replaying the inputs and tokenizer).
 export class CoreBridge {
-  constructor() {
+  /** `workers`: the size of the processor pool (default: one per core, up to 8). */
+  constructor(workers) {
+    this.workers = workers;
     this.nextId = 1;
     this.pending = new Map();
     this.replay = { inputs: null, tokenizer: null };
@@ -9,7 +11,9 @@ export class CoreBridge {
   }
 
   start() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    // The pool size rides in the fragment, which no request carries.
+    const url = new URL(`./worker.js${this.workers ? `#workers=${this.workers}` : ''}`, import.meta.url);
+    this.worker = new Worker(url, { type: 'module' });
     this.worker.onmessage = ({ data }) => {
       const entry = this.pending.get(data.id);
       if (!entry) return;

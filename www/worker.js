@@ -10,7 +10,8 @@ import { createOutputs } from './outputs.js';
 const ready = init();
 /** Rows per chunk of the second pass: progress is reported, and work balanced, per chunk. */
 const CHUNK = 256;
-const pool = new Pool(Math.min(navigator.hardwareConcurrency || 2, 8));
+const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('workers'));
+const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8));
 let mixer = null;
 let files = [];
 let tokenizer = null; // {name, files} as the page gave it, and its {info} once loaded

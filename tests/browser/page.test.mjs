@@ -107,6 +107,21 @@ test('the example, picked as a folder, mixes byte-identical to the CLI; no reque
   await context.close();
 });
 
+test('the mixes are byte-identical whatever the number of workers', async () => {
+  const cli = cliMix(example, ['--cuts', '3, 8', '--seed', '7', '--tokenizer', join(tokenizers, 'qwen3')]);
+  for (const workers of [1, 3]) {
+    const { page, context } = await openPage(browser, `${server.url}?workers=${workers}`);
+    await page.setInputFiles('#input-folder', example);
+    await waitForInputs(page);
+    await chooseTokenizer(page, 'qwen3');
+    await setParams(page, { cuts: '3, 8', seed: '7' });
+    await mixAndWait(page);
+    assert.match(await page.textContent('#results-summary'), new RegExp(`on ${workers + 1} workers`));
+    assertSameAsCli(await downloadAll(page), cli);
+    await context.close();
+  }
+});
+
 test('a dropped folder is read with paths relative to it', async () => {
   const { page, context } = await openPage(browser, server.url);
   const cdp = await context.newCDPSession(page);
