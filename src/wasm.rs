@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 use crate::input::{
-    read_inputs, ByteSource, Index, IndexRow, InputFile, Kind, ReadOptions, RereadCache, Rereader,
+    in_path_order, ByteSource, Index, IndexBuilder, IndexRow, InputFile, Kind, ReadOptions,
+    RereadCache, Rereader,
 };
 use crate::mix::{conversation, plan, Message, Mix, MixParams};
 use crate::output::{cut_reports, report_text, serialize_chunk, CutChunk, Manifest, OutputTally};
@@ -234,6 +235,8 @@ struct ChunkRow {
 #[wasm_bindgen]
 pub struct Mixer {
     files: Vec<JsSource>,
+    /// The first pass under way: the builder and how many files (in path order) it has read.
+    reading: Option<(IndexBuilder, usize)>,
     index: Option<Index>,
     mix: Option<Mix>,
     counts: Vec<u32>,
@@ -247,6 +250,7 @@ impl Mixer {
     pub fn new() -> Mixer {
         Mixer {
             files: Vec::new(),
+            reading: None,
             index: None,
             mix: None,
             counts: Vec::new(),
@@ -263,10 +267,38 @@ impl Mixer {
         Ok(())
     }
 
-    /// First pass over every file; returns what each file was (kind, rows, or why it was ignored).
-    pub fn read(&mut self, skip_bad_rows: bool) -> Result<JsValue, JsValue> {
-        let index =
-            read_inputs(&sources(&self.files), ReadOptions { skip_bad_rows }).map_err(to_js)?;
+    /// Starts the first pass; returns how many files `readNext` will read, one a call (the worker
+    /// returns to its event loop in between, to report progress and let memory be collected).
+    #[wasm_bindgen(js_name = startReading)]
+    pub fn start_reading(&mut self, skip_bad_rows: bool) -> usize {
+        self.reading = Some((IndexBuilder::new(ReadOptions { skip_bad_rows }), 0));
+        self.index = None;
+        self.files.len()
+    }
+
+    /// Reads the next file; false when none is left.
+    #[wasm_bindgen(js_name = readNext)]
+    pub fn read_next(&mut self) -> Result<bool, JsValue> {
+        let (builder, done) = self
+            .reading
+            .as_mut()
+            .ok_or_else(|| message("start reading first"))?;
+        let Some(source) = in_path_order(&sources(&self.files)).get(*done).copied() else {
+            return Ok(false);
+        };
+        *done += 1;
+        builder.add(source).map_err(to_js)?;
+        Ok(true)
+    }
+
+    /// Ends the first pass; returns what each file was (kind, rows, or why it was ignored).
+    #[wasm_bindgen(js_name = finishReading)]
+    pub fn finish_reading(&mut self) -> Result<JsValue, JsValue> {
+        let (builder, _) = self
+            .reading
+            .take()
+            .ok_or_else(|| message("start reading first"))?;
+        let index = builder.finish().map_err(to_js)?;
         let summary = to_value(&serde_json::json!({
             "files": index.files,
             "bad_rows": index.bad_rows,

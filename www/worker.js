@@ -22,8 +22,12 @@ const handlers = {
     mixer = new Mixer();
     files = given;
     for (const { path, blob } of given) mixer.addFile(path, blob);
-    progress({ phase: 'reading', done: 0, total: 1 });
-    return mixer.read(skipBadRows);
+    const total = mixer.startReading(skipBadRows);
+    for (let done = 0; mixer.readNext(); done++) {
+      progress({ phase: 'reading', done: done + 1, total });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return mixer.finishReading();
   },
 
   async loadTokenizer({ name, files: sources }) {

@@ -97,21 +97,52 @@ const BAD_ROW_EXAMPLES: usize = 20;
 
 /// Reads every source, in path order so that the result does not depend on the order given.
 pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<Index> {
+    let mut builder = IndexBuilder::new(options);
+    for source in in_path_order(sources) {
+        builder.add(source)?;
+    }
+    builder.finish()
+}
+
+/// The order files are read in, so that the result does not depend on the order given.
+pub fn in_path_order<'a>(sources: &[&'a dyn ByteSource]) -> Vec<&'a dyn ByteSource> {
     let mut sources = sources.to_vec();
     sources.sort_by(|a, b| a.path().cmp(b.path()));
-    let mut index = Index::default();
-    for source in sources {
-        let file = read_source(source, options, &mut index)?;
-        index.files.push(file);
+    sources
+}
+
+/// The first pass one file at a time, for an edge that reports progress or yields between files.
+/// Files are to be added [`in_path_order`].
+pub struct IndexBuilder {
+    index: Index,
+    options: ReadOptions,
+}
+
+impl IndexBuilder {
+    pub fn new(options: ReadOptions) -> Self {
+        IndexBuilder {
+            index: Index::default(),
+            options,
+        }
     }
-    if index.files.iter().all(|f| f.kind.is_none()) {
-        return Err(Error::new(format!(
-            "no input kmix can mix among {} file(s): expected folders {}, qna.yaml or final_seed_data.jsonl",
-            index.files.len(),
-            ["extractive_summary/", "detailed_summary/", "key_facts_to_qa/", "document_based_qa/"].join(", ")
-        )));
+
+    pub fn add(&mut self, source: &dyn ByteSource) -> Result<()> {
+        let file = read_source(source, self.options, &mut self.index)?;
+        self.index.files.push(file);
+        Ok(())
     }
-    Ok(index)
+
+    pub fn finish(self) -> Result<Index> {
+        let index = self.index;
+        if index.files.iter().all(|f| f.kind.is_none()) {
+            return Err(Error::new(format!(
+                "no input kmix can mix among {} file(s): expected folders {}, qna.yaml or final_seed_data.jsonl",
+                index.files.len(),
+                ["extractive_summary/", "detailed_summary/", "key_facts_to_qa/", "document_based_qa/"].join(", ")
+            )));
+        }
+        Ok(index)
+    }
 }
 
 fn read_source(

@@ -57,7 +57,9 @@ test('wasm mixer writes the same bytes as the kmix command line', () => {
   const inputFiles = filesUnder(inputs);
   const mixer = new Mixer();
   for (const f of inputFiles) mixer.addFile(f.path, f.bytes);
-  mixer.read(false);
+  mixer.startReading(false);
+  while (mixer.readNext());
+  mixer.finishReading();
   const planned = mixer.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
   assert.deepEqual(planned.cuts, [2, 5]);
   // A processor as a pool worker has it: the file list, the files, its own tokenizer.
