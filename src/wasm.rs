@@ -12,8 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 use crate::input::{
-    in_path_order, ByteSource, Index, IndexBuilder, IndexRow, InputFile, Kind, ReadOptions,
-    RereadCache, Rereader,
+    ByteSource, Index, IndexBuilder, IndexRow, InputFile, Kind, ReadOptions, RereadCache, Rereader,
 };
 use crate::mix::{conversation, plan, Message, Mix, MixParams};
 use crate::output::{cut_reports, report_text, serialize_chunk, CutChunk, Manifest, OutputTally};
@@ -235,8 +234,9 @@ struct ChunkRow {
 #[wasm_bindgen]
 pub struct Mixer {
     files: Vec<JsSource>,
-    /// The first pass under way: the builder and how many files (in path order) it has read.
-    reading: Option<(IndexBuilder, usize)>,
+    /// The first pass under way: the builder, and the files still to read (positions in
+    /// `files`, in path order, the next last).
+    reading: Option<(IndexBuilder, Vec<usize>)>,
     index: Option<Index>,
     mix: Option<Mix>,
     counts: Vec<u32>,
@@ -271,7 +271,11 @@ impl Mixer {
     /// returns to its event loop in between, to report progress and let memory be collected).
     #[wasm_bindgen(js_name = startReading)]
     pub fn start_reading(&mut self, skip_bad_rows: bool) -> usize {
-        self.reading = Some((IndexBuilder::new(ReadOptions { skip_bad_rows }), 0));
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        // As the native first pass: ascending, stable; reversed so that `pop` takes the next.
+        order.sort_by(|&a, &b| self.files[a].path.cmp(&self.files[b].path));
+        order.reverse();
+        self.reading = Some((IndexBuilder::new(ReadOptions { skip_bad_rows }), order));
         self.index = None;
         self.files.len()
     }
@@ -279,15 +283,14 @@ impl Mixer {
     /// Reads the next file; false when none is left.
     #[wasm_bindgen(js_name = readNext)]
     pub fn read_next(&mut self) -> Result<bool, JsValue> {
-        let (builder, done) = self
+        let (builder, left) = self
             .reading
             .as_mut()
             .ok_or_else(|| message("start reading first"))?;
-        let Some(source) = in_path_order(&sources(&self.files)).get(*done).copied() else {
+        let Some(next) = left.pop() else {
             return Ok(false);
         };
-        *done += 1;
-        builder.add(source).map_err(to_js)?;
+        builder.add(&self.files[next]).map_err(to_js)?;
         Ok(true)
     }
 

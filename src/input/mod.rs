@@ -105,7 +105,7 @@ pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<
 }
 
 /// The order files are read in, so that the result does not depend on the order given.
-pub fn in_path_order<'a>(sources: &[&'a dyn ByteSource]) -> Vec<&'a dyn ByteSource> {
+fn in_path_order<'a>(sources: &[&'a dyn ByteSource]) -> Vec<&'a dyn ByteSource> {
     let mut sources = sources.to_vec();
     sources.sort_by(|a, b| a.path().cmp(b.path()));
     sources
@@ -186,13 +186,11 @@ fn read_source(
         _ => read_generated(&mut reader, at, kind, options, index)?,
     }
     // Hash what the parser did not need to read too, so the checksum covers the whole file.
-    std::io::copy(&mut reader, &mut std::io::sink())
-        .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(e, path))?;
     file.kind = Some(kind);
     file.rows = (index.rows.len() - rows_before) as u64;
     file.sha256 = Some(reader.finish().1);
-    file.compressed = records::is_gzip(&mut open(source)?)
-        .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
+    file.compressed = records::is_gzip(&mut open(source)?).map_err(|e| read_error(e, path))?;
     Ok(file)
 }
 
@@ -215,6 +213,11 @@ fn sniff_kind(source: &dyn ByteSource) -> Result<Result<Kind, String>> {
     Ok(detect_by_fields(
         &fields.iter().map(String::as_str).collect::<Vec<_>>(),
     ))
+}
+
+/// An input file that could not be read: the error names it.
+pub(crate) fn read_error(e: std::io::Error, file: &str) -> Error {
+    Error::new(format!("cannot read the file: {e}")).in_file(file)
 }
 
 /// The file being read, for errors and for its rows' index entries.

@@ -27,7 +27,7 @@ pub fn read(reader: &mut dyn std::io::Read, file: &str) -> Result<Qna> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(file))?;
+        .map_err(|e| super::read_error(e, file))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()

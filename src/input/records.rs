@@ -9,6 +9,7 @@ use std::ops::ControlFlow;
 use flate2::read::MultiGzDecoder;
 use serde_json::value::RawValue;
 
+use super::read_error;
 use crate::error::{Error, Result};
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -46,7 +47,7 @@ pub fn for_each_record(
         let line_offset = next_offset;
         let n = input
             .read_until(b'\n', &mut buf)
-            .map_err(|e| io_error(e, file).at_line(line_no + 1))?;
+            .map_err(|e| read_error(e, file).at_line(line_no + 1))?;
         if n == 0 {
             if seen_content {
                 return Ok(());
@@ -90,7 +91,7 @@ pub fn for_each_record(
             rest.push(b'\n');
             input
                 .read_to_end(&mut rest)
-                .map_err(|e| io_error(e, file))?;
+                .map_err(|e| read_error(e, file))?;
             return for_each_array_element(&rest, line_no, start, file, on_record);
         }
         seen_content = true;
@@ -121,7 +122,7 @@ fn read_head(reader: &mut dyn Read, head: &mut [u8; 2]) -> std::io::Result<usize
 /// The stream's bytes, decompressed when it is gzip.
 pub fn decompressed<'r>(mut reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
     let mut head = [0u8; 2];
-    let n = read_head(&mut reader, &mut head).map_err(|e| io_error(e, file))?;
+    let n = read_head(&mut reader, &mut head).map_err(|e| read_error(e, file))?;
     let whole = std::io::Cursor::new(head).take(n as u64).chain(reader);
     Ok(if n == 2 && head == GZIP_MAGIC {
         Box::new(BufReader::with_capacity(
@@ -195,10 +196,6 @@ pub fn serde_message(e: &serde_json::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     }
-}
-
-fn io_error(e: std::io::Error, file: &str) -> Error {
-    Error::new(format!("cannot read the file: {e}")).in_file(file)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::generated::GeneratedFields;
 use super::qna::{self, Qna};
 use super::records::{decompressed, serde_message};
 use super::seed::SeedFields;
-use super::{ByteSource, IndexRow, InputFile, Kind};
+use super::{read_error, ByteSource, IndexRow, InputFile, Kind};
 use crate::error::{Error, Result};
 
 /// The most bytes one read of a run of rows may take.
@@ -90,9 +90,7 @@ impl<'a> Rereader<'a> {
                 let (source, _) = self.files[first.file as usize];
                 let span = source
                     .read_at(first.offset, (span_end - first.offset) as usize)
-                    .map_err(|e| {
-                        Error::new(format!("cannot read the file: {e}")).in_file(source.path())
-                    })?;
+                    .map_err(|e| read_error(e, source.path()))?;
                 for row in &rows[start..end] {
                     let at = (row.offset - first.offset) as usize;
                     records.push(self.parse(row, &span[at..at + row.len as usize])?);
@@ -177,7 +175,7 @@ impl<'a> Rereader<'a> {
     fn bytes(&mut self, row: &IndexRow) -> Result<Vec<u8>> {
         let (source, compressed) = self.files[row.file as usize];
         let path = source.path();
-        let io = |e: std::io::Error| Error::new(format!("cannot read the file: {e}")).in_file(path);
+        let io = |e: std::io::Error| read_error(e, path);
         if !compressed {
             return source.read_at(row.offset, row.len as usize).map_err(io);
         }
@@ -204,9 +202,7 @@ impl<'a> Rereader<'a> {
         let qna = match self.cache.qna.entry(row.file) {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => {
-                let mut reader = source
-                    .open()
-                    .map_err(|e| Error::new(format!("cannot read the file: {e}")).in_file(path))?;
+                let mut reader = source.open().map_err(|e| read_error(e, path))?;
                 entry.insert(qna::read(&mut reader, path)?)
             }
         };
