@@ -1,12 +1,37 @@
-//! Errors as values that say where: file, line, column and field, so a user can find and fix the input.
+//! Errors as values that say what went wrong and where: a kind both edges act on, and the file,
+//! line, column and field, so that a user can find and fix the input.
 
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+use serde::{Deserialize, Serialize};
+
+/// What kind of problem it is, so that the edges can act on it without reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// An input file or row is not what kmix reads.
+    #[default]
+    Input,
+    /// A parameter (cut sizes, Q&A per augmentation, seed) is not valid, or allows no mix.
+    Parameters,
+    /// The tokenizer's files cannot be loaded.
+    Tokenizer,
+    /// The chat template does not compile or fails on a row.
+    Template,
+    /// A file could not be read or written.
+    Io,
+    /// The user stopped the run.
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Error {
+    pub kind: ErrorKind,
     pub file: Option<String>,
     pub line: Option<u64>,
     pub column: Option<u64>,
+    /// What kmix was doing when it failed (say, which row it was counting), apart from the message.
+    pub context: Option<String>,
     pub field: Option<String>,
     pub message: String,
 }
@@ -14,11 +39,36 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
+            kind,
             message: message.into(),
             ..Default::default()
         }
+    }
+
+    pub fn input(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Input, message)
+    }
+
+    pub fn parameters(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Parameters, message)
+    }
+
+    pub fn tokenizer(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Tokenizer, message)
+    }
+
+    pub fn template(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Template, message)
+    }
+
+    pub fn io(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Io, message)
+    }
+
+    pub fn cancelled() -> Self {
+        Error::new(ErrorKind::Cancelled, "cancelled: nothing was written")
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
@@ -40,6 +90,12 @@ impl Error {
         self.field.get_or_insert_with(|| field.into());
         self
     }
+
+    /// Says what kmix was doing; the innermost context, set first, is kept.
+    pub fn context(mut self, context: impl Into<String>) -> Self {
+        self.context.get_or_insert_with(|| context.into());
+        self
+    }
 }
 
 impl fmt::Display for Error {
@@ -53,6 +109,9 @@ impl fmt::Display for Error {
                 }
             }
             write!(f, ": ")?;
+        }
+        if let Some(context) = &self.context {
+            write!(f, "{context}: ")?;
         }
         if let Some(field) = &self.field {
             write!(f, "field `{field}`: ")?;

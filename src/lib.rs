@@ -1,34 +1,29 @@
 //! kmix: the knowledge-mixing step of a knowledge-tuning pipeline.
 //!
-//! Data flows one way: [`input::read_inputs`] (first pass: a compact index) -> [`mix::plan`] ->
-//! [`input::Rereader`] (second pass: the selected rows, chunk by chunk) -> [`count_tokens`] ->
-//! [`output::serialize_chunk`], with [`output::cut_reports`] and [`output::Manifest`] on the side.
-//! The core reads from [`input::ByteSource`]s and writes to `std::io::Write` sinks that the edges
-//! (the native CLI, the wasm facade) provide; it has no filesystem, clock or threads of its own.
+//! Data flows one way, one module a step:
+//!
+//! 1. [`read`]: the first pass streams every input once into a compact [`read::Index`];
+//! 2. [`mix`]: planning only: feasibility and seeded, nested sampling on the index;
+//! 3. [`reread`]: the second pass reads the selected rows again by position;
+//! 4. [`render`]: a row becomes its conversation, metadata and JSON line;
+//! 5. [`tokens`]: its token count, exactly as Python `transformers` counts it;
+//! 6. [`output`]: names, tallies, report, histograms and the manifest.
+//!
+//! [`run`] drives these steps as one session, free of I/O, clocks and threads: the edges (the
+//! native command line, the wasm facade for the page) hand it [`source::ByteSource`]s, run its
+//! chunk tasks on their threads or workers, and write the lines it gives back.
 
 pub mod checksum;
 pub mod error;
-pub mod input;
 pub mod mix;
 pub mod output;
+pub mod read;
+pub mod render;
+pub mod reread;
+pub mod run;
+pub mod source;
 pub mod tokens;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use error::{Error, Result};
-use input::Record;
-use mix::conversation;
-use tokens::ChatTokenizer;
-
-/// Token counts of rows, each as its chat-template rendering encodes.
-pub fn count_tokens(records: &[Record], tokenizer: &ChatTokenizer) -> Result<Vec<u32>> {
-    records
-        .iter()
-        .map(|row| {
-            tokenizer.count(&conversation(row)).map_err(|mut e| {
-                e.message = format!("{} row {:?}: {}", row.kind.name(), row.question, e.message);
-                e
-            })
-        })
-        .collect()
-}
+pub use error::{Error, ErrorKind, Result};

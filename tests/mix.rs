@@ -6,9 +6,12 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
-use kmix::input::{read_inputs, ByteSource, Index, ReadOptions, Rereader};
 use kmix::mix::{plan, Mix, MixParams};
-use kmix::output::{cut_reports, serialize_chunk};
+use kmix::output::cut_reports;
+use kmix::read::{read_inputs, Index, ReadOptions};
+use kmix::render::{lines_for_cuts, write_row};
+use kmix::reread::Rereader;
+use kmix::source::ByteSource;
 use serde_json::Value;
 
 struct Mem(String, Vec<u8>);
@@ -78,10 +81,13 @@ fn lines(index: &Index, files: &[Mem], mix: &Mix, cut: u32) -> Vec<Value> {
     let sources = sources(files);
     let mut rereader = Rereader::new(&index.files, &sources).unwrap();
     let positions: Vec<usize> = mix.positions_in_cut(cut).collect();
-    let rows: Vec<_> = positions.iter().map(|&p| index.rows[mix.rows[p]]).collect();
+    let rows: Vec<_> = positions
+        .iter()
+        .map(|&p| index.rows[mix.selected[p]])
+        .collect();
     let records = rereader.records(&rows).unwrap();
     let min_cuts: Vec<u32> = positions.iter().map(|&p| mix.min_cut(p)).collect();
-    let chunk = serialize_chunk(&records, &min_cuts, None, &[cut]).remove(0);
+    let chunk = lines_for_cuts(&records, &min_cuts, None, &[cut]).remove(0);
     String::from_utf8(chunk.bytes)
         .unwrap()
         .lines()
@@ -286,10 +292,10 @@ fn the_gpt_oss_filter_drops_placeholder_questions() {
 fn seed_data_and_qna_become_grounded_qa_without_duplicates() {
     let (_dir, files) = generated(&["--raw-docs", "4"]);
     let corpus = read(&files, false).unwrap();
-    let kinds = |k: kmix::input::Kind| corpus.rows.iter().filter(|r| r.kind == k).count();
+    let kinds = |k: kmix::read::Kind| corpus.rows.iter().filter(|r| r.kind == k).count();
     // Every seed row repeats the same three in-context examples: they count once.
-    assert_eq!(kinds(kmix::input::Kind::SeedData), 3);
-    assert_eq!(kinds(kmix::input::Kind::QnaYaml), 4 * 3);
+    assert_eq!(kinds(kmix::read::Kind::SeedData), 3);
+    assert_eq!(kinds(kmix::read::Kind::QnaYaml), 4 * 3);
     let seed_file = corpus
         .files
         .iter()
@@ -501,9 +507,9 @@ fn streams_that_give_a_few_bytes_a_read_mix_the_same() {
         let rows: Vec<Value> = mix
             .positions_in_cut(3)
             .map(|p| {
-                let record = rereader.record(&index.rows[mix.rows[p]]).unwrap();
+                let record = rereader.record(&index.rows[mix.selected[p]]).unwrap();
                 let mut line = Vec::new();
-                kmix::output::write_row(&record, None, &mut line);
+                write_row(&record, None, &mut line);
                 serde_json::from_slice(&line).unwrap()
             })
             .collect();

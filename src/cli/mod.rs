@@ -1,21 +1,22 @@
-//! The native edge: arguments and files in, the core in the middle, files and a report out.
+//! The native edge: arguments and files in, the core's session driven on all cores, files and a
+//! report out.
 
 mod args;
-mod pipeline;
-mod process;
+mod drive;
 mod sources;
 mod tokenizer;
 mod write;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use kmix::input::{read_inputs, ByteSource, ReadOptions};
-use kmix::mix::{plan, MixParams};
-use kmix::output::{cut_reports, output_file_name, report_text, Manifest, OutputTally};
+use kmix::mix::MixParams;
+use kmix::read::{read_inputs, ReadOptions};
+use kmix::run::{Inputs, RunSettings};
+use kmix::source::ByteSource;
 use kmix::Error;
 
 use args::Args;
-use pipeline::{joined, SecondPass};
+use drive::Drive;
 use write::PendingFile;
 
 pub fn run() -> i32 {
@@ -37,21 +38,28 @@ fn execute(args: &Args) -> Result<(), Error> {
         args.gpt_oss,
     )?;
     let files = sources::collect(&args.inputs)?;
-    let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as &dyn ByteSource).collect();
+    let sources: Vec<&(dyn ByteSource + Sync)> = files.iter().map(|f| f as _).collect();
     // The tokenizer loads (a second or so for a large one) while the first pass reads.
     let (index, tokenizer) = std::thread::scope(|scope| {
         let loading = args
             .tokenizer
             .as_deref()
             .map(|path| scope.spawn(move || tokenizer::load(path)));
+        let refs: Vec<&dyn ByteSource> = sources.iter().map(|&s| s as _).collect();
         let options = ReadOptions {
             skip_bad_rows: args.skip_bad_rows,
         };
-        let index = read_inputs(&sources, options);
-        (index, loading.map(joined).transpose())
+        let index = read_inputs(&refs, options);
+        let tokenizer = loading.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|_| Err(Error::tokenizer("the tokenizer thread failed")))
+        });
+        (index, tokenizer.transpose())
     });
-    let (index, tokenizer) = (index?, tokenizer?);
-    let mix = plan(&index, &params)?;
+    let (inputs, tokenizer) = (Inputs::new(index?), tokenizer?);
+    let mix = inputs.plan(&params)?;
+    let params = &mix.params;
     eprintln!(
         "kmix: seed {} (--seed to change), cuts {:?}, {} Q&A per augmentation{}",
         params.seed,
@@ -63,84 +71,51 @@ fn execute(args: &Args) -> Result<(), Error> {
             ""
         }
     );
-    let cuts: Vec<u32> = mix.feasible_cuts().collect();
-    if cuts.is_empty() {
-        print!("{}", report_text(&index, &mix, &[], None));
-        return Err(Error::new(
-            "no cut is feasible, so no mix was written: choose smaller cut sizes (see above)",
-        ));
+    if let Err(e) = mix.check_feasible() {
+        print!("{}", inputs.plan_text(&mix));
+        return Err(e);
     }
+    let settings = RunSettings {
+        tokenizer: tokenizer.as_ref().map(|t| t.info().clone()),
+        dry_run: args.dry_run,
+        previews_per_kind: 0,
+    };
+    let run = inputs.start(mix, settings)?;
 
     // Declared before the outputs, so dropped after them: a failed run removes its temporary
     // files, then the folder if this run created it and it is empty.
-    let _created = (!args.dry_run && !args.out.exists()).then(|| CreatedDir(args.out.clone()));
-    let outputs = match args.dry_run {
-        true => Vec::new(),
-        false => {
-            std::fs::create_dir_all(&args.out).map_err(|e| {
-                Error::new(format!("cannot create the output folder: {e}"))
-                    .in_file(args.out.display().to_string())
-            })?;
-            cuts.iter()
-                .map(|&cut| {
-                    let file = PendingFile::create(&args.out, &output_file_name(cut))?;
-                    Ok((file, OutputTally::new(cut)))
-                })
-                .collect::<Result<Vec<_>, Error>>()?
-        }
-    };
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let progress = progress_bar(mix.rows.len() as u64, args.quiet);
-    let write_cuts: &[u32] = if args.dry_run { &[] } else { &cuts };
-    let pass = SecondPass {
-        index: &index,
-        mix: &mix,
+    let names = run.file_names();
+    let _created = (!names.is_empty() && !args.out.exists()).then(|| CreatedDir(args.out.clone()));
+    if !names.is_empty() {
+        std::fs::create_dir_all(&args.out).map_err(|e| {
+            Error::io(format!("cannot create the output folder: {e}"))
+                .in_file(args.out.display().to_string())
+        })?;
+    }
+    let files = names
+        .iter()
+        .map(|name| PendingFile::create(&args.out, name))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let progress = progress_bar(run.rows() as u64, args.quiet);
+    let drive = Drive {
         sources: &sources,
         tokenizer: tokenizer.as_ref(),
-        cuts: write_cuts,
-        threads,
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         progress: &progress,
     };
-    let (counts, outputs) = pass.run(outputs)?;
+    let (run, files) = drive.run(run, files)?;
     progress.finish_and_clear();
-    let counts = tokenizer.as_ref().map(|_| counts.as_slice());
-    let reports = cut_reports(&index, &mix, counts);
-    let tokenizer_info = tokenizer.as_ref().map(|t| t.info());
-    print!(
-        "{}",
-        report_text(
-            &index,
-            &mix,
-            &reports,
-            tokenizer_info.map(|t| t.name.as_str())
-        )
-    );
-    if args.dry_run {
+    let outcome = run.finish()?;
+    print!("{}", outcome.text);
+    let Some(manifest) = &outcome.manifest else {
         eprintln!("kmix: dry run: nothing written");
         return Ok(());
-    }
-
-    let mut written = Vec::new();
-    let mut files = Vec::new();
-    for (file, tally) in outputs {
-        written.push(tally.snapshot());
-        files.push(file);
-    }
-    let manifest = Manifest {
-        kmix_version: env!("CARGO_PKG_VERSION"),
-        mix: &mix,
-        inputs: &index.files,
-        bad_rows: &index.bad_rows,
-        tokenizer: tokenizer_info,
-        report: &reports,
-        outputs: &written,
-    }
-    .to_json();
-    let mut manifest_file = PendingFile::create(&args.out, "manifest.json")?;
+    };
+    let mut manifest_file = PendingFile::create(&args.out, outcome.manifest_file_name)?;
     manifest_file.write_all(manifest.as_bytes())?;
-    for (file, output) in files.into_iter().zip(&written) {
+    for (file, output) in files.into_iter().zip(&outcome.outputs) {
         let path = file.commit()?;
         eprintln!(
             "kmix: wrote {} ({} rows, {:.1} MB)",

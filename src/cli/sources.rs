@@ -1,11 +1,11 @@
 //! Input files on disk, as the core's byte sources.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
-use kmix::input::ByteSource;
+use kmix::source::ByteSource;
 use kmix::Error;
 
 pub struct FileSource {
@@ -13,8 +13,9 @@ pub struct FileSource {
     display: String,
     path: PathBuf,
     size: u64,
-    /// Opened on the second pass's first read, then kept for the ranges that follow.
-    file: Mutex<Option<File>>,
+    /// Opened on the second pass's first read, then kept for the ranges that follow; read by
+    /// position, so that threads share it without a lock.
+    file: OnceLock<File>,
 }
 
 impl ByteSource for FileSource {
@@ -28,14 +29,14 @@ impl ByteSource for FileSource {
         Ok(Box::new(File::open(&self.path)?))
     }
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let file = match &mut *guard {
-            Some(file) => file,
-            None => guard.insert(File::open(&self.path)?),
-        };
-        file.seek(SeekFrom::Start(offset))?;
+        use std::os::unix::fs::FileExt;
+        if self.file.get().is_none() {
+            // Two threads may both open it; one handle is kept, the other closed.
+            let _ = self.file.set(File::open(&self.path)?);
+        }
+        let file = self.file.get().expect("set above");
         let mut bytes = vec![0; len];
-        file.read_exact(&mut bytes)?;
+        file.read_exact_at(&mut bytes, offset)?;
         Ok(bytes)
     }
 }
@@ -46,7 +47,7 @@ impl FileSource {
             display,
             path,
             size,
-            file: Mutex::new(None),
+            file: OnceLock::new(),
         }
     }
 }
@@ -57,12 +58,12 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
     for input in inputs {
         let shown = input.display().to_string();
         let meta = std::fs::metadata(input)
-            .map_err(|e| Error::new(format!("cannot read it: {e}")).in_file(&shown))?;
+            .map_err(|e| Error::io(format!("cannot read it: {e}")).in_file(&shown))?;
         if meta.is_dir() {
             let before = sources.len();
             walk(input, input, &mut sources)?;
             if sources.len() == before {
-                return Err(Error::new("the folder holds no files").in_file(shown));
+                return Err(Error::input("the folder holds no files").in_file(shown));
             }
         } else {
             sources.push(FileSource::new(shown, input.clone(), meta.len()));
@@ -74,14 +75,14 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
 fn walk(root: &Path, dir: &Path, out: &mut Vec<FileSource>) -> Result<(), Error> {
     let shown = || dir.display().to_string();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::new(format!("cannot list the folder: {e}")).in_file(shown()))?
+        .map_err(|e| Error::io(format!("cannot list the folder: {e}")).in_file(shown()))?
         .collect::<Result<_, _>>()
-        .map_err(|e| Error::new(format!("cannot list the folder: {e}")).in_file(shown()))?;
+        .map_err(|e| Error::io(format!("cannot list the folder: {e}")).in_file(shown()))?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
         let meta = std::fs::metadata(&path).map_err(|e| {
-            Error::new(format!("cannot read it: {e}")).in_file(path.display().to_string())
+            Error::io(format!("cannot read it: {e}")).in_file(path.display().to_string())
         })?;
         if meta.is_dir() {
             walk(root, &path, out)?;

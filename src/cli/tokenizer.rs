@@ -17,7 +17,7 @@ pub fn load(path: &Path) -> Result<ChatTokenizer, Error> {
         path.to_path_buf()
     };
     let tokenizer_json = std::fs::read(&json_path).map_err(|e| {
-        Error::new(format!("cannot read the tokenizer: {e}"))
+        Error::tokenizer(format!("cannot read the tokenizer: {e}"))
             .in_file(json_path.display().to_string())
     })?;
     let name = if path.is_dir() { path } else { dir };

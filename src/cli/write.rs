@@ -54,5 +54,5 @@ impl Drop for PendingFile {
 }
 
 fn write_error(e: std::io::Error, path: &Path) -> Error {
-    Error::new(format!("cannot write: {e}")).in_file(path.display().to_string())
+    Error::io(format!("cannot write: {e}")).in_file(path.display().to_string())
 }

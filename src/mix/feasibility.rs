@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::input::{Index, Kind};
+use crate::read::{Index, Kind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AugmentationStats {

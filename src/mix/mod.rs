@@ -1,18 +1,15 @@
-//! Feasibility, seeded sampling, messages: which rows go into which cut, and what they say.
+//! Planning only: which rows go into which cut (feasibility, seeded nested sampling), decided on
+//! the first pass's index before any row is read again.
 
 mod feasibility;
-mod filter;
-pub mod message;
-pub mod params;
+mod params;
 mod sample;
 
 use serde::Serialize;
 
-use crate::error::Result;
-use crate::input::{Index, Kind};
+use crate::error::{Error, Result};
+use crate::read::{Index, Kind};
 pub use feasibility::{AugmentationStats, CutFeasibility};
-pub use filter::is_placeholder_question;
-pub use message::{conversation, metadata, Message};
 pub use params::{parse_cuts, MixParams};
 
 /// The plan of a mix: every cut's rows, before any token is counted.
@@ -23,11 +20,12 @@ pub struct Mix {
     pub cuts: Vec<CutFeasibility>,
     /// Rows dropped by the GPT-OSS filter.
     pub filtered_rows: u64,
-    /// Rows of the largest feasible cut, in output order (kind, then input order): every smaller
-    /// cut is a subsequence, so each row is formatted and counted once for all cuts.
+    /// Positions in [`Index::rows`] of the rows of the largest feasible cut, in output order (kind,
+    /// then input order): every smaller cut is a subsequence, so each row is rendered and counted
+    /// once for all cuts. A "position" below is a place in this list.
     #[serde(skip)]
-    pub rows: Vec<usize>,
-    /// For each of `rows`, the smallest cut it belongs to (0: every cut).
+    pub selected: Vec<usize>,
+    /// For each of `selected`, the smallest cut it belongs to (0: every cut).
     #[serde(skip)]
     min_cut: Vec<u32>,
 }
@@ -59,17 +57,34 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         params,
         augmentations,
         cuts,
-        rows: selected.iter().map(|&(i, _)| i).collect(),
+        selected: selected.iter().map(|&(i, _)| i).collect(),
         min_cut: selected.iter().map(|&(_, m)| m).collect(),
     })
 }
 
 impl Mix {
+    /// A mix needs at least one feasible cut; the error gives each cut's reason, with the numbers.
+    pub fn check_feasible(&self) -> Result<()> {
+        if self.feasible_cuts().next().is_some() {
+            return Ok(());
+        }
+        let reasons: Vec<String> = self
+            .cuts
+            .iter()
+            .map(|c| format!("cut {}: {}", c.cut, c.reason.as_deref().unwrap_or("")))
+            .collect();
+        Err(Error::parameters(format!(
+            "no cut is feasible, so no mix was written: choose smaller cut sizes ({})",
+            reasons.join("; ")
+        ))
+        .field("cuts"))
+    }
+
     pub fn feasible_cuts(&self) -> impl Iterator<Item = u32> + '_ {
         self.cuts.iter().filter(|c| c.feasible).map(|c| c.cut)
     }
 
-    /// Positions in `rows` (and so in the token counts) of the rows of one cut, in output order.
+    /// Positions (in `selected`, and so in the token counts) of the rows of one cut, in output order.
     pub fn positions_in_cut(&self, cut: u32) -> impl Iterator<Item = usize> + '_ {
         self.min_cut
             .iter()
@@ -84,7 +99,7 @@ impl Mix {
     }
 
     pub fn kinds(&self, index: &Index) -> Vec<Kind> {
-        let mut kinds: Vec<Kind> = self.rows.iter().map(|&i| index.rows[i].kind).collect();
+        let mut kinds: Vec<Kind> = self.selected.iter().map(|&i| index.rows[i].kind).collect();
         kinds.dedup();
         kinds
     }

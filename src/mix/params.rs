@@ -43,12 +43,14 @@ impl MixParams {
             v.map(str::trim).filter(|v| !v.is_empty())
         }
         let number = |text: &str, field: &str| {
-            text.parse::<u64>()
-                .map_err(|_| Error::new(format!("`{text}` is not a whole number")).field(field))
+            text.parse::<u64>().map_err(|_| {
+                Error::parameters(format!("`{text}` is not a whole number")).field(field)
+            })
         };
         let qa_per_doc = match given(qa_per_doc) {
-            Some(text) => u32::try_from(number(text, "qa_per_doc")?)
-                .map_err(|_| Error::new(format!("`{text}` is too large")).field("qa_per_doc"))?,
+            Some(text) => u32::try_from(number(text, "qa_per_doc")?).map_err(|_| {
+                Error::parameters(format!("`{text}` is too large")).field("qa_per_doc")
+            })?,
             None => DEFAULT_QA_PER_DOC,
         };
         let params = MixParams {
@@ -67,7 +69,7 @@ impl MixParams {
     pub fn validate(&self) -> Result<()> {
         check_cuts(&self.cuts)?;
         if self.qa_per_doc == 0 {
-            return Err(Error::new("must be at least 1").field("qa_per_doc"));
+            return Err(Error::parameters("must be at least 1").field("qa_per_doc"));
         }
         Ok(())
     }
@@ -79,10 +81,11 @@ pub fn parse_cuts(text: &str) -> Result<Vec<u32>> {
     for part in text.split(',') {
         let part = part.trim();
         if part.is_empty() {
-            return Err(Error::new(format!("`{text}` has an empty cut size")).field("cuts"));
+            return Err(Error::parameters(format!("`{text}` has an empty cut size")).field("cuts"));
         }
         let cut: u32 = part.parse().map_err(|_| {
-            Error::new(format!("`{part}` is not a whole number of augmentations")).field("cuts")
+            Error::parameters(format!("`{part}` is not a whole number of augmentations"))
+                .field("cuts")
         })?;
         cuts.push(cut);
     }
@@ -93,15 +96,17 @@ pub fn parse_cuts(text: &str) -> Result<Vec<u32>> {
 
 fn check_cuts(cuts: &[u32]) -> Result<()> {
     if cuts.is_empty() {
-        return Err(Error::new("give at least one cut size").field("cuts"));
+        return Err(Error::parameters("give at least one cut size").field("cuts"));
     }
     if cuts.contains(&0) {
-        return Err(Error::new("a cut size of 0 selects nothing: use 1 or more").field("cuts"));
+        return Err(
+            Error::parameters("a cut size of 0 selects nothing: use 1 or more").field("cuts"),
+        );
     }
     let mut seen = cuts.to_vec();
     seen.sort_unstable();
     if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::new(format!("cut size {} is given twice", w[0])).field("cuts"));
+        return Err(Error::parameters(format!("cut size {} is given twice", w[0])).field("cuts"));
     }
     Ok(())
 }

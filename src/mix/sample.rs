@@ -11,7 +11,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::input::{Index, Kind, TextId};
+use crate::read::{Index, Kind, TextId};
 
 /// The smallest cut a row belongs to (0: every cut), or `None` when it is in no cut.
 pub type MinCut = Option<u32>;

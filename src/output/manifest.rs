@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::report::CutReport;
-use crate::input::{BadRows, InputFile};
 use crate::mix::Mix;
+use crate::read::{BadRows, InputFile};
 use crate::tokens::TokenizerInfo;
 
 /// One written mix, as checked after writing.

@@ -5,8 +5,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::input::{Index, Kind};
+use super::names::output_file_name;
 use crate::mix::Mix;
+use crate::read::{Index, Kind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KindReport {
@@ -29,11 +30,7 @@ pub struct CutReport {
     pub tokens: Option<u64>,
 }
 
-pub fn output_file_name(cut: u32) -> String {
-    format!("combined_cut_{cut}x.jsonl")
-}
-
-/// `counts` holds a token count for each of `mix.rows`, or is `None` when no tokenizer was given.
+/// `counts` holds a token count for each of `mix.selected`, or is `None` when no tokenizer was given.
 pub fn cut_reports(index: &Index, mix: &Mix, counts: Option<&[u32]>) -> Vec<CutReport> {
     mix.feasible_cuts()
         .map(|cut| {
@@ -66,7 +63,7 @@ fn kind_report(
     let mut samples = 0u64;
     let mut tokens = 0u64;
     for &p in positions {
-        let row = &index.rows[mix.rows[p]];
+        let row = &index.rows[mix.selected[p]];
         if row.kind != kind {
             continue;
         }

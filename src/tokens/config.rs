@@ -26,9 +26,9 @@ pub struct TokenizerConfig {
 impl TokenizerConfig {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self> {
         let config: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::new(format!(
+            Error::tokenizer(format!(
                 "malformed JSON: {}",
-                crate::input::records::serde_message(&e)
+                crate::read::serde_message(&e)
             ))
             .in_file(file)
             .at_line(e.line() as u64)
@@ -63,7 +63,7 @@ fn token_text(value: Option<&Value>) -> Option<String> {
 /// `transformers` does when no name is asked for.
 fn chat_template(value: Option<&Value>, file: &str) -> Result<Option<String>> {
     let bad = |why: &str| {
-        Err(Error::new(why.to_string())
+        Err(Error::tokenizer(why.to_string())
             .in_file(file)
             .field("chat_template"))
     };

@@ -10,7 +10,7 @@ use tokenizers::Tokenizer;
 
 use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
-use crate::mix::Message;
+use crate::render::Message;
 pub use config::TokenizerConfig;
 pub use template::ChatTemplate;
 
@@ -26,7 +26,7 @@ pub struct TokenizerFiles {
 }
 
 /// What the manifest records of the tokenizer used.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenizerInfo {
     pub name: String,
     pub tokenizer_json_sha256: String,
@@ -43,12 +43,12 @@ impl ChatTokenizer {
     /// `now_unix` is today's date for templates that print it (`strftime_now`).
     pub fn load(files: &TokenizerFiles, now_unix: i64) -> Result<Self> {
         let mut tokenizer = Tokenizer::from_bytes(&files.tokenizer_json).map_err(|e| {
-            Error::new(format!("cannot load the tokenizer: {e}")).in_file("tokenizer.json")
+            Error::tokenizer(format!("cannot load the tokenizer: {e}")).in_file("tokenizer.json")
         })?;
         // Python's tokenizer turns off any truncation or padding saved in tokenizer.json on encode.
         tokenizer
             .with_truncation(None)
-            .map_err(|e| Error::new(format!("cannot turn truncation off: {e}")))?;
+            .map_err(|e| Error::tokenizer(format!("cannot turn truncation off: {e}")))?;
         tokenizer.with_padding(None);
         let config = match &files.tokenizer_config_json {
             Some(bytes) => TokenizerConfig::parse(bytes, "tokenizer_config.json")?,
@@ -59,7 +59,7 @@ impl ChatTokenizer {
             .clone()
             .or_else(|| config.chat_template.clone())
             .ok_or_else(|| {
-                Error::new(format!(
+                Error::tokenizer(format!(
                     "the tokenizer `{}` has no chat template: neither tokenizer_config.json nor a \
                      chat_template.jinja file gives one; add chat_template.jinja beside tokenizer.json",
                     files.name
@@ -90,7 +90,7 @@ impl ChatTokenizer {
         let encoding = self
             .tokenizer
             .encode_fast(text, true)
-            .map_err(|e| Error::new(format!("the tokenizer failed: {e}")))?;
+            .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))?;
         Ok(encoding.len() as u32)
     }
 

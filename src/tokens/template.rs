@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 use super::clock::DateTime;
 use super::config::TokenizerConfig;
 use crate::error::{Error, Result};
-use crate::mix::Message;
+use crate::render::Message;
 
 /// Enough for any real template on any real conversation; stops one that loops without end.
 const FUEL: u64 = 50_000_000;
@@ -75,7 +75,7 @@ impl ChatTemplate {
 /// as both `thinking` and `reasoning_content` (templates read one or the other).
 fn template_message(message: &Message) -> Json {
     let mut m = Map::new();
-    m.insert("role".into(), message.role.into());
+    m.insert("role".into(), message.role.as_ref().into());
     m.insert("content".into(), message.content.clone().into());
     if let Some(thinking) = &message.thinking {
         m.insert("thinking".into(), thinking.clone().into());
@@ -95,7 +95,7 @@ fn template_error(what: &str, e: &JinjaError) -> Error {
     if e.kind() == ErrorKind::OutOfFuel {
         text.push_str(" — the template ran too long and was stopped");
     }
-    Error::new(text).field("chat_template")
+    Error::template(text).field("chat_template")
 }
 
 #[cfg(test)]
@@ -105,12 +105,12 @@ mod tests {
     fn conversation(thinking: &str) -> Vec<Message> {
         vec![
             Message {
-                role: "user",
+                role: "user".into(),
                 content: "Q".into(),
                 thinking: None,
             },
             Message {
-                role: "assistant",
+                role: "assistant".into(),
                 content: "A".into(),
                 thinking: Some(thinking.into()),
             },

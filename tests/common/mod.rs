@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kmix::mix::Message;
+use kmix::render::Message;
 use kmix::tokens::{ChatTokenizer, TokenizerFiles};
 
 pub fn root() -> PathBuf {
@@ -42,8 +42,8 @@ pub fn messages(value: &serde_json::Value) -> Vec<Message> {
         .iter()
         .map(|m| Message {
             role: match m["role"].as_str().unwrap() {
-                "user" => "user",
-                "assistant" => "assistant",
+                "user" => "user".into(),
+                "assistant" => "assistant".into(),
                 other => panic!("unexpected role {other}"),
             },
             content: m["content"].as_str().unwrap().to_string(),

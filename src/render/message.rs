@@ -1,12 +1,15 @@
-//! Turns a row into the training conversation and metadata the notebook writes.
+//! A row as the training conversation and metadata the notebook writes.
 
-use serde::Serialize;
+use std::borrow::Cow;
 
-use crate::input::{Kind, Record};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+use crate::read::{Kind, Record};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
-    pub role: &'static str,
+    /// `user`, `assistant` (or `system`): borrowed when kmix writes it, owned when read back.
+    pub role: Cow<'static, str>,
     pub content: String,
     /// `null` for the user; the reasoning text (or "") for the assistant.
     pub thinking: Option<String>,
@@ -25,12 +28,12 @@ pub fn conversation(row: &Record) -> [Message; 2] {
     };
     [
         Message {
-            role: "user",
+            role: "user".into(),
             content: user,
             thinking: None,
         },
         Message {
-            role: "assistant",
+            role: "assistant".into(),
             content: clean_response(&row.response),
             thinking: Some(thinking),
         },

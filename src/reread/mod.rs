@@ -5,30 +5,17 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
 
-use super::generated::GeneratedFields;
-use super::qna::{self, Qna};
-use super::records::{decompressed, serde_message};
-use super::seed::SeedFields;
-use super::{read_error, ByteSource, IndexRow, InputFile, Kind};
 use crate::error::{Error, Result};
+use crate::read::{
+    decompressed, parse_record, qna_record, read_qna, IndexRow, InputFile, Kind, Qna, Record,
+};
+use crate::source::{read_error, ByteSource};
 
 /// The most bytes one read of a run of rows may take.
 const SPAN_LIMIT: u64 = 32 << 20;
 
-/// A Q&A pair with all its texts, ready to format.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    pub kind: Kind,
-    pub question: String,
-    pub response: String,
-    pub document: String,
-    pub raw_document: String,
-    pub outline: String,
-    pub reasoning: Option<String>,
-}
-
 pub struct Rereader<'a> {
-    /// For each input file (as in [`super::Index::files`]): its source and whether it is gzip.
+    /// For each input file (as in [`crate::read::Index::files`]): its source and whether it is gzip.
     files: Vec<(&'a dyn ByteSource, bool)>,
     cache: RereadCache,
 }
@@ -66,7 +53,7 @@ impl<'a> Rereader<'a> {
             .iter()
             .map(|f| match by_path.get(f.path.as_str()) {
                 Some(source) => Ok((*source, f.compressed)),
-                None => Err(Error::new("the file is gone since it was read").in_file(&f.path)),
+                None => Err(Error::io("the file is gone since it was read").in_file(&f.path)),
             })
             .collect::<Result<_>>()?;
         Ok(Rereader { files, cache })
@@ -140,36 +127,10 @@ impl<'a> Rereader<'a> {
 
     fn parse(&self, row: &IndexRow, bytes: &[u8]) -> Result<Record> {
         let (source, _) = self.files[row.file as usize];
-        let path = source.path();
         let text = std::str::from_utf8(bytes)
-            .map_err(|_| Error::new("the file changed since it was read").in_file(path))?;
-        let parse_error =
-            |e: serde_json::Error| Error::new(format!("malformed row: {}", serde_message(&e)));
-        let record = match row.kind {
-            Kind::SeedData => {
-                let example = serde_json::from_str::<SeedFields>(text)
-                    .map_err(parse_error)?
-                    .into_example()?;
-                let (question, response) = example
-                    .pairs
-                    .into_iter()
-                    .nth(row.part as usize)
-                    .ok_or_else(|| Error::new("the file changed since it was read"))?;
-                Record {
-                    kind: row.kind,
-                    question,
-                    response,
-                    raw_document: example.document.clone(),
-                    document: example.document,
-                    outline: example.outline,
-                    reasoning: None,
-                }
-            }
-            kind => serde_json::from_str::<GeneratedFields>(text)
-                .map_err(parse_error)?
-                .into_record(kind)?,
-        };
-        Ok(record)
+            .map_err(|_| Error::input("the file changed since it was read"))
+            .and_then(|text| parse_record(row.kind, row.part, text));
+        text.map_err(|e| e.in_file(source.path()))
     }
 
     fn bytes(&mut self, row: &IndexRow) -> Result<Vec<u8>> {
@@ -203,26 +164,10 @@ impl<'a> Rereader<'a> {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => {
                 let mut reader = source.open().map_err(|e| read_error(e, path))?;
-                entry.insert(qna::read(&mut reader, path)?)
+                entry.insert(read_qna(&mut reader, path)?)
             }
         };
-        let changed = || Error::new("the file changed since it was read").in_file(path);
-        let example = qna
-            .seed_examples
-            .get(row.offset as usize)
-            .ok_or_else(changed)?;
-        let qa = example
-            .questions_and_answers
-            .get(row.part as usize)
-            .ok_or_else(changed)?;
-        Ok(Record {
-            kind: Kind::QnaYaml,
-            question: qa.question.clone(),
-            response: qa.answer.clone(),
-            document: example.context.clone(),
-            raw_document: example.context.clone(),
-            outline: qna.document_outline.clone(),
-            reasoning: None,
-        })
+        qna_record(qna, row.offset as usize, row.part)
+            .ok_or_else(|| Error::input("the file changed since it was read").in_file(path))
     }
 }

@@ -27,14 +27,14 @@ pub fn read(reader: &mut dyn std::io::Read, file: &str) -> Result<Qna> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
-        .map_err(|e| super::read_error(e, file))?;
+        .map_err(|e| crate::source::read_error(e, file))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
             .count() as u64
             + 1;
-        Error::new("the file is not valid UTF-8 text")
+        Error::input("the file is not valid UTF-8 text")
             .in_file(file)
             .at_line(line)
     })?;
@@ -44,10 +44,10 @@ pub fn read(reader: &mut dyn std::io::Read, file: &str) -> Result<Qna> {
 pub fn parse(text: &str, file: &str) -> Result<Qna> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Error::new("the file is empty").in_file(file));
+        return Err(Error::input("the file is empty").in_file(file));
     }
     serde_yaml::from_str(text).map_err(|e| {
-        let mut err = Error::new(yaml_message(&e)).in_file(file);
+        let mut err = Error::input(yaml_message(&e)).in_file(file);
         if let Some(at) = e.location() {
             err = err.at_line(at.line() as u64).at_column(at.column() as u64);
         }

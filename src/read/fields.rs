@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 pub fn required(value: Option<Value>, field: &str) -> Result<String> {
     match value {
         Some(Value::String(s)) => Ok(s),
-        None | Some(Value::Null) => Err(Error::new("is missing").field(field)),
+        None | Some(Value::Null) => Err(Error::input("is missing").field(field)),
         Some(other) => Err(wrong_type(&other, field)),
     }
 }
@@ -31,7 +31,7 @@ fn wrong_type(value: &Value, field: &str) -> Error {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
-    Error::new(format!("must be a string, found {found}")).field(field)
+    Error::input(format!("must be a string, found {found}")).field(field)
 }
 
 #[cfg(test)]

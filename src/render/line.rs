@@ -1,9 +1,9 @@
-//! One line of `combined_cut_{N}x.jsonl`, fields in the order training tools expect.
+//! One line of a mix, fields in the order training tools expect.
 
 use serde::Serialize;
 
-use crate::input::Record;
-use crate::mix::{conversation, metadata, Message};
+use super::message::{conversation, metadata, Message};
+use crate::read::Record;
 
 #[derive(Serialize)]
 struct OutputRow<'a> {

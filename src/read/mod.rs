@@ -1,12 +1,14 @@
-//! Readers: every input file becomes rows of one kind, with the file and line each came from.
+//! The first pass: every input file is streamed once and becomes rows of one kind in a compact
+//! index (where each row is, and the ids of its texts), with what was done with each file.
 
 mod fields;
 mod generated;
-pub mod ids;
-pub mod kind;
+mod ids;
+mod kind;
+mod placeholder;
 mod qna;
-pub mod records;
-mod reread;
+mod record;
+mod records;
 mod seed;
 
 use std::collections::HashSet;
@@ -16,25 +18,18 @@ use serde::Serialize;
 
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
-use crate::mix::is_placeholder_question;
+use crate::source::{read_error, ByteSource};
 use generated::GeneratedFields;
 pub use ids::{TextId, TextIds};
 pub use kind::Kind;
 use kind::{detect, detect_by_fields, Detection};
+use placeholder::is_placeholder_question;
+pub use qna::{read as read_qna, Qna};
+pub use record::{parse_record, qna_record, Record};
 use records::Position;
-use records::{for_each_record, serde_message, Flow};
-pub use reread::{Record, RereadCache, Rereader};
+pub use records::{decompressed, is_gzip, serde_message};
+use records::{for_each_record, Flow};
 use seed::SeedFields;
-
-/// An input file as the edges provide it: a path relative to what the user chose, and its bytes,
-/// read as a stream (first pass) or by range (second pass).
-pub trait ByteSource {
-    fn path(&self) -> &str;
-    fn size(&self) -> u64;
-    /// A fresh stream from the start; it owns what it reads, so a reader can keep it.
-    fn open(&self) -> std::io::Result<Box<dyn Read>>;
-    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>>;
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
@@ -97,56 +92,72 @@ const BAD_ROW_EXAMPLES: usize = 20;
 
 /// Reads every source, in path order so that the result does not depend on the order given.
 pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<Index> {
-    let mut builder = IndexBuilder::new(options);
-    for source in in_path_order(sources) {
-        builder.add(source)?;
-    }
-    builder.finish()
+    let mut pass = FirstPass::new(sources.to_vec(), options);
+    while pass.read_next()? {}
+    Ok(pass.finish()?.0)
 }
 
-/// The order files are read in, so that the result does not depend on the order given.
-fn in_path_order<'a>(sources: &[&'a dyn ByteSource]) -> Vec<&'a dyn ByteSource> {
-    let mut sources = sources.to_vec();
-    sources.sort_by(|a, b| a.path().cmp(b.path()));
-    sources
-}
-
-/// The first pass one file at a time, for an edge that reports progress or yields between files.
-/// Files are to be added [`in_path_order`].
-pub struct IndexBuilder {
+/// The first pass one file at a time, in path order, for an edge that reports progress or returns
+/// to its event loop between files. It owns the sources and gives them back at the end.
+pub struct FirstPass<S> {
+    /// In path order.
+    sources: Vec<S>,
+    next: usize,
     index: Index,
     options: ReadOptions,
 }
 
-impl IndexBuilder {
-    pub fn new(options: ReadOptions) -> Self {
-        IndexBuilder {
+impl<S: ByteSource> FirstPass<S> {
+    pub fn new(mut sources: Vec<S>, options: ReadOptions) -> Self {
+        // Stable: two sources of one path keep the order they were given in.
+        sources.sort_by(|a, b| a.path().cmp(b.path()));
+        FirstPass {
+            sources,
+            next: 0,
             index: Index::default(),
             options,
         }
     }
 
-    pub fn add(&mut self, source: &dyn ByteSource) -> Result<()> {
-        let file = read_source(source, self.options, &mut self.index)?;
-        self.index.files.push(file);
-        Ok(())
+    /// How many files the pass reads in all.
+    pub fn files(&self) -> usize {
+        self.sources.len()
     }
 
-    pub fn finish(self) -> Result<Index> {
+    /// Reads the next file; false when every file has been read.
+    pub fn read_next(&mut self) -> Result<bool> {
+        let Some(source) = self.sources.get(self.next) else {
+            return Ok(false);
+        };
+        let file = read_source(source, self.options, &mut self.index)?;
+        self.index.files.push(file);
+        self.next += 1;
+        Ok(true)
+    }
+
+    /// The index, once every file is read, and the sources, in path order.
+    pub fn finish(self) -> Result<(Index, Vec<S>)> {
         let index = self.index;
+        if self.next < self.sources.len() {
+            return Err(Error::input(format!(
+                "the first pass read {} of {} files",
+                self.next,
+                self.sources.len()
+            )));
+        }
         if index.files.iter().all(|f| f.kind.is_none()) {
-            return Err(Error::new(format!(
+            return Err(Error::input(format!(
                 "no input kmix can mix among {} file(s): expected folders {}, qna.yaml or final_seed_data.jsonl",
                 index.files.len(),
                 ["extractive_summary/", "detailed_summary/", "key_facts_to_qa/", "document_based_qa/"].join(", ")
             )));
         }
-        Ok(index)
+        Ok((index, self.sources))
     }
 }
 
 fn read_source(
-    source: &dyn ByteSource,
+    source: &impl ByteSource,
     options: ReadOptions,
     index: &mut Index,
 ) -> Result<InputFile> {
@@ -181,7 +192,7 @@ fn read_source(
         file: index.files.len() as u32,
     };
     match kind {
-        Kind::QnaYaml => read_qna(&mut reader, at, index)?,
+        Kind::QnaYaml => index_qna(&mut reader, at, index)?,
         Kind::SeedData => read_seed(&mut reader, at, options, index)?,
         _ => read_generated(&mut reader, at, kind, options, index)?,
     }
@@ -190,14 +201,14 @@ fn read_source(
     file.kind = Some(kind);
     file.rows = (index.rows.len() - rows_before) as u64;
     file.sha256 = Some(reader.finish().1);
-    file.compressed = records::is_gzip(&mut open(source)?).map_err(|e| read_error(e, path))?;
+    file.compressed = is_gzip(&mut open(source)?).map_err(|e| read_error(e, path))?;
     Ok(file)
 }
 
 fn open(source: &dyn ByteSource) -> Result<Box<dyn Read>> {
     source
         .open()
-        .map_err(|e| Error::new(format!("cannot open the file: {e}")).in_file(source.path()))
+        .map_err(|e| Error::io(format!("cannot open the file: {e}")).in_file(source.path()))
 }
 
 /// The kind of a loose JSON file, from its first row's field names; `Err` is why it is ignored.
@@ -213,11 +224,6 @@ fn sniff_kind(source: &dyn ByteSource) -> Result<Result<Kind, String>> {
     Ok(detect_by_fields(
         &fields.iter().map(String::as_str).collect::<Vec<_>>(),
     ))
-}
-
-/// An input file that could not be read: the error names it.
-pub(crate) fn read_error(e: std::io::Error, file: &str) -> Error {
-    Error::new(format!("cannot read the file: {e}")).in_file(file)
 }
 
 /// The file being read, for errors and for its rows' index entries.
@@ -248,7 +254,7 @@ fn row_error(
 
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| {
-        Error::new(format!("malformed row: {}", serde_message(&e))).at_column(e.column() as u64)
+        Error::input(format!("malformed row: {}", serde_message(&e))).at_column(e.column() as u64)
     })
 }
 
@@ -341,7 +347,7 @@ fn read_seed(
     )
 }
 
-fn read_qna(reader: &mut dyn Read, at: FileAt, index: &mut Index) -> Result<()> {
+fn index_qna(reader: &mut dyn Read, at: FileAt, index: &mut Index) -> Result<()> {
     let qna = qna::read(reader, at.path)?;
     for (example_no, example) in qna.seed_examples.iter().enumerate() {
         let context = index.texts.id(&example.context);
@@ -352,7 +358,7 @@ fn read_qna(reader: &mut dyn Read, at: FileAt, index: &mut Index) -> Result<()> 
                 offset: example_no as u64,
                 len: 0,
                 part: u8::try_from(part).map_err(|_| {
-                    Error::new("a seed example holds more than 255 questions")
+                    Error::input("a seed example holds more than 255 questions")
                         .in_file(at.path)
                         .field("questions_and_answers")
                 })?,

@@ -39,7 +39,7 @@ impl SeedFields {
             match (query, response) {
                 (Some(q), Some(r)) => pairs.push((q, r)),
                 (Some(_), None) => {
-                    return Err(crate::error::Error::new(format!(
+                    return Err(crate::error::Error::input(format!(
                         "is missing while icl_query_{k} is set"
                     ))
                     .field(format!("icl_response_{k}")))

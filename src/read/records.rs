@@ -9,8 +9,8 @@ use std::ops::ControlFlow;
 use flate2::read::MultiGzDecoder;
 use serde_json::value::RawValue;
 
-use super::read_error;
 use crate::error::{Error, Result};
+use crate::source::read_error;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const BOM: &str = "\u{feff}";
@@ -52,7 +52,7 @@ pub fn for_each_record(
             if seen_content {
                 return Ok(());
             }
-            return Err(Error::new("the file is empty: it holds no rows").in_file(file));
+            return Err(Error::input("the file is empty: it holds no rows").in_file(file));
         }
         next_offset += n as u64;
         line_no += 1;
@@ -65,7 +65,7 @@ pub fn for_each_record(
             Ok(text) => text,
             Err(e) => {
                 seen_content = true;
-                let err = Error::new("the line is not valid UTF-8 text")
+                let err = Error::input("the line is not valid UTF-8 text")
                     .in_file(file)
                     .at_line(line_no)
                     .at_column(e.valid_up_to() as u64 + 1);
@@ -152,19 +152,19 @@ fn for_each_array_element(
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = at(e.valid_up_to());
-        Error::new("the file is not valid UTF-8 text")
+        Error::input("the file is not valid UTF-8 text")
             .in_file(file)
             .at_line(line)
             .at_column(column)
     })?;
     let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
-        Error::new(format!("malformed JSON array: {}", serde_message(&e)))
+        Error::input(format!("malformed JSON array: {}", serde_message(&e)))
             .in_file(file)
             .at_line(e.line() as u64 + first_line - 1)
             .at_column(e.column() as u64)
     })?;
     if elements.is_empty() {
-        return Err(Error::new("the file is empty: the JSON array holds no rows").in_file(file));
+        return Err(Error::input("the file is empty: the JSON array holds no rows").in_file(file));
     }
     for element in elements {
         let raw = element.get();

@@ -1,0 +1,122 @@
+//! Drives a run on native threads: each takes the next task, processes it (read again, count,
+//! render) and hands the result back to the run, which gives out the lines in order; a writer
+//! thread writes them while the others work. Memory holds a few tasks whatever the input's size.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+use indicatif::ProgressBar;
+use kmix::reread::Rereader;
+use kmix::run::{process_chunk, MixRun, Ready};
+use kmix::source::ByteSource;
+use kmix::tokens::ChatTokenizer;
+use kmix::Error;
+
+use super::write::PendingFile;
+
+/// Tasks out at once per thread: enough that no thread waits for a slow neighbour's turn.
+const TASKS_PER_THREAD: u32 = 4;
+
+pub struct Drive<'a> {
+    pub sources: &'a [&'a (dyn ByteSource + Sync)],
+    pub tokenizer: Option<&'a ChatTokenizer>,
+    pub threads: usize,
+    pub progress: &'a ProgressBar,
+}
+
+impl Drive<'_> {
+    /// Runs every task; the files (one per [`MixRun::file_names`]) receive their lines in order.
+    pub fn run(
+        &self,
+        run: MixRun,
+        files: Vec<PendingFile>,
+    ) -> Result<(MixRun, Vec<PendingFile>), Error> {
+        let threads = self.threads.max(1);
+        let window = TASKS_PER_THREAD * threads as u32;
+        let run = Mutex::new(run);
+        let turn = Condvar::new();
+        let stop = AtomicBool::new(false);
+        let first_error: Mutex<Option<Error>> = Mutex::new(None);
+        let fail = |e: Error| {
+            stop.store(true, Ordering::Relaxed);
+            lock(&first_error).get_or_insert(e);
+            turn.notify_all();
+        };
+        let files = std::thread::scope(|scope| {
+            let (to_writer, ready_lines) = std::sync::mpsc::sync_channel::<Vec<Ready>>(2 * threads);
+            let writer = scope.spawn(move || -> Result<_, Error> {
+                let mut files = files;
+                for batch in ready_lines {
+                    for ready in batch {
+                        for (file, lines) in files.iter_mut().zip(&ready.lines) {
+                            file.write_all(&lines.bytes)?;
+                        }
+                        self.progress.inc(ready.rows as u64);
+                    }
+                }
+                Ok(files)
+            });
+            for _ in 0..threads {
+                let to_writer = to_writer.clone();
+                scope.spawn(|| {
+                    if let Err(e) = self.work(&run, &turn, &stop, window, to_writer) {
+                        fail(e);
+                    }
+                });
+            }
+            drop(to_writer);
+            writer
+                .join()
+                .unwrap_or_else(|_| Err(Error::io("the writer thread failed")))
+        });
+        if let Some(e) = lock(&first_error).take() {
+            return Err(e);
+        }
+        let run = run.into_inner().unwrap_or_else(|e| e.into_inner());
+        Ok((run, files?))
+    }
+
+    /// One thread's loop: take a task, process it, give the result back, send what is ready on.
+    fn work(
+        &self,
+        run: &Mutex<MixRun>,
+        turn: &Condvar,
+        stop: &AtomicBool,
+        window: u32,
+        to_writer: SyncSender<Vec<Ready>>,
+    ) -> Result<(), Error> {
+        let sources: Vec<&dyn ByteSource> = self.sources.iter().map(|&s| s as _).collect();
+        let mut rereader = Rereader::new(lock(run).input_files(), &sources)?;
+        loop {
+            let task = {
+                let mut guard = lock(run);
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
+                    if guard.in_flight() < window {
+                        break guard.next_task();
+                    }
+                    guard = turn.wait(guard).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            let Some(task) = task else { return Ok(()) };
+            let result = process_chunk(&task, &mut rereader, self.tokenizer);
+            let mut guard = lock(run);
+            let ready = guard.complete(task.seq, result)?;
+            // Sent while the run is locked, so that batches reach the writer in order. The writer
+            // stops early only on an error, which its join reports.
+            if !ready.is_empty() && to_writer.send(ready).is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            drop(guard);
+            turn.notify_all();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panicking thread would already have ended the run; the data is still whole.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

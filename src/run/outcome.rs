@@ -1,0 +1,39 @@
+//! What a finished run gives the edges: everything they show, write or hand on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::mix::Mix;
+use crate::output::{CutReport, Histogram, OutputFile};
+use crate::read::Kind;
+use crate::render::Message;
+use crate::tokens::TokenizerInfo;
+
+/// One sample row as the trainer will see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub kind: Kind,
+    pub messages: Vec<Message>,
+    /// The chat template's rendering, when a tokenizer counted.
+    pub rendered: Option<String>,
+    pub token_length: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The plan: parameters, feasibility and its numbers.
+    pub mix: Mix,
+    /// Per cut: the notebook's table, by kind.
+    pub reports: Vec<CutReport>,
+    /// The report as the command line prints it.
+    pub text: String,
+    /// `manifest.json`'s text (none on a dry run).
+    pub manifest: Option<String>,
+    pub manifest_file_name: &'static str,
+    /// The files written, in the order the run gave their names (none on a dry run).
+    pub outputs: Vec<OutputFile>,
+    /// Token lengths per cut (none without a tokenizer).
+    pub histograms: Vec<Histogram>,
+    /// The first rows of each kind.
+    pub previews: Vec<Preview>,
+    pub tokenizer: Option<TokenizerInfo>,
+}
