@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use kmix::mix::Message;
+use kmix::render::Message;
 
 // The same allocator as the kmix binary, so that the ratio compares like with like.
 #[cfg(not(target_arch = "wasm32"))]
@@ -35,20 +35,8 @@ fn main() {
         .lines()
         .map(|line| {
             let row: serde_json::Value = serde_json::from_str(&line.expect("line")).expect("json");
-            let messages: Vec<Message> = row["messages"]
-                .as_array()
-                .expect("messages")
-                .iter()
-                .map(|m| Message {
-                    role: if m["role"] == "user" {
-                        "user"
-                    } else {
-                        "assistant"
-                    },
-                    content: m["content"].as_str().unwrap_or_default().to_string(),
-                    thinking: m["thinking"].as_str().map(str::to_string),
-                })
-                .collect();
+            let messages: Vec<Message> =
+                serde_json::from_value(row["messages"].clone()).expect("messages");
             tokenizer.render(&messages).expect("renders")
         })
         .collect();

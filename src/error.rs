@@ -29,9 +29,9 @@ pub struct Error {
     pub kind: ErrorKind,
     pub file: Option<String>,
     pub line: Option<u64>,
-    pub column: Option<u64>,
+    pub column: Option<u32>,
     /// What kmix was doing when it failed (say, which row it was counting), apart from the message.
-    pub context: Option<String>,
+    pub context: Option<Box<str>>,
     pub field: Option<String>,
     pub message: String,
 }
@@ -82,7 +82,8 @@ impl Error {
     }
 
     pub fn at_column(mut self, column: u64) -> Self {
-        self.column.get_or_insert(column);
+        self.column
+            .get_or_insert(u32::try_from(column).unwrap_or(u32::MAX));
         self
     }
 
@@ -93,7 +94,8 @@ impl Error {
 
     /// Says what kmix was doing; the innermost context, set first, is kept.
     pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.context.get_or_insert_with(|| context.into());
+        self.context
+            .get_or_insert_with(|| context.into().into_boxed_str());
         self
     }
 }

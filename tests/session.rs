@@ -1,0 +1,319 @@
+//! The run session in plain Rust, as both edges drive it: tasks out, results back in any order,
+//! lines out in order, one outcome.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use kmix::mix::MixParams;
+use kmix::read::{read_inputs, ReadOptions};
+use kmix::reread::Rereader;
+use kmix::run::{process_chunk, ChunkResult, ChunkTask, Inputs, MixRun, Outcome, RunSettings};
+use kmix::source::ByteSource;
+use kmix::tokens::ChatTokenizer;
+use kmix::{Error, ErrorKind};
+
+struct Mem(String, Vec<u8>);
+
+impl ByteSource for Mem {
+    fn path(&self) -> &str {
+        &self.0
+    }
+    fn size(&self) -> u64 {
+        self.1.len() as u64
+    }
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
+        Ok(Box::new(std::io::Cursor::new(self.1.clone())))
+    }
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        Ok(self.1[offset as usize..][..len].to_vec())
+    }
+}
+
+fn files_under(root: &Path, dir: &Path, out: &mut Vec<Mem>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(root, &path, out);
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push(Mem(rel, std::fs::read(&path).unwrap()));
+        }
+    }
+}
+
+/// Generated inputs (enough rows for several tasks), read and indexed.
+fn example() -> (Vec<Mem>, Inputs) {
+    let dir = tempfile::tempdir().unwrap();
+    common::generate(
+        dir.path(),
+        &[
+            "--raw-docs",
+            "40",
+            "--summaries-per-raw",
+            "6",
+            "--raw-words",
+            "60",
+            "--reasoning",
+        ],
+    );
+    let mut files = Vec::new();
+    files_under(dir.path(), dir.path(), &mut files);
+    let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as _).collect();
+    let index = read_inputs(&sources, ReadOptions::default()).unwrap();
+    (files, Inputs::new(index))
+}
+
+fn start(inputs: &Inputs, cuts: &[u32], settings: RunSettings) -> MixRun {
+    let params = MixParams {
+        cuts: cuts.to_vec(),
+        seed: 11,
+        ..MixParams::default()
+    };
+    inputs
+        .start(inputs.plan(&params).unwrap(), settings)
+        .unwrap()
+}
+
+fn all_tasks(run: &mut MixRun) -> Vec<ChunkTask> {
+    std::iter::from_fn(|| run.next_task()).collect()
+}
+
+fn process(
+    files: &[Mem],
+    run: &MixRun,
+    tasks: &[ChunkTask],
+    tokenizer: Option<&ChatTokenizer>,
+) -> Vec<kmix::Result<ChunkResult>> {
+    let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as _).collect();
+    let mut rereader = Rereader::new(run.input_files(), &sources).unwrap();
+    tasks
+        .iter()
+        .map(|task| process_chunk(task, &mut rereader, tokenizer))
+        .collect()
+}
+
+/// Gives the results back in the order given; returns each file's bytes and the outcome.
+fn complete(
+    mut run: MixRun,
+    results: Vec<(u32, kmix::Result<ChunkResult>)>,
+) -> kmix::Result<(Vec<Vec<u8>>, Outcome)> {
+    let mut files = vec![Vec::new(); run.file_names().len()];
+    let mut order = Vec::new();
+    for (seq, result) in results {
+        for ready in run.complete(seq, result)? {
+            order.push(ready.seq);
+            for (file, lines) in files.iter_mut().zip(ready.lines) {
+                file.extend_from_slice(&lines.bytes);
+            }
+        }
+    }
+    assert_eq!(
+        order,
+        (0..run.tasks()).collect::<Vec<_>>(),
+        "lines come out in order"
+    );
+    Ok((files, run.finish()?))
+}
+
+fn settings(tokenizer: Option<&ChatTokenizer>, previews_per_kind: usize) -> RunSettings {
+    RunSettings {
+        tokenizer: tokenizer.map(|t| t.info().clone()),
+        dry_run: false,
+        previews_per_kind,
+    }
+}
+
+#[test]
+fn results_in_any_order_give_the_same_files_and_outcome() {
+    let (files, inputs) = example();
+    let tokenizer = common::load_tokenizer("qwen3");
+    let mut run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
+    let tasks = all_tasks(&mut run);
+    assert!(tasks.len() >= 3, "the example spans several tasks");
+    let results = process(&files, &run, &tasks, Some(&tokenizer));
+    let in_order: Vec<_> = results
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, r)| (i as u32, r))
+        .collect();
+    let (expected_files, expected) = complete(run, in_order).unwrap();
+
+    let mut run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
+    let tasks = all_tasks(&mut run);
+    // Through JSON, as a result crosses from a pool worker to the coordinator.
+    let reversed: Vec<_> = process(&files, &run, &tasks, Some(&tokenizer))
+        .into_iter()
+        .enumerate()
+        .rev()
+        .map(|(i, r)| {
+            let json = serde_json::to_string(&r.unwrap()).unwrap();
+            (i as u32, Ok(serde_json::from_str(&json).unwrap()))
+        })
+        .collect();
+    let (got_files, got) = complete(run, reversed).unwrap();
+    assert_eq!(got_files, expected_files);
+    assert_eq!(got.manifest, expected.manifest);
+    assert_eq!(got.text, expected.text);
+    assert_eq!(got.previews, expected.previews);
+    assert_eq!(got.histograms, expected.histograms);
+}
+
+#[test]
+fn the_outcome_holds_report_manifest_histograms_and_previews() {
+    let (files, inputs) = example();
+    let tokenizer = common::load_tokenizer("llama3_1");
+    let mut run = start(&inputs, &[2, 4, 90], settings(Some(&tokenizer), 2));
+    assert_eq!(
+        run.file_names(),
+        ["combined_cut_2x.jsonl", "combined_cut_4x.jsonl"]
+    );
+    let tasks = all_tasks(&mut run);
+    let results = process(&files, &run, &tasks, Some(&tokenizer));
+    let (bytes, outcome) = complete(
+        run,
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u32, r))
+            .collect(),
+    )
+    .unwrap();
+    assert_eq!(outcome.manifest_file_name, "manifest.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(outcome.manifest.as_deref().unwrap()).unwrap();
+    for (i, output) in outcome.outputs.iter().enumerate() {
+        assert_eq!(output.bytes, bytes[i].len() as u64);
+        assert_eq!(output.sha256, kmix::checksum::sha256_hex(&bytes[i]));
+        assert_eq!(manifest["outputs"][i]["sha256"], output.sha256.as_str());
+    }
+    assert!(outcome.text.contains("cut 90 skipped"), "{}", outcome.text);
+    assert_eq!(outcome.reports.len(), 2);
+    for (report, histogram) in outcome.reports.iter().zip(&outcome.histograms) {
+        assert_eq!(report.cut, histogram.cut);
+        assert_eq!(histogram.counts.iter().sum::<u64>(), report.samples);
+        assert_eq!(histogram.rows, report.samples);
+    }
+    // Two per kind, each rendered by the chat template and counted.
+    let kinds = outcome.reports[1].kinds.len();
+    assert_eq!(outcome.previews.len(), 2 * kinds);
+    for preview in &outcome.previews {
+        let rendered = preview.rendered.as_deref().unwrap();
+        assert!(rendered.contains("<|start_header_id|>user<|end_header_id|>"));
+        assert_eq!(
+            preview.token_length,
+            Some(tokenizer.count(&preview.messages).unwrap())
+        );
+    }
+}
+
+#[test]
+fn the_first_failure_in_output_order_is_the_one_reported() {
+    let (files, inputs) = example();
+    let mut run = start(&inputs, &[2], settings(None, 0));
+    let tasks = all_tasks(&mut run);
+    let mut results: Vec<_> = process(&files, &run, &tasks, None)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (i as u32, r))
+        .collect();
+    let failure = |n: u32| Err(Error::io(format!("task {n} failed")));
+    results[1].1 = failure(1);
+    results[2].1 = failure(2);
+    // The later failure comes back first: it must wait for its turn, and lose to the earlier one.
+    results.swap(1, 2);
+    let e = complete(run, results).err().unwrap();
+    assert_eq!(e.message, "task 1 failed");
+}
+
+#[test]
+fn a_failed_task_stops_the_handing_out_of_tasks() {
+    let (_files, inputs) = example();
+    let mut run = start(&inputs, &[2], settings(None, 0));
+    let first = run.next_task().unwrap();
+    let ready = run
+        .complete(first.seq, Err(Error::io("disk gone")))
+        .err()
+        .unwrap();
+    assert_eq!(ready.message, "disk gone");
+    assert!(run.next_task().is_none());
+}
+
+#[test]
+fn rows_are_counted_only_by_the_tokenizer_the_run_names() {
+    let (files, inputs) = example();
+    let qwen = common::load_tokenizer("qwen3");
+    let llama = common::load_tokenizer("llama3_1");
+    let mut run = start(&inputs, &[2], settings(Some(&qwen), 0));
+    let task = run.next_task().unwrap();
+    for held in [Some(&llama), None] {
+        let e = process(&files, &run, std::slice::from_ref(&task), held)
+            .remove(0)
+            .err()
+            .unwrap();
+        assert_eq!(e.kind, ErrorKind::Tokenizer);
+        assert!(e.message.contains("counted with `qwen3`"), "{e}");
+    }
+    // A result without counts is refused by a run that counts.
+    let mut result = process(&files, &run, std::slice::from_ref(&task), Some(&qwen))
+        .remove(0)
+        .unwrap();
+    result.counts = None;
+    assert!(run.complete(task.seq, Ok(result)).is_err());
+}
+
+#[test]
+fn a_dry_run_counts_and_reports_but_writes_nothing() {
+    let (files, inputs) = example();
+    let tokenizer = common::load_tokenizer("qwen3");
+    let mut run = start(
+        &inputs,
+        &[2, 4],
+        RunSettings {
+            dry_run: true,
+            ..settings(Some(&tokenizer), 0)
+        },
+    );
+    assert!(run.file_names().is_empty());
+    let tasks = all_tasks(&mut run);
+    assert!(tasks.iter().all(|t| t.cuts.is_empty()));
+    let results = process(&files, &run, &tasks, Some(&tokenizer));
+    let (bytes, outcome) = complete(
+        run,
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u32, r))
+            .collect(),
+    )
+    .unwrap();
+    assert!(bytes.is_empty() && outcome.manifest.is_none() && outcome.outputs.is_empty());
+    assert!(outcome.reports.iter().all(|r| r.tokens.unwrap_or(0) > 0));
+}
+
+#[test]
+fn a_run_needs_a_feasible_cut_and_every_task_back() {
+    let (_files, inputs) = example();
+    let params = MixParams {
+        cuts: vec![90],
+        ..MixParams::default()
+    };
+    let e = inputs
+        .start(inputs.plan(&params).unwrap(), RunSettings::default())
+        .err()
+        .unwrap();
+    assert_eq!(e.kind, ErrorKind::Parameters);
+    assert!(e.message.contains("no cut is feasible"), "{e}");
+    assert!(e.message.contains("fewer than 90"), "{e}");
+
+    let mut run = start(&inputs, &[2], RunSettings::default());
+    run.next_task().unwrap();
+    let e = run.finish().err().unwrap();
+    assert!(e.message.contains("not complete"), "{e}");
+}
