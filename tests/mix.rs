@@ -4,8 +4,8 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
-use std::path::Path;
 
+use common::{files_under, Mem};
 use kmix::mix::{plan, Mix, MixParams};
 use kmix::output::cut_reports;
 use kmix::read::{read_inputs, Index, ReadOptions};
@@ -13,40 +13,6 @@ use kmix::render::{lines_for_cuts, write_row};
 use kmix::reread::Rereader;
 use kmix::source::ByteSource;
 use serde_json::Value;
-
-struct Mem(String, Vec<u8>);
-
-impl ByteSource for Mem {
-    fn path(&self) -> &str {
-        &self.0
-    }
-    fn size(&self) -> u64 {
-        self.1.len() as u64
-    }
-    fn open(&self) -> std::io::Result<Box<dyn Read>> {
-        Ok(Box::new(std::io::Cursor::new(self.1.clone())))
-    }
-    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        Ok(self.1[offset as usize..][..len].to_vec())
-    }
-}
-
-fn files_under(dir: &Path) -> Vec<Mem> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.push(Mem(rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out
-}
 
 fn sources(files: &[Mem]) -> Vec<&dyn ByteSource> {
     files.iter().map(|f| f as &dyn ByteSource).collect()

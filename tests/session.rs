@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::io::Read;
-use std::path::Path;
-
+use common::{files_under, Mem};
 use kmix::mix::MixParams;
 use kmix::read::{read_inputs, ReadOptions};
 use kmix::reread::Rereader;
@@ -13,39 +11,6 @@ use kmix::run::{process_chunk, ChunkResult, ChunkTask, Inputs, MixRun, Outcome, 
 use kmix::source::ByteSource;
 use kmix::tokens::ChatTokenizer;
 use kmix::{Error, ErrorKind};
-
-struct Mem(String, Vec<u8>);
-
-impl ByteSource for Mem {
-    fn path(&self) -> &str {
-        &self.0
-    }
-    fn size(&self) -> u64 {
-        self.1.len() as u64
-    }
-    fn open(&self) -> std::io::Result<Box<dyn Read>> {
-        Ok(Box::new(std::io::Cursor::new(self.1.clone())))
-    }
-    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        Ok(self.1[offset as usize..][..len].to_vec())
-    }
-}
-
-fn files_under(root: &Path, dir: &Path, out: &mut Vec<Mem>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files_under(root, &path, out);
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            out.push(Mem(rel, std::fs::read(&path).unwrap()));
-        }
-    }
-}
 
 /// Generated inputs (enough rows for several tasks), read and indexed.
 fn example() -> (Vec<Mem>, Inputs) {
@@ -62,8 +27,7 @@ fn example() -> (Vec<Mem>, Inputs) {
             "--reasoning",
         ],
     );
-    let mut files = Vec::new();
-    files_under(dir.path(), dir.path(), &mut files);
+    let files = files_under(dir.path());
     let sources: Vec<&dyn ByteSource> = files.iter().map(|f| f as _).collect();
     let index = read_inputs(&sources, ReadOptions::default()).unwrap();
     (files, Inputs::new(index))
@@ -121,6 +85,18 @@ fn complete(
     Ok((files, run.finish()?))
 }
 
+/// Every task of the run processed and given back in order.
+fn run_all(
+    files: &[Mem],
+    mut run: MixRun,
+    tokenizer: Option<&ChatTokenizer>,
+) -> (Vec<Vec<u8>>, Outcome) {
+    let tasks = all_tasks(&mut run);
+    let results = process(files, &run, &tasks, tokenizer);
+    let numbered = results.into_iter().enumerate().map(|(i, r)| (i as u32, r));
+    complete(run, numbered.collect()).unwrap()
+}
+
 fn settings(tokenizer: Option<&ChatTokenizer>, previews_per_kind: usize) -> RunSettings {
     RunSettings {
         tokenizer: tokenizer.map(|t| t.info().clone()),
@@ -133,17 +109,9 @@ fn settings(tokenizer: Option<&ChatTokenizer>, previews_per_kind: usize) -> RunS
 fn results_in_any_order_give_the_same_files_and_outcome() {
     let (files, inputs) = example();
     let tokenizer = common::load_tokenizer("qwen3");
-    let mut run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
-    let tasks = all_tasks(&mut run);
-    assert!(tasks.len() >= 3, "the example spans several tasks");
-    let results = process(&files, &run, &tasks, Some(&tokenizer));
-    let in_order: Vec<_> = results
-        .iter()
-        .cloned()
-        .enumerate()
-        .map(|(i, r)| (i as u32, r))
-        .collect();
-    let (expected_files, expected) = complete(run, in_order).unwrap();
+    let run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
+    assert!(run.tasks() >= 3, "the example spans several tasks");
+    let (expected_files, expected) = run_all(&files, run, Some(&tokenizer));
 
     let mut run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
     let tasks = all_tasks(&mut run);
@@ -169,22 +137,12 @@ fn results_in_any_order_give_the_same_files_and_outcome() {
 fn the_outcome_holds_report_manifest_histograms_and_previews() {
     let (files, inputs) = example();
     let tokenizer = common::load_tokenizer("llama3_1");
-    let mut run = start(&inputs, &[2, 4, 90], settings(Some(&tokenizer), 2));
+    let run = start(&inputs, &[2, 4, 90], settings(Some(&tokenizer), 2));
     assert_eq!(
         run.file_names(),
         ["combined_cut_2x.jsonl", "combined_cut_4x.jsonl"]
     );
-    let tasks = all_tasks(&mut run);
-    let results = process(&files, &run, &tasks, Some(&tokenizer));
-    let (bytes, outcome) = complete(
-        run,
-        results
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| (i as u32, r))
-            .collect(),
-    )
-    .unwrap();
+    let (bytes, outcome) = run_all(&files, run, Some(&tokenizer));
     assert_eq!(outcome.manifest_file_name, "manifest.json");
     let manifest: serde_json::Value =
         serde_json::from_str(outcome.manifest.as_deref().unwrap()).unwrap();
@@ -272,7 +230,7 @@ fn rows_are_counted_only_by_the_tokenizer_the_run_names() {
 fn a_dry_run_counts_and_reports_but_writes_nothing() {
     let (files, inputs) = example();
     let tokenizer = common::load_tokenizer("qwen3");
-    let mut run = start(
+    let run = start(
         &inputs,
         &[2, 4],
         RunSettings {
@@ -281,18 +239,7 @@ fn a_dry_run_counts_and_reports_but_writes_nothing() {
         },
     );
     assert!(run.file_names().is_empty());
-    let tasks = all_tasks(&mut run);
-    assert!(tasks.iter().all(|t| t.cuts.is_empty()));
-    let results = process(&files, &run, &tasks, Some(&tokenizer));
-    let (bytes, outcome) = complete(
-        run,
-        results
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| (i as u32, r))
-            .collect(),
-    )
-    .unwrap();
+    let (bytes, outcome) = run_all(&files, run, Some(&tokenizer));
     assert!(bytes.is_empty() && outcome.manifest.is_none() && outcome.outputs.is_empty());
     assert!(outcome.reports.iter().all(|r| r.tokens.unwrap_or(0) > 0));
 }

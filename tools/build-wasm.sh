@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
-wasm-pack --quiet build --target web --release --no-typescript --no-pack --out-dir www/pkg --out-name kmix
+wasm-pack --quiet build --target web --release --no-pack --out-dir www/pkg --out-name kmix
 ls -l www/pkg/kmix_bg.wasm | awk '{printf "build-wasm: www/pkg/kmix_bg.wasm %.1f MB\n", $5/1e6}' >&2

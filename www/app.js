@@ -44,7 +44,7 @@ async function setInputs(files) {
     state.inputsReady = true;
     await refreshPlan();
   } catch (e) {
-    if (!e?.cancelled) say('input-status', errorText(e), true);
+    if (e?.kind !== 'cancelled') say('input-status', errorText(e), true);
   }
   updateButtons();
 }
@@ -128,9 +128,9 @@ async function refreshPlan() {
   try {
     const planned = await core.plan(readParams(form));
     markInvalid(form, null);
-    renderFeasibility($('feasibility'), planned.mix);
+    renderFeasibility($('feasibility'), planned);
   } catch (e) {
-    if (e?.cancelled) return;
+    if (e?.kind === 'cancelled') return;
     markInvalid(form, e?.field);
     $('feasibility').replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: errorText(e) }));
   }
@@ -175,7 +175,7 @@ async function runMix(params = readParams(form), onProgress = () => {}) {
     $('progress-bar').value = 1;
     return result;
   } catch (e) {
-    if (e?.cancelled) say('progress-text', 'Cancelled. Nothing was written.');
+    if (e?.kind === 'cancelled') say('progress-text', 'Cancelled. Nothing was written.');
     else {
       $('run-error').textContent = errorText(e);
       $('run-error').hidden = false;
@@ -189,19 +189,21 @@ async function runMix(params = readParams(form), onProgress = () => {}) {
 }
 
 function showResults(result, seconds) {
+  const { outcome } = result;
   const files = [
-    ...result.outputs.map((o) => ({ name: o.name, blob: o.blob })),
-    { name: 'manifest.json', blob: new Blob([result.manifest], { type: 'application/json' }) },
+    ...result.files,
+    { name: outcome.manifest_file_name, blob: new Blob([outcome.manifest], { type: 'application/json' }) },
   ];
+  const mixes = result.files.length;
   $('results').hidden = false;
-  $('results-summary').textContent = `Mixed ${result.outputs.length} cut${result.outputs.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`
+  $('results-summary').textContent = `Mixed ${mixes} cut${mixes === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
     + ` on ${result.memory.workers} workers, using ${formatBytes(result.memory.bytes)} of memory at most.`;
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
-  renderReport($('report'), result.report, Boolean(result.tokenizer));
-  renderHistograms($('histograms'), result.outputs);
-  renderPreviews($('previews'), result.previews);
-  renderFeasibility($('feasibility'), result.mix);
+  renderReport($('report'), outcome.reports, Boolean(outcome.tokenizer));
+  renderHistograms($('histograms'), outcome.histograms);
+  renderPreviews($('previews'), outcome.previews);
+  renderFeasibility($('feasibility'), outcome.mix);
   $('results-heading').scrollIntoView({ block: 'start' });
 }
 

@@ -1,11 +1,11 @@
-// The page's side of the worker: promise-returning requests, progress callbacks, and Cancel,
+// The page's side of the coordinator worker: requests by the protocol (protocol.js), and Cancel,
 // which ends the worker at once and starts a fresh one (replaying the inputs and tokenizer).
+import { connect } from './protocol.js';
+
 export class CoreBridge {
   /** `workers`: the size of the processor pool (default: one per core, up to 8). */
   constructor(workers) {
     this.workers = workers;
-    this.nextId = 1;
-    this.pending = new Map();
     this.replay = { inputs: null, tokenizer: null };
     this.start();
   }
@@ -13,40 +13,22 @@ export class CoreBridge {
   start() {
     // The pool size rides in the fragment, which no request carries.
     const url = new URL(`./worker.js${this.workers ? `#workers=${this.workers}` : ''}`, import.meta.url);
-    this.worker = new Worker(url, { type: 'module' });
-    this.worker.onmessage = ({ data }) => {
-      const entry = this.pending.get(data.id);
-      if (!entry) return;
-      if (data.progress) return entry.onProgress?.(data.progress);
-      this.pending.delete(data.id);
-      data.ok ? entry.resolve(data.result) : entry.reject(data.error);
-    };
-    this.worker.onerror = (e) => {
-      for (const entry of this.pending.values()) entry.reject({ text: `The worker failed: ${e.message}` });
-      this.pending.clear();
-    };
+    this.core = connect(new Worker(url, { type: 'module' }));
     // What this worker already holds of what the page gave.
     this.has = { inputs: false, tokenizer: false };
   }
 
-  request(type, args = {}, onProgress) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ id, type, ...args });
-    });
-  }
-
+  /** `files`: [{path, blob}] as the drop zone gives them. */
   async loadInputs(files, skipBadRows, onProgress) {
     this.replay.inputs = { files, skipBadRows };
     this.has.inputs = true;
-    return this.request('loadInputs', { files, skipBadRows }, onProgress);
+    return this.core.request('loadInputs', inputsRequest(this.replay.inputs), onProgress);
   }
 
   async loadTokenizer(name, files) {
     this.replay.tokenizer = { name, files };
     this.has.tokenizer = true;
-    return this.request('loadTokenizer', { name, files });
+    return this.core.request('loadTokenizer', { name, files });
   }
 
   /** The files last given, to read again (say, with other options). */
@@ -57,17 +39,17 @@ export class CoreBridge {
   async clearTokenizer() {
     this.replay.tokenizer = null;
     this.has.tokenizer = true;
-    return this.request('clearTokenizer');
+    return this.core.request('clearTokenizer');
   }
 
   async plan(params) {
     await this.restore();
-    return this.request('plan', { params });
+    return this.core.request('plan', { params });
   }
 
   async run(params, onProgress) {
     await this.restore();
-    return this.request('run', { params, previewsPerKind: 2 }, onProgress);
+    return this.core.request('run', { params, previewsPerKind: 2 }, onProgress);
   }
 
   /** After a cancel, the new worker gets the inputs and tokenizer again before it works. Both are
@@ -77,19 +59,19 @@ export class CoreBridge {
     const replays = [];
     if (inputs && !this.has.inputs) {
       this.has.inputs = true;
-      replays.push(this.request('loadInputs', inputs));
+      replays.push(this.core.request('loadInputs', inputsRequest(inputs)));
     }
     if (tokenizer && !this.has.tokenizer) {
       this.has.tokenizer = true;
-      replays.push(this.request('loadTokenizer', tokenizer));
+      replays.push(this.core.request('loadTokenizer', tokenizer));
     }
     return Promise.all(replays);
   }
 
   cancel() {
-    this.worker.terminate();
-    for (const entry of this.pending.values()) entry.reject({ text: 'Cancelled.', cancelled: true });
-    this.pending.clear();
+    this.core.terminate();
     this.start();
   }
 }
+
+const inputsRequest = ({ files, skipBadRows }) => ({ files: files.map(({ path, blob }) => ({ path, data: blob })), skipBadRows });

@@ -15,11 +15,13 @@ export function listenToParent(runRequest) {
     const reply = (message, transfer = []) => window.parent.postMessage({ ...message, id }, event.origin, transfer);
     try {
       const result = await runRequest(event.data, (p) => reply({ kmix: 'progress', ...p }));
+      const { outcome } = result;
       const files = [
-        ...(await Promise.all(result.outputs.map(async (o) => ({ name: o.name, data: await o.blob.arrayBuffer() })))),
-        { name: 'manifest.json', data: new TextEncoder().encode(result.manifest).buffer },
+        ...(await Promise.all(result.files.map(async (f) => ({ name: f.name, data: await f.blob.arrayBuffer() })))),
+        { name: outcome.manifest_file_name, data: new TextEncoder().encode(outcome.manifest).buffer },
       ];
-      reply({ kmix: 'result', report: result.report, manifest: result.manifest, files }, files.map((f) => f.data));
+      const report = { cuts: outcome.reports, text: outcome.text };
+      reply({ kmix: 'result', report, manifest: outcome.manifest, files }, files.map((f) => f.data));
     } catch (error) {
       reply({ kmix: 'error', error: { text: error?.text ?? String(error), ...error } });
     }

@@ -1,35 +1,27 @@
-// A pool of processor workers, one per core: each holds its own wasm instance and tokenizer.
-// Chunks go to whichever worker is free; results are handed back in chunk order.
+// A pool of processor workers, one per core, each with its own wasm instance and tokenizer. It
+// drives a run: every worker takes the run's next task when free; the run puts results in order.
+import { connect } from './protocol.js';
+
+/** Tasks out at once per worker: enough that no worker waits for a slow neighbour's turn. */
+const TASKS_PER_WORKER = 4;
+
 export class Pool {
   constructor(size) {
-    this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const worker = new Worker(new URL('./processor.js', import.meta.url), { type: 'module' });
-      const pending = new Map();
-      worker.onmessage = ({ data }) => {
-        const entry = pending.get(data.id);
-        pending.delete(data.id);
-        data.ok ? entry.resolve(data.result) : entry.reject(data.error);
-      };
-      worker.onerror = (e) => {
-        for (const entry of pending.values()) entry.reject({ text: `A processor worker failed: ${e.message}` });
-        pending.clear();
-      };
-      return { worker, pending };
-    });
-    this.nextId = 1;
+    this.workers = Array.from({ length: Math.max(1, size) },
+      () => connect(new Worker(new URL('./processor.js', import.meta.url), { type: 'module' })));
   }
 
   get size() {
     return this.workers.length;
   }
 
-  request(index, type, args = {}) {
-    const { worker, pending } = this.workers[index];
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, type, ...args });
-    });
+  request(index, type, args) {
+    return this.workers[index].request(type, args);
+  }
+
+  /** The same request to every worker; resolves to every answer. */
+  each(type, args) {
+    return Promise.all(this.workers.map((w) => w.request(type, args)));
   }
 
   /** The same request to every worker; resolves to the first worker's answer. */
@@ -37,35 +29,37 @@ export class Pool {
     return (await this.each(type, args))[0];
   }
 
-  /** The same request to every worker; resolves to every answer. */
-  each(type, args) {
-    return Promise.all(this.workers.map((_, i) => this.request(i, type, args)));
-  }
-
   /**
-   * Processes `count` chunks, `make(i)` giving chunk i's request; calls `take(i, result)` in chunk
-   * order, as soon as each chunk and all before it are done.
+   * Runs every task of `run` (a core Run) on the pool; `onReady(ready)` receives each batch of
+   * tasks now complete in order. Rejects with the run's first error in output order.
    */
-  async map(count, make, take) {
-    const done = new Map();
-    let next = 0;
-    let handed = 0;
-    const flush = async () => {
-      while (done.has(handed)) {
-        const result = done.get(handed);
-        done.delete(handed);
-        await take(handed, result);
-        handed += 1;
+  async drive(run, onReady) {
+    const window = TASKS_PER_WORKER * this.size;
+    let failure = null;
+    const waiting = [];
+    const wake = () => waiting.splice(0).forEach((resolve) => resolve());
+    const lane = async (worker) => {
+      for (;;) {
+        while (!failure && run.inFlight >= window) await new Promise((resolve) => waiting.push(resolve));
+        if (failure) return;
+        const task = run.nextTask();
+        if (!task) return;
+        let answer;
+        try {
+          answer = { result: await worker.request('process', { task }) };
+        } catch (error) {
+          answer = { error };
+        }
+        try {
+          const ready = answer.error ? run.fail(task.seq, answer.error) : run.complete(answer.result);
+          if (ready.length) onReady(ready);
+        } catch (e) {
+          failure = e;
+        }
+        wake();
       }
     };
-    const lane = async (w) => {
-      while (next < count) {
-        const i = next++;
-        done.set(i, await this.request(w, 'process', make(i)));
-        await flush();
-      }
-    };
-    await Promise.all(this.workers.map((_, w) => lane(w)));
-    await flush();
+    await Promise.all(this.workers.map(lane));
+    if (failure) throw failure;
   }
 }

@@ -27,9 +27,10 @@ export function renderFeasibility(container, mix) {
   container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts));
 }
 
-export function renderReport(container, report, tokenized) {
+/** `reports`: the outcome's CutReport per cut. */
+export function renderReport(container, reports, tokenized) {
   const tokens = (t) => (tokenized ? formatInt(t) : '—');
-  const perCut = report.cuts.map((cut) => h('div', { class: 'scroll' }, h('table', {},
+  const perCut = reports.map((cut) => h('div', { class: 'scroll' }, h('table', {},
     h('caption', {}, `Cut ${cut.cut}x → ${cut.file_name}`),
     h('thead', {}, h('tr', {}, ['Kind', 'Samples', 'Documents', 'Raw documents', 'Docs / raw', 'Tokens']
       .map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
@@ -43,34 +44,28 @@ export function renderReport(container, report, tokenized) {
   const totals = h('div', { class: 'scroll' }, h('table', { id: 'totals' },
     h('caption', {}, 'Totals'),
     h('thead', {}, h('tr', {}, ['Cut', 'Total tokens', 'Total samples'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
-    h('tbody', {}, report.cuts.map((c) => h('tr', {},
+    h('tbody', {}, reports.map((c) => h('tr', {},
       h('th', { scope: 'row' }, `${c.cut}x`), h('td', { class: 'num' }, tokens(c.tokens)), h('td', { class: 'num' }, formatInt(c.samples)))))));
   container.replaceChildren(h('h3', {}, 'Report'), ...perCut, totals,
     tokenized ? '' : h('p', { class: 'hint' }, 'No tokenizer was chosen: token counts are off and token_length is left out.'));
 }
 
-const BINS = 20;
-
-/** One SVG bar chart per cut of its rows' token lengths. */
-export function renderHistograms(container, outputs) {
-  const charts = outputs.filter((o) => o.lengths).map((o) => {
-    const lengths = new Uint32Array(o.lengths);
-    const max = lengths.reduce((m, v) => Math.max(m, v), 1);
-    const width = Math.ceil((max + 1) / BINS);
-    const counts = new Array(BINS).fill(0);
-    for (const v of lengths) counts[Math.min(BINS - 1, Math.floor(v / width))] += 1;
-    const top = Math.max(...counts, 1);
+/** One SVG bar chart per cut, from the outcome's histograms (the core decides the bars). */
+export function renderHistograms(container, histograms) {
+  const charts = histograms.map((hist) => {
+    const bins = hist.counts.length;
+    const top = Math.max(...hist.counts, 1);
     const [W, H, pad] = [400, 140, 18];
-    const bars = counts.map((c, i) => svg('rect', {
-      x: pad + (i * (W - pad)) / BINS, y: H - pad - ((H - 2 * pad) * c) / top,
-      width: (W - pad) / BINS - 1, height: ((H - 2 * pad) * c) / top,
-    }, svg('title', {}, `${i * width}–${(i + 1) * width - 1} tokens: ${c} rows`)));
-    const label = `Token lengths in cut ${o.cut}x: ${lengths.length} rows, 0 to ${max} tokens`;
+    const bars = hist.counts.map((c, i) => svg('rect', {
+      x: pad + (i * (W - pad)) / bins, y: H - pad - ((H - 2 * pad) * c) / top,
+      width: (W - pad) / bins - 1, height: ((H - 2 * pad) * c) / top,
+    }, svg('title', {}, `${i * hist.bin_width}–${(i + 1) * hist.bin_width - 1} tokens: ${c} rows`)));
+    const label = `Token lengths in cut ${hist.cut}x: ${hist.rows} rows, 0 to ${hist.max} tokens`;
     return h('figure', {},
       svg('svg', { class: 'histogram', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
         bars,
         svg('text', { x: pad, y: H - 4 }, '0'),
-        svg('text', { x: W - 4, y: H - 4, 'text-anchor': 'end' }, `${max} tokens`),
+        svg('text', { x: W - 4, y: H - 4, 'text-anchor': 'end' }, `${hist.max} tokens`),
         svg('text', { x: pad, y: 12 }, `${top} rows`)),
       h('figcaption', { class: 'hint' }, label));
   });
@@ -81,5 +76,5 @@ export function renderHistograms(container, outputs) {
 export function renderPreviews(container, previews) {
   container.replaceChildren(h('h3', {}, 'Samples'), ...previews.map((p) => h('div', { class: 'preview' },
     h('h4', {}, kindLabel(p.kind)),
-    h('pre', {}, p.rendered ?? JSON.stringify(JSON.parse(p.messages), null, 2)))));
+    h('pre', {}, p.rendered ?? JSON.stringify(p.messages, null, 2)))));
 }

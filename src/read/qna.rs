@@ -55,13 +55,9 @@ pub fn parse(text: &str, file: &str) -> Result<Qna> {
     })
 }
 
-/// serde_yaml's message names the path (`seed_examples[0].context: ...`); drop its location suffix.
+/// serde_yaml's message names the path (`seed_examples[0].context: ...`); kmix adds the location.
 fn yaml_message(e: &serde_yaml::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+    super::records::without_location(e.to_string())
 }
 
 #[cfg(test)]

@@ -189,9 +189,13 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (u64, u64) {
     (line, column)
 }
 
-/// serde_json's message without its own " at line L column C" suffix (we add file and line).
+/// serde_json's message without its own location (kmix adds file and line).
 pub fn serde_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
+    without_location(e.to_string())
+}
+
+/// A parser's message without its own " at line L column C" suffix.
+pub fn without_location(text: String) -> String {
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,

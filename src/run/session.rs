@@ -122,7 +122,7 @@ pub struct MixRun {
 }
 
 /// A task's share of the files, in order, for the edge to write.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct Ready {
     pub seq: u32,
     /// Planned rows this task covered, for progress.

@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: the real tokenizers and the fixture generator.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use kmix::source::ByteSource;
 
 use kmix::render::Message;
 use kmix::tokens::{ChatTokenizer, TokenizerFiles};
@@ -64,4 +67,40 @@ pub fn generate(out: &Path, args: &[&str]) {
         .status()
         .expect("python3 runs the generator");
     assert!(status.success(), "gen_step03.py failed");
+}
+
+/// An input file held in memory, as a byte source: (path relative to the inputs, bytes).
+pub struct Mem(pub String, pub Vec<u8>);
+
+impl ByteSource for Mem {
+    fn path(&self) -> &str {
+        &self.0
+    }
+    fn size(&self) -> u64 {
+        self.1.len() as u64
+    }
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
+        Ok(Box::new(std::io::Cursor::new(self.1.clone())))
+    }
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        Ok(self.1[offset as usize..][..len].to_vec())
+    }
+}
+
+/// Every file under `dir`, read into memory, with paths relative to it.
+pub fn files_under(dir: &Path) -> Vec<Mem> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push(Mem(rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
 }

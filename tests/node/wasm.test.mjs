@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { initSync, Tokenizer, Mixer, Processor } from '../../www/pkg/kmix.js';
+import { initSync, Tokenizer, FirstPass, Processor } from '../../www/pkg/kmix.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 initSync({ module: readFileSync(join(root, 'www/pkg/kmix_bg.wasm')) });
@@ -25,9 +25,8 @@ for (const name of ['llama3_1', 'qwen3', 'gemma3', 'deepseek_v3']) {
     const tok = loadTokenizer(name);
     const expected = golden(name);
     golden('fixture').forEach((messages, i) => {
-      const json = JSON.stringify(messages);
-      assert.equal(tok.render(json), expected.rendered[i], `case ${i} rendering`);
-      assert.equal(tok.count(json), expected.token_counts[i], `case ${i} count`);
+      assert.equal(tok.render(messages), expected.rendered[i], `case ${i} rendering`);
+      assert.equal(tok.count(messages), expected.token_counts[i], `case ${i} count`);
     });
     tok.free();
   });
@@ -44,43 +43,48 @@ test('wasm: a tokenizer without a chat template is a clear error', () => {
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true })
     .filter((p) => statSync(join(dir, p)).isFile())
-    .map((p) => ({ path: p.split('\\').join('/'), bytes: readFileSync(join(dir, p)) }));
+    .map((p) => ({ path: p.split('\\').join('/'), data: readFileSync(join(dir, p)) }));
 }
 
 test('wasm mixer writes the same bytes as the kmix command line', () => {
   const work = mkdtempSync(join(tmpdir(), 'kmix-node-'));
   const inputs = join(work, 'gen');
-  execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', inputs, '--raw-docs', '4', '--reasoning']);
+  execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', inputs, '--raw-docs', '16', '--raw-words', '80', '--reasoning']);
   const out = join(work, 'cli');
   execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--out', out, '--quiet'], { stdio: 'ignore' });
 
   const inputFiles = filesUnder(inputs);
-  const mixer = new Mixer();
-  for (const f of inputFiles) mixer.addFile(f.path, f.bytes);
-  mixer.startReading(false);
-  while (mixer.readNext());
-  mixer.finishReading();
-  const planned = mixer.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
-  assert.deepEqual(planned.cuts, [2, 5]);
-  // A processor as a pool worker has it: the file list, the files, its own tokenizer.
-  const processor = new Processor();
-  processor.setInputs(mixer.inputFiles());
-  for (const f of inputFiles) processor.addFile(f.path, f.bytes);
+  const pass = new FirstPass(inputFiles, false);
+  while (pass.readNext());
+  const read = pass.finish();
   const tok = loadTokenizer('qwen3');
-  mixer.countedWith(tok.info());
+  const run = read.start(read.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false }),
+    { tokenizer: tok.info(), dry_run: false, previews_per_kind: 2 });
+  assert.deepEqual(run.fileNames(), ['combined_cut_2x.jsonl', 'combined_cut_5x.jsonl']);
+  // A processor as a pool worker has it: the run's file list, the files, its own tokenizer.
+  const processor = new Processor();
+  processor.setInputs(run.inputFiles(), inputFiles);
   processor.setTokenizer(tok);
-  // Uneven chunks, as workers would take them: the result must not depend on chunking.
-  const parts = planned.cuts.map(() => []);
-  for (let start = 0; start < planned.rows; start += 37) {
-    const out = processor.process(mixer.chunk(start, start + 37), Uint32Array.from(planned.cuts));
-    mixer.addChunk(out.counts, out.bytes, Uint32Array.from(out.rows));
-    out.bytes.forEach((b, i) => parts[i].push(Buffer.from(b)));
+  // Tasks processed as workers would, and their results given back in reverse order: the files
+  // must not depend on the order results come back in.
+  const tasks = [];
+  for (let task = run.nextTask(); task; task = run.nextTask()) tasks.push(task);
+  assert.ok(tasks.length > 1);
+  const results = tasks.map((task) => processor.process(task)).reverse();
+  const parts = run.fileNames().map(() => []);
+  for (const result of results) {
+    for (const ready of run.complete(result)) {
+      ready.lines.forEach((l, i) => {
+        assert.ok(l.bytes instanceof Uint8Array, 'lines come as bytes');
+        parts[i].push(Buffer.from(l.bytes));
+      });
+    }
   }
-  planned.cuts.forEach((cut, i) => {
+  const outcome = run.finish();
+  ['2', '5'].forEach((cut, i) => {
     assert.ok(Buffer.concat(parts[i]).equals(readFileSync(join(out, `combined_cut_${cut}x.jsonl`))), `cut ${cut}`);
   });
-  assert.equal(mixer.manifest(), readFileSync(join(out, 'manifest.json'), 'utf8'));
-  const report = mixer.report();
-  assert.equal(report.cuts.length, 2);
-  assert.match(report.text, /total tokens/);
+  assert.equal(outcome.manifest, readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.equal(outcome.reports.length, 2);
+  assert.match(outcome.text, /total tokens/);
 });

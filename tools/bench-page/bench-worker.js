@@ -17,14 +17,14 @@ self.onmessage = async ({ data: { blob, tokenizer: name } }) => {
       const text = carry + decoder.decode(await blob.slice(at, at + PIECE).arrayBuffer(), { stream: true });
       const lines = text.split('\n');
       carry = lines.pop();
-      const rendered = lines.filter(Boolean).map((l) => tokenizer.render(JSON.stringify(JSON.parse(l).messages)));
+      const rendered = lines.filter(Boolean).map((l) => tokenizer.render(JSON.parse(l).messages));
       const started = performance.now();
       for (const r of rendered) tokens += tokenizer.countText(r);
       seconds += (performance.now() - started) / 1000;
       texts += rendered.length;
     }
     if (carry.trim()) {
-      const r = tokenizer.render(JSON.stringify(JSON.parse(carry).messages));
+      const r = tokenizer.render(JSON.parse(carry).messages);
       const started = performance.now();
       tokens += tokenizer.countText(r);
       seconds += (performance.now() - started) / 1000;

@@ -1,0 +1,260 @@
+//! The session's states as JS classes: each method converts, calls the core once, converts back.
+
+use wasm_bindgen::prelude::*;
+
+use super::convert::{error_from_js, from_js, to_js, IntoJs};
+use super::source::JsSource;
+use super::tokenizer::Tokenizer;
+use super::types::{
+    ChunkResultJs, ChunkTaskJs, InputFiles, InputSources, InputSummaryJs, KmixError, MixForm,
+    MixSummary, OutcomeJs, ReadyList, RunSettingsJs, Strings,
+};
+use crate::mix::{Mix, MixParams};
+use crate::read::{InputFile, ReadOptions};
+use crate::reread::{RereadCache, Rereader};
+use crate::run::{self, process_chunk, RunSettings};
+use crate::source::ByteSource;
+use crate::tokens::ChatTokenizer;
+
+/// The first pass, one file a call, so that the worker can report progress in between.
+#[wasm_bindgen]
+pub struct FirstPass {
+    inner: crate::read::FirstPass<JsSource>,
+}
+
+#[wasm_bindgen]
+impl FirstPass {
+    #[wasm_bindgen(constructor)]
+    pub fn new(files: InputSources, skip_bad_rows: bool) -> Result<FirstPass, JsValue> {
+        let options = ReadOptions { skip_bad_rows };
+        let sources = JsSource::list(files.into())?;
+        Ok(FirstPass {
+            inner: crate::read::FirstPass::new(sources, options),
+        })
+    }
+
+    /// How many files the pass reads.
+    #[wasm_bindgen(getter)]
+    pub fn files(&self) -> usize {
+        self.inner.files()
+    }
+
+    /// Reads the next file; false when none is left.
+    #[wasm_bindgen(js_name = readNext)]
+    pub fn read_next(&mut self) -> Result<bool, JsValue> {
+        self.inner.read_next().into_js()
+    }
+
+    pub fn finish(self) -> Result<Inputs, JsValue> {
+        let (index, _) = self.inner.finish().into_js()?;
+        Ok(Inputs {
+            inner: run::Inputs::new(index),
+        })
+    }
+}
+
+/// The inputs, read: plan from the form as often as it changes, start runs.
+#[wasm_bindgen]
+pub struct Inputs {
+    inner: run::Inputs,
+}
+
+/// A plan, to show (`summary`) and to start.
+#[wasm_bindgen]
+pub struct Plan {
+    mix: Mix,
+}
+
+#[wasm_bindgen]
+impl Plan {
+    pub fn summary(&self) -> Result<MixSummary, JsValue> {
+        Ok(to_js(&self.mix)?.unchecked_into())
+    }
+}
+
+#[wasm_bindgen]
+impl Inputs {
+    /// What each file was (kind, rows, or why it was ignored), and the rows skipped.
+    pub fn summary(&self) -> Result<InputSummaryJs, JsValue> {
+        Ok(to_js(&self.inner.summary())?.unchecked_into())
+    }
+
+    pub fn plan(&self, form: MixForm) -> Result<Plan, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct Form {
+            cuts: Option<String>,
+            qa_per_doc: Option<String>,
+            seed: Option<String>,
+            #[serde(default)]
+            gpt_oss: bool,
+        }
+        let form: Form = from_js(form.into(), "the form")?;
+        let params = MixParams::from_text(
+            form.cuts.as_deref(),
+            form.qa_per_doc.as_deref(),
+            form.seed.as_deref(),
+            form.gpt_oss,
+        )
+        .into_js()?;
+        let mix = self.inner.plan(&params).into_js()?;
+        Ok(Plan { mix })
+    }
+
+    /// Starts a run of the plan (which it takes).
+    pub fn start(&self, plan: Plan, settings: RunSettingsJs) -> Result<Run, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct Settings {
+            tokenizer: Option<crate::tokens::TokenizerInfo>,
+            #[serde(default)]
+            dry_run: bool,
+            #[serde(default)]
+            previews_per_kind: usize,
+        }
+        let s: Settings = from_js(settings.into(), "the run's settings")?;
+        let settings = RunSettings {
+            tokenizer: s.tokenizer,
+            dry_run: s.dry_run,
+            previews_per_kind: s.previews_per_kind,
+        };
+        let inner = self.inner.start(plan.mix, settings).into_js()?;
+        Ok(Run { inner: Some(inner) })
+    }
+}
+
+/// A run under way: tasks out to the pool, results back in any order, lines out in order.
+#[wasm_bindgen]
+pub struct Run {
+    /// Taken by `finish`.
+    inner: Option<run::MixRun>,
+}
+
+#[wasm_bindgen]
+impl Run {
+    /// The files the run writes, in the order of each `Ready`'s lines.
+    #[wasm_bindgen(js_name = fileNames)]
+    pub fn file_names(&self) -> Result<Strings, JsValue> {
+        Ok(to_js(&self.run()?.file_names())?.unchecked_into())
+    }
+
+    /// The input files the tasks point into, for the pool's `Processor`s.
+    #[wasm_bindgen(js_name = inputFiles)]
+    pub fn input_files(&self) -> Result<InputFiles, JsValue> {
+        Ok(to_js(self.run()?.input_files())?.unchecked_into())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> Result<usize, JsValue> {
+        Ok(self.run()?.rows())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn tasks(&self) -> Result<u32, JsValue> {
+        Ok(self.run()?.tasks())
+    }
+
+    #[wasm_bindgen(getter, js_name = inFlight)]
+    pub fn in_flight(&self) -> Result<u32, JsValue> {
+        Ok(self.run()?.in_flight())
+    }
+
+    /// The next task, or `undefined` when all are out (or one failed).
+    #[wasm_bindgen(js_name = nextTask)]
+    pub fn next_task(&mut self) -> Result<Option<ChunkTaskJs>, JsValue> {
+        match self.run_mut()?.next_task() {
+            Some(task) => Ok(Some(to_js(&task)?.unchecked_into())),
+            None => Ok(None),
+        }
+    }
+
+    /// Takes a pool worker's result back; returns the tasks now complete in order.
+    pub fn complete(&mut self, result: ChunkResultJs) -> Result<ReadyList, JsValue> {
+        let result: run::ChunkResult = from_js(result.into(), "a task's result")?;
+        let ready = self.run_mut()?.complete(result.seq, Ok(result)).into_js()?;
+        ready_to_js(&ready)
+    }
+
+    /// Takes a task's failure back; throws the run's error once its turn comes.
+    pub fn fail(&mut self, seq: u32, error: KmixError) -> Result<ReadyList, JsValue> {
+        let error = error_from_js(error.into());
+        let ready = self.run_mut()?.complete(seq, Err(error)).into_js()?;
+        ready_to_js(&ready)
+    }
+
+    /// The outcome, once every task is back; the run is over.
+    pub fn finish(&mut self) -> Result<OutcomeJs, JsValue> {
+        let run = self.inner.take().ok_or_else(finished)?;
+        Ok(to_js(&run.finish().into_js()?)?.unchecked_into())
+    }
+}
+
+impl Run {
+    fn run(&self) -> Result<&run::MixRun, JsValue> {
+        self.inner.as_ref().ok_or_else(finished)
+    }
+
+    fn run_mut(&mut self) -> Result<&mut run::MixRun, JsValue> {
+        self.inner.as_mut().ok_or_else(finished)
+    }
+}
+
+fn finished() -> JsValue {
+    super::convert::error_to_js(crate::Error::input("the run is over"))
+}
+
+fn ready_to_js(ready: &[run::Ready]) -> Result<ReadyList, JsValue> {
+    Ok(to_js(ready)?.unchecked_into())
+}
+
+/// A pool worker's engine: the run's inputs and this worker's tokenizer; processes tasks.
+#[wasm_bindgen]
+pub struct Processor {
+    files: Vec<JsSource>,
+    inputs: Vec<InputFile>,
+    tokenizer: Option<ChatTokenizer>,
+    /// Kept between tasks: a worker's tasks come in file order, so gzip streams only go forward.
+    cache: RereadCache,
+}
+
+#[wasm_bindgen]
+impl Processor {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Processor {
+        Processor {
+            files: Vec::new(),
+            inputs: Vec::new(),
+            tokenizer: None,
+            cache: RereadCache::default(),
+        }
+    }
+
+    /// The inputs of a run: its `inputFiles()`, and the files themselves.
+    #[wasm_bindgen(js_name = setInputs)]
+    pub fn set_inputs(&mut self, inputs: InputFiles, files: InputSources) -> Result<(), JsValue> {
+        self.inputs = from_js(inputs.into(), "the run's input files")?;
+        self.files = JsSource::list(files.into())?;
+        self.cache = RereadCache::default();
+        Ok(())
+    }
+
+    /// Counts with this tokenizer from now on (it moves into the processor), or with none.
+    #[wasm_bindgen(js_name = setTokenizer)]
+    pub fn set_tokenizer(&mut self, tokenizer: Option<Tokenizer>) {
+        self.tokenizer = tokenizer.map(|t| t.inner);
+    }
+
+    pub fn process(&mut self, task: ChunkTaskJs) -> Result<ChunkResultJs, JsValue> {
+        let task: run::ChunkTask = from_js(task.into(), "a task")?;
+        let sources: Vec<&dyn ByteSource> = self.files.iter().map(|s| s as _).collect();
+        let cache = std::mem::take(&mut self.cache);
+        let mut rereader = Rereader::with_cache(&self.inputs, &sources, cache).into_js()?;
+        let result = process_chunk(&task, &mut rereader, self.tokenizer.as_ref());
+        self.cache = rereader.into_cache();
+        Ok(to_js(&result.into_js()?)?.unchecked_into())
+    }
+}
+
+impl Default for Processor {
+    fn default() -> Self {
+        Processor::new()
+    }
+}

@@ -1,0 +1,122 @@
+//! The page's files as byte sources: a `Blob`/`File`, read in slices so that only what is being
+//! parsed is ever in wasm memory, or bytes (tests, small inputs).
+
+use std::io::Read;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::convert::error_to_js;
+use crate::error::Error;
+use crate::source::ByteSource;
+
+pub struct JsSource {
+    path: String,
+    data: JsData,
+}
+
+enum JsData {
+    Bytes(std::rc::Rc<[u8]>),
+    Blob(web_sys::Blob),
+}
+
+/// Slice size for streaming a Blob: large enough that the browser's cost per read vanishes.
+const BLOB_SLICE: usize = 4 << 20;
+
+impl JsSource {
+    pub fn new(path: String, data: JsValue) -> Result<Self, JsValue> {
+        let data = if let Some(blob) = data.dyn_ref::<web_sys::Blob>() {
+            JsData::Blob(blob.clone())
+        } else if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
+            JsData::Bytes(bytes.to_vec().into())
+        } else {
+            return Err(error_to_js(
+                Error::input("expected a Blob or a Uint8Array").in_file(path),
+            ));
+        };
+        Ok(JsSource { path, data })
+    }
+
+    /// `[{path, data}]` as the page hands files over.
+    pub fn list(files: JsValue) -> Result<Vec<JsSource>, JsValue> {
+        let files: js_sys::Array = files
+            .dyn_into()
+            .map_err(|_| error_to_js(Error::input("expected a list of {path, data}")))?;
+        files
+            .iter()
+            .map(|file| {
+                let path = js_sys::Reflect::get(&file, &"path".into())?
+                    .as_string()
+                    .ok_or_else(|| error_to_js(Error::input("a file has no `path`")))?;
+                let data = js_sys::Reflect::get(&file, &"data".into())?;
+                JsSource::new(path, data)
+            })
+            .collect()
+    }
+}
+
+/// Bytes `[offset, offset + len)` of a Blob, through the worker-only synchronous reader.
+fn blob_slice(blob: &web_sys::Blob, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let io = |e: JsValue| std::io::Error::other(format!("{e:?}"));
+    let slice = blob
+        .slice_with_f64_and_f64(offset as f64, (offset + len as u64) as f64)
+        .map_err(io)?;
+    let buffer = web_sys::FileReaderSync::new()
+        .map_err(io)?
+        .read_as_array_buffer(&slice)
+        .map_err(io)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Reads a Blob forward in large slices.
+struct BlobReader {
+    blob: web_sys::Blob,
+    position: u64,
+    size: u64,
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let len = (buf.len().min(BLOB_SLICE) as u64).min(self.size - self.position) as usize;
+        if len == 0 {
+            return Ok(0);
+        }
+        let bytes = blob_slice(&self.blob, self.position, len)?;
+        buf[..bytes.len()].copy_from_slice(&bytes);
+        self.position += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+}
+
+impl ByteSource for JsSource {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn size(&self) -> u64 {
+        match &self.data {
+            JsData::Bytes(b) => b.len() as u64,
+            JsData::Blob(b) => b.size() as u64,
+        }
+    }
+    fn open(&self) -> std::io::Result<Box<dyn Read>> {
+        Ok(match &self.data {
+            JsData::Bytes(b) => Box::new(std::io::Cursor::new(b.clone())),
+            JsData::Blob(blob) => Box::new(std::io::BufReader::with_capacity(
+                BLOB_SLICE,
+                BlobReader {
+                    blob: blob.clone(),
+                    position: 0,
+                    size: blob.size() as u64,
+                },
+            )),
+        })
+    }
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        match &self.data {
+            JsData::Bytes(b) => b
+                .get(offset as usize..offset as usize + len)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| std::io::Error::other("range beyond the end of the file")),
+            JsData::Blob(blob) => blob_slice(blob, offset, len),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The shapes JS sees, declared once in TypeScript (written into `kmix.d.ts`), and the JS types
+//! the facade's signatures name. The Rust side of each shape is the core type named beside it.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SHAPES: &'static str = r#"
+/** An error from the core (`crate::error::Error`); `text` is the sentence a person reads. */
+export interface KmixError {
+  kind: "input" | "parameters" | "tokenizer" | "template" | "io" | "cancelled";
+  text: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  context: string | null;
+  field: string | null;
+}
+/** A file handed to the core: `data` is read in slices when it is a Blob. */
+export interface InputSource { path: string; data: Blob | Uint8Array; }
+/** What the first pass made of one file (`read::InputFile`). */
+export interface InputFile {
+  path: string; size: number; kind?: string; rows: number; sha256?: string;
+  ignored?: string; compressed: boolean;
+}
+/** `run::InputSummary`. */
+export interface InputSummary {
+  files: InputFile[];
+  bad_rows: { count: number; examples: KmixError[] };
+  rows: number;
+}
+/** The form as typed; blank fields take the notebook's defaults. */
+export interface MixForm { cuts?: string; qa_per_doc?: string; seed?: string; gpt_oss?: boolean; }
+/** A plan (`mix::Mix`): parameters, augmentations per raw document, feasibility per cut. */
+export interface MixSummary {
+  params: { cuts: number[]; qa_per_doc: number; seed: number; gpt_oss: boolean };
+  augmentations: { kind: string; documents: number; raw_documents: number; mean_per_raw_document: number }[];
+  cuts: { cut: number; feasible: boolean; reason?: string }[];
+  filtered_rows: number;
+}
+/** `tokens::TokenizerInfo`: the tokenizer's identity, as the manifest records it. */
+export interface TokenizerInfo { name: string; tokenizer_json_sha256: string; chat_template_sha256: string; }
+/** `run::RunSettings`. */
+export interface RunSettings { tokenizer: TokenizerInfo | null; dry_run: boolean; previews_per_kind: number; }
+/** `render::Message`. */
+export interface Message { role: string; content: string; thinking: string | null; }
+/** `run::ChunkTask`: plain data, posted to any pool worker. */
+export interface ChunkTask {
+  seq: number;
+  rows: { row: object; min_cut: number; preview: boolean }[];
+  cuts: number[];
+  tokenizer: TokenizerInfo | null;
+}
+/** `render::CutLines`: lines of one file. */
+export interface CutLines { bytes: Uint8Array; rows: number; }
+/** `run::Preview`. */
+export interface Preview { kind: string; messages: Message[]; rendered: string | null; token_length: number | null; }
+/** `run::ChunkResult`: what a pool worker sends back. */
+export interface ChunkResult { seq: number; counts: number[] | null; lines: CutLines[]; previews: Preview[]; }
+/** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()`. */
+export interface Ready { seq: number; rows: number; lines: CutLines[]; }
+/** `output::CutReport`. */
+export interface CutReport {
+  cut: number; file_name: string; samples: number; tokens?: number;
+  kinds: { kind: string; samples: number; unique_documents: number; unique_raw_documents: number;
+           documents_per_raw_document: number; tokens?: number }[];
+}
+/** `output::Histogram`: bar i counts rows of i*bin_width ..= (i+1)*bin_width-1 tokens. */
+export interface Histogram { cut: number; rows: number; max: number; bin_width: number; counts: number[]; }
+/** `output::OutputFile`. */
+export interface OutputFile { file_name: string; rows: number; bytes: number; sha256: string; }
+/** `run::Outcome`. */
+export interface Outcome {
+  mix: MixSummary; reports: CutReport[]; text: string;
+  manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
+  histograms: Histogram[]; previews: Preview[]; tokenizer: TokenizerInfo | null;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "InputSource[]")]
+    pub type InputSources;
+    #[wasm_bindgen(typescript_type = "InputFile[]")]
+    pub type InputFiles;
+    #[wasm_bindgen(typescript_type = "InputSummary")]
+    pub type InputSummaryJs;
+    #[wasm_bindgen(typescript_type = "MixForm")]
+    pub type MixForm;
+    #[wasm_bindgen(typescript_type = "MixSummary")]
+    pub type MixSummary;
+    #[wasm_bindgen(typescript_type = "TokenizerInfo")]
+    pub type TokenizerInfoJs;
+    #[wasm_bindgen(typescript_type = "RunSettings")]
+    pub type RunSettingsJs;
+    #[wasm_bindgen(typescript_type = "Message[]")]
+    pub type Messages;
+    #[wasm_bindgen(typescript_type = "ChunkTask")]
+    pub type ChunkTaskJs;
+    #[wasm_bindgen(typescript_type = "ChunkResult")]
+    pub type ChunkResultJs;
+    #[wasm_bindgen(typescript_type = "Ready[]")]
+    pub type ReadyList;
+    #[wasm_bindgen(typescript_type = "KmixError")]
+    pub type KmixError;
+    #[wasm_bindgen(typescript_type = "Outcome")]
+    pub type OutcomeJs;
+    #[wasm_bindgen(typescript_type = "string[]")]
+    pub type Strings;
+}

@@ -1,0 +1,88 @@
+// The messages between the page, the coordinator worker (worker.js) and the pool's processor
+// workers (processor.js), declared once, with the one request/reply helper each side uses.
+// The shapes named here (InputSummary, MixSummary, ChunkTask, ...) are declared in pkg/kmix.d.ts.
+//
+// Page -> coordinator (worker.js):
+//   loadInputs     {files: [{path, data: Blob}], skipBadRows}  -> InputSummary     progress {phase: 'reading', done, total}
+//   loadTokenizer  {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}} -> {name, info: TokenizerInfo}
+//   clearTokenizer {}                                          -> {name: null, info: null}
+//   plan           {params: MixForm}                           -> MixSummary
+//   run            {params: MixForm, previewsPerKind}          -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
+//                                                                 progress {phase: 'counting' | 'writing', done, total}
+// Coordinator -> each processor (processor.js):
+//   tokenizer      {source: {name, files} | null}              -> {name, info: TokenizerInfo | null}
+//   inputs         {inputFiles: InputFile[], files: [{path, data}]} -> {}
+//   process        {task: ChunkTask}                           -> ChunkResult
+//   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
+//
+// On the wire: request {id, type, args}; reply {id, ok: true, result} or {id, ok: false, error:
+// KmixError}; progress {id, progress}. Every error, wherever it arises, is a KmixError.
+
+/** The error a request ends with when the user cancels (the worker is ended). */
+export const CANCELLED = Object.freeze({ kind: 'cancelled', text: 'Cancelled.', message: 'Cancelled.' });
+
+/** Any thrown value as a KmixError: the core's errors pass as they are. */
+export function asKmixError(e, kind = 'io') {
+  if (e && typeof e === 'object' && typeof e.text === 'string' && e.kind) return e;
+  const text = String(e?.text ?? e?.message ?? e);
+  return { kind, text, message: text };
+}
+
+/** The calling side: promise-returning requests to `worker`, with progress callbacks. */
+export function connect(worker) {
+  let nextId = 1;
+  const pending = new Map();
+  const rejectAll = (error) => {
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+  };
+  worker.onmessage = ({ data }) => {
+    const entry = pending.get(data.id);
+    if (!entry) return;
+    if (data.progress) return entry.onProgress?.(data.progress);
+    pending.delete(data.id);
+    data.ok ? entry.resolve(data.result) : entry.reject(data.error);
+  };
+  worker.onerror = (e) => rejectAll(asKmixError(`A worker failed: ${e.message}`));
+  return {
+    request(type, args = {}, onProgress = undefined) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, onProgress });
+        worker.postMessage({ id, type, args });
+      });
+    },
+    /** Ends the worker: every request under way fails with CANCELLED. */
+    terminate() {
+      worker.terminate();
+      rejectAll(CANCELLED);
+    },
+  };
+}
+
+/** The worker's side: answers requests with `handlers[type](args, progress)`, one at a time, so
+ * that a request never sees another half done. Buffers in a result are transferred, not copied. */
+export function serve(handlers) {
+  let queue = Promise.resolve();
+  self.onmessage = ({ data }) => {
+    queue = queue.then(() => answer(data));
+  };
+  async function answer({ id, type, args }) {
+    const progress = (p) => self.postMessage({ id, progress: p });
+    try {
+      const result = await handlers[type](args, progress);
+      self.postMessage({ id, ok: true, result }, transferables(result));
+    } catch (e) {
+      self.postMessage({ id, ok: false, error: asKmixError(e) });
+    }
+  }
+}
+
+/** The ArrayBuffers of the typed arrays in a result (each once). */
+function transferables(value, found = new Set(), depth = 0) {
+  if (ArrayBuffer.isView(value)) found.add(value.buffer);
+  else if (value && typeof value === 'object' && depth < 6 && !(value instanceof Blob)) {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) transferables(v, found, depth + 1);
+  }
+  return depth === 0 ? [...found] : undefined;
+}
