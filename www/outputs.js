@@ -1,4 +1,4 @@
-// Where the mixes are written as their chunks arrive: files in the origin-private file system
+// Where the mixes are written as their lines arrive, in order: files in the origin-private file system
 // (on disk, so memory stays bounded whatever their size), or, where that is missing, Blob parts.
 const DIR = 'kmix-outputs';
 

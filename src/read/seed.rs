@@ -1,4 +1,4 @@
-//! `final_seed_data.jsonl`: one row per chunk × in-context example; its examples become Q&A.
+//! `final_seed_data.jsonl`: one row per source chunk × in-context example; its examples become Q&A.
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -22,7 +22,7 @@ pub struct Rereader<'a> {
 
 /// What a Rereader keeps between calls: where each gzip file's stream stands, and the parsed
 /// qna.yaml files. Handing it from one Rereader to the next (see [`Rereader::with_cache`]) keeps
-/// a gzip file from being decompressed again from its start for every chunk of rows.
+/// a gzip file from being decompressed again from its start for every task.
 #[derive(Default)]
 pub struct RereadCache {
     streams: HashMap<u32, Stream>,
