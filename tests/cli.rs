@@ -178,12 +178,25 @@ fn dry_run_writes_nothing() {
 }
 
 #[test]
+fn a_cut_given_twice_is_mixed_once_with_a_note() {
+    let dir = example();
+    let out = kmix(&["gen", "--dry-run"], &[("CUT_SIZES", "4,2,2")], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("note: cut 2 is given more than once; it is mixed once"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("cut 2x ->").count(), 1, "{stdout}");
+    assert!(stdout.contains("cut 4x ->"), "{stdout}");
+}
+
+#[test]
 fn bad_parameters_are_refused_before_any_work() {
     let dir = example();
     for (args, needle) in [
         (vec!["gen", "--cuts", "0,5"], "0 selects nothing"),
         (vec!["gen", "--cuts", "5,x"], "not a whole number"),
-        (vec!["gen", "--cuts", "5,5"], "given twice"),
         (vec!["gen", "--qa-per-doc", "0"], "qa_per_doc"),
         (vec!["missing-folder"], "missing-folder"),
     ] {
@@ -249,4 +262,23 @@ fn a_failing_run_leaves_no_output_behind() {
     assert!(text(&out.stdout).contains("skipped 1 bad rows"));
     let names = listing(&dir.path().join("training_mix"));
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn the_date_templates_see_can_be_pinned_and_is_recorded() {
+    let dir = example();
+    let tok = common::tokenizer_dir("llama3_1");
+    let tok = tok.to_str().unwrap();
+    let args = ["gen", "--cuts", "2", "--tokenizer", tok, "--date", "2024-07-26"];
+    let out = kmix(&args, &[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest = std::fs::read_to_string(dir.path().join("training_mix/manifest.json")).unwrap();
+    assert!(manifest.contains("\"date\": \"2024-07-26\""), "{manifest}");
+    let out = kmix(&["gen", "--tokenizer", tok, "--date", "26/07/2024"], &[], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("field `date`: `26/07/2024` is not a date"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -82,3 +82,32 @@ fn a_broken_tokenizer_json_is_a_clear_error() {
     assert_eq!(err.file.as_deref(), Some("tokenizer.json"));
     assert!(err.message.contains("cannot load the tokenizer"), "{err}");
 }
+
+#[test]
+fn generation_blocks_and_a_pinned_date_render_as_in_python() {
+    let templates = golden("templates");
+    let dir = common::tokenizer_dir("llama3_1");
+    let now = kmix::tokens::parse_date(templates["date"].as_str().unwrap()).unwrap();
+    let cases = golden("fixture");
+    for (name, expected) in templates["templates"].as_object().unwrap() {
+        let files = kmix::tokens::TokenizerFiles {
+            chat_template_jinja: Some(expected["template"].as_str().unwrap().to_string()),
+            ..common::tokenizer_files(&dir)
+        };
+        let tokenizer = kmix::tokens::ChatTokenizer::load(&files, now).unwrap();
+        assert_eq!(tokenizer.info().date, "2026-11-25");
+        for (i, case) in cases.as_array().unwrap().iter().enumerate() {
+            let messages = common::messages(case);
+            assert_eq!(
+                tokenizer.render(&messages).unwrap(),
+                expected["rendered"][i].as_str().unwrap(),
+                "{name}: case {i} renders differently from Python"
+            );
+            assert_eq!(
+                u64::from(tokenizer.count(&messages).unwrap()),
+                expected["token_counts"][i].as_u64().unwrap(),
+                "{name}: case {i} counts differently from Python"
+            );
+        }
+    }
+}

@@ -66,7 +66,52 @@ def fixture():
         {"role": "user", "content": "", "thinking": None},
         {"role": "assistant", "content": "", "thinking": ""},
     ])
+    # Python's str.strip() (the templates' trim) strips the separators U+001C..U+001F.
+    cases.append([
+        {"role": "user", "content": "\x1c\x1d separators around \x1e\x1f", "thinking": None},
+        {"role": "assistant", "content": "\x1fanswer\x1c", "thinking": "\x1ereasoning\x1d"},
+    ])
     return cases
+
+
+# Templates beyond the tokenizers' own, rendered with llama3_1's tokenizer: transformers'
+# `{% generation %}` blocks, and today's date through strftime_now (pinned below).
+TEMPLATE_DATE = (2026, 11, 25, 9, 30)
+TEMPLATES = {
+    "generation_and_date": (
+        "{{- bos_token }}\n"
+        "{%- set date_string = strftime_now(\"%d %b %Y\") %}\n"
+        "<|start_header_id|>system<|end_header_id|>\n\nToday Date: {{ date_string }}<|eot_id|>\n"
+        "{%- for message in messages %}\n"
+        "{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' }}\n"
+        "{%- if message['role'] == 'assistant' %}\n"
+        "{% generation %}\n"
+        "{{- message['content'] | trim + '<|eot_id|>' }}\n"
+        "{% endgeneration %}\n"
+        "{%- else %}\n"
+        "{{- message['content'] | trim + '<|eot_id|>' }}\n"
+        "{%- endif %}\n"
+        "{%- endfor %}\n"
+    ),
+    "generation_inline_and_time": (
+        "{{ bos_token }}{{ strftime_now('%Y-%m-%d %H:%M %A %B %j') }}\n"
+        "{% for m in messages %}{{ m.role }}: {%- generation -%} {{ m.content.strip() }} {%+ endgeneration %}|\n"
+        "{% endfor %}"
+    ),
+}
+
+
+def pin_template_date():
+    """transformers' strftime_now reads datetime.now(): pin it, as kmix's --date does."""
+    import datetime as real
+    import transformers.utils.chat_template_utils as utils
+
+    class Pinned(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(*TEMPLATE_DATE)
+
+    utils.datetime = Pinned
 
 
 def main():
@@ -81,6 +126,17 @@ def main():
         with open(os.path.join(GOLDEN, f"{name}.json"), "w", encoding="utf-8") as f:
             json.dump({"tokenizer": name, "rendered": rendered, "token_counts": counts}, f, ensure_ascii=False, indent=1)
         print(name, counts)
+    pin_template_date()
+    tok = AutoTokenizer.from_pretrained(os.path.join(ROOT, "vendor-tokenizers", "llama3_1"))
+    templates = {}
+    for name, template in TEMPLATES.items():
+        rendered = [tok.apply_chat_template(c, chat_template=template, tokenize=False) for c in cases]
+        templates[name] = {"template": template, "rendered": rendered,
+                           "token_counts": [len(tok.encode(r)) for r in rendered]}
+    with open(os.path.join(GOLDEN, "templates.json"), "w", encoding="utf-8") as f:
+        json.dump({"tokenizer": "llama3_1", "date": "%04d-%02d-%02dT%02d:%02d" % TEMPLATE_DATE,
+                   "templates": templates}, f, ensure_ascii=False, indent=1)
+    print("templates", {k: v["token_counts"][:3] for k, v in templates.items()})
 
 
 if __name__ == "__main__":

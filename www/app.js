@@ -90,10 +90,23 @@ function servedFiles(name) {
   };
 }
 
+/** Local date, as `YYYY-MM-DD`. */
+const localDate = (d = new Date()) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+
+/** What templates see as now: local wall-clock time today (as transformers has it), or midnight
+ * of the date pinned in the field; as milliseconds of local time since 1970. */
+function templateNow() {
+  const pinned = $('template-date').value;
+  const now = new Date();
+  if (!pinned || pinned === localDate(now)) return now.getTime() - now.getTimezoneOffset() * 60_000;
+  return Date.parse(`${pinned}T00:00:00Z`);
+}
+
 async function useTokenizer(name, files) {
   say('tokenizer-status', `Loading the tokenizer ${name}…`);
+  state.source = files ? { name, files } : null;
   try {
-    if (files) await core.loadTokenizer(name, files);
+    if (files) await core.loadTokenizer(name, files, templateNow());
     else await core.clearTokenizer();
     state.tokenizer = files ? name : null;
     say('tokenizer-status', files ? `Tokenizer: ${name}. Token counts will match Python transformers.` : 'No tokenizer: token counts are off.');
@@ -210,6 +223,7 @@ function showResults(result, seconds) {
 // ---- embedding ----
 
 async function embeddedRequest(request, onProgress) {
+  if (request.params?.date) $('template-date').value = request.params.date;
   const toBlob = (data) => (data instanceof Blob ? data : new Blob([data]));
   const t = request.tokenizer;
   if (t?.files) {
@@ -235,6 +249,11 @@ $('skip-bad-rows').addEventListener('change', () => setInputs(core.lastInputs())
 attachDropZone($('tokenizer-drop'), $('tokenizer-files'), setTokenizerFiles);
 $('tokenizer-files').addEventListener('change', (e) => setTokenizerFiles(pickedFiles(e.target)));
 $('tokenizer-select').addEventListener('change', (e) => setServedTokenizer(e.target.value));
+$('template-date').value = localDate();
+$('template-date').addEventListener('change', () => {
+  if (!$('template-date').value) $('template-date').value = localDate();
+  if (state.source) useTokenizer(state.source.name, state.source.files);
+});
 onParamsChange(form, refreshPlan);
 $('mix').addEventListener('click', () => runMix().catch(() => {}));
 $('cancel').addEventListener('click', () => core.cancel());

@@ -25,10 +25,11 @@ export class CoreBridge {
     return this.core.request('loadInputs', inputsRequest(this.replay.inputs), onProgress);
   }
 
-  async loadTokenizer(name, files) {
-    this.replay.tokenizer = { name, files };
+  /** `now`: what templates see as now, in milliseconds of local time since 1970. */
+  async loadTokenizer(name, files, now) {
+    this.replay.tokenizer = { name, files, now };
     this.has.tokenizer = true;
-    return this.core.request('loadTokenizer', { name, files });
+    return this.core.request('loadTokenizer', this.replay.tokenizer);
   }
 
   /** The files last given, to read again (say, with other options). */

@@ -35,7 +35,7 @@ serve({
   },
 });
 
-async function loadTokenizer({ name, files }) {
+async function loadTokenizer({ name, files, now }) {
   const bytes = async (source) => {
     if (!source) return undefined;
     const blob = typeof source === 'string' ? await fetchBlob(source) : source;
@@ -43,7 +43,7 @@ async function loadTokenizer({ name, files }) {
   };
   const template = await bytes(files.chat_template_jinja);
   return new Tokenizer(name, await bytes(files.tokenizer_json), await bytes(files.tokenizer_config_json),
-    template && new TextDecoder().decode(template), Date.now());
+    template && new TextDecoder().decode(template), now);
 }
 
 async function fetchBlob(url) {

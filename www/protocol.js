@@ -4,13 +4,15 @@
 //
 // Page -> coordinator (worker.js):
 //   loadInputs     {files: [{path, data: Blob}], skipBadRows}  -> InputSummary     progress {phase: 'reading', done, total}
-//   loadTokenizer  {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}} -> {name, info: TokenizerInfo}
+//   loadTokenizer  {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}, now}
+//                                                              -> {name, info: TokenizerInfo}
+//                  (`now`: what templates see as now, milliseconds of local time since 1970)
 //   clearTokenizer {}                                          -> {name: null, info: null}
 //   plan           {params: MixForm}                           -> MixSummary
 //   run            {params: MixForm, previewsPerKind}          -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
 //                                                                 progress {phase: 'counting' | 'writing', done, total}
 // Coordinator -> each processor (processor.js):
-//   tokenizer      {source: {name, files} | null}              -> {name, info: TokenizerInfo | null}
+//   tokenizer      {source: {name, files, now} | null}         -> {name, info: TokenizerInfo | null}
 //   inputs         {inputFiles: InputFile[], files: [{path, data}]} -> {}
 //   process        {task: ChunkTask}                           -> ChunkResult
 //   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)

@@ -24,7 +24,8 @@ export function renderFeasibility(container, mix) {
     `${kindLabel(s.kind)}: ${s.mean_per_raw_document.toFixed(2)} augmentations per raw document (${s.documents} over ${s.raw_documents})`));
   const cuts = mix.cuts.map((c) => h('li', { class: c.feasible ? 'ok' : 'no' },
     c.feasible ? `✓ cut ${c.cut}: feasible` : `✗ cut ${c.cut}: not feasible — ${c.reason}`));
-  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts));
+  const notes = (mix.notes ?? []).map((n) => h('li', { class: 'note' }, `Note: ${n}`));
+  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts, notes));
 }
 
 /** `reports`: the outcome's CutReport per cut. */

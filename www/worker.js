@@ -31,10 +31,10 @@ serve({
     return inputs.summary();
   },
 
-  async loadTokenizer({ name, files: sources }) {
+  async loadTokenizer({ name, files: sources, now }) {
     tokenizer = null;
     try {
-      const loaded = await pool.all('tokenizer', { source: { name, files: sources } });
+      const loaded = await pool.all('tokenizer', { source: { name, files: sources, now } });
       tokenizer = loaded;
       return loaded;
     } catch (e) {

@@ -37,6 +37,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR_OR_FILE")]
     pub tokenizer: Option<PathBuf>,
 
+    /// The date templates that print today's date see (`strftime_now`), YYYY-MM-DD
+    /// [default: today, local time, as transformers has it]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
     /// Drop rows whose question is a GPT-OSS placeholder (`...`, `<question>`,
     /// `<Insert question here>`) [env: SAVE_GPT_OSS_FORMAT]
     #[arg(long, env = "SAVE_GPT_OSS_FORMAT", hide_env = true, action = ArgAction::SetTrue,

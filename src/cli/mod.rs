@@ -37,6 +37,11 @@ fn execute(args: &Args) -> Result<(), Error> {
         args.seed.as_deref(),
         args.gpt_oss,
     )?;
+    let now_local = match &args.date {
+        Some(date) => kmix::tokens::parse_date(date)?,
+        // As transformers' `datetime.now()`: local wall-clock time.
+        None => chrono::Local::now().naive_local().and_utc().timestamp(),
+    };
     let files = sources::collect(&args.inputs)?;
     let sources: Vec<&(dyn ByteSource + Sync)> = files.iter().map(|f| f as _).collect();
     // The tokenizer loads (a second or so for a large one) while the first pass reads.
@@ -44,7 +49,7 @@ fn execute(args: &Args) -> Result<(), Error> {
         let loading = args
             .tokenizer
             .as_deref()
-            .map(|path| scope.spawn(move || tokenizer::load(path)));
+            .map(|path| scope.spawn(move || tokenizer::load(path, now_local)));
         let refs: Vec<&dyn ByteSource> = sources.iter().map(|&s| s as _).collect();
         let options = ReadOptions {
             skip_bad_rows: args.skip_bad_rows,

@@ -5,7 +5,8 @@ use std::path::Path;
 use kmix::tokens::{ChatTokenizer, TokenizerFiles};
 use kmix::Error;
 
-pub fn load(path: &Path) -> Result<ChatTokenizer, Error> {
+/// `now_local`: the time templates see as now (local wall-clock seconds, see `parse_date`).
+pub fn load(path: &Path, now_local: i64) -> Result<ChatTokenizer, Error> {
     let dir = if path.is_dir() {
         path
     } else {
@@ -31,10 +32,7 @@ pub fn load(path: &Path) -> Result<ChatTokenizer, Error> {
         tokenizer_config_json: std::fs::read(dir.join("tokenizer_config.json")).ok(),
         chat_template_jinja: std::fs::read_to_string(dir.join("chat_template.jinja")).ok(),
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    ChatTokenizer::load(&files, now).map_err(|e| match e.file {
+    ChatTokenizer::load(&files, now_local).map_err(|e| match e.file {
         Some(_) => e,
         None => e.in_file(json_path.display().to_string()),
     })

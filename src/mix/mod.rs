@@ -20,6 +20,9 @@ pub struct Mix {
     pub cuts: Vec<CutFeasibility>,
     /// Rows dropped by the GPT-OSS filter.
     pub filtered_rows: u64,
+    /// What a person should know about how the parameters were taken (say, a cut given twice).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Positions in [`Index::rows`] of the rows of the largest feasible cut, in output order (kind,
     /// then input order): every smaller cut is a subsequence, so each row is rendered and counted
     /// once for all cuts. A "position" below is a place in this list.
@@ -34,6 +37,20 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     params.validate()?;
     let mut params = params.clone();
     params.cuts.sort_unstable();
+    let mut notes = Vec::new();
+    params.cuts.dedup_by(|later, earlier| {
+        let twice = later == earlier;
+        if twice
+            && !notes
+                .iter()
+                .any(|n: &String| n.starts_with(&format!("cut {earlier} ")))
+        {
+            notes.push(format!(
+                "cut {earlier} is given more than once; it is mixed once"
+            ));
+        }
+        twice
+    });
     let kept: Vec<bool> = index
         .rows
         .iter()
@@ -54,6 +71,7 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
         filtered_rows: kept.iter().filter(|k| !**k).count() as u64,
+        notes,
         params,
         augmentations,
         cuts,

@@ -11,7 +11,8 @@ pub const DEFAULT_CUTS: [u32; 2] = [5, 50];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MixParams {
-    /// Augmentations per raw document, one mix each; sorted, distinct, each at least 1.
+    /// Augmentations per raw document, one mix each, each at least 1; a plan sorts them and
+    /// mixes a cut given twice once.
     pub cuts: Vec<u32>,
     pub qa_per_doc: u32,
     pub seed: u64,
@@ -103,11 +104,7 @@ fn check_cuts(cuts: &[u32]) -> Result<()> {
             Error::parameters("a cut size of 0 selects nothing: use 1 or more").field("cuts"),
         );
     }
-    let mut seen = cuts.to_vec();
-    seen.sort_unstable();
-    if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::parameters(format!("cut size {} is given twice", w[0])).field("cuts"));
-    }
+    // A cut given twice is mixed once (as the notebook does), with a note: see `plan`.
     Ok(())
 }
 
@@ -118,6 +115,7 @@ mod tests {
     #[test]
     fn cuts_parse_and_sort() {
         assert_eq!(parse_cuts("50, 5").unwrap(), vec![5, 50]);
+        assert_eq!(parse_cuts("6,3,3").unwrap(), vec![3, 3, 6]);
         assert_eq!(parse_cuts("3").unwrap(), vec![3]);
     }
 
@@ -126,7 +124,6 @@ mod tests {
         for (text, needle) in [
             ("0,5", "0 selects nothing"),
             ("five", "not a whole number"),
-            ("5,5", "given twice"),
             ("5,,6", "empty cut"),
             ("-1", "not a whole number"),
         ] {

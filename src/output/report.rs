@@ -104,6 +104,9 @@ pub fn report_text(
             stats.raw_documents
         );
     }
+    for note in &mix.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
     for c in mix.cuts.iter().filter(|c| !c.feasible) {
         let _ = writeln!(
             out,

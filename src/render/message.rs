@@ -40,18 +40,14 @@ pub fn conversation(row: &Record) -> [Message; 2] {
     ]
 }
 
-/// Removes the teacher's `[END]` and `[ANSWER]` markers, then trims as Python's `str.strip()` does.
+/// Removes the teacher's `[END]` and `[ANSWER]` markers, then trims white space as the notebook's
+/// polars `strip_chars()` does: Unicode White_Space, which keeps the separators U+001C..U+001F.
 pub fn clean_response(response: &str) -> String {
     response
         .replace("[END]", "")
         .replace("[ANSWER]", "")
-        .trim_matches(is_python_space)
+        .trim()
         .to_string()
-}
-
-/// Python's `str.isspace()`: Unicode White_Space plus the four ASCII separators 0x1c..0x1f.
-fn is_python_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// The `metadata` column: a JSON string, as the training step expects.
@@ -78,6 +74,6 @@ mod tests {
     fn markers_go_and_white_space_is_trimmed() {
         assert_eq!(clean_response("[ANSWER] Yes. [END]"), "Yes.");
         assert_eq!(clean_response("  Yes.\n[END]"), "Yes.");
-        assert_eq!(clean_response("\u{1f}a b\u{a0}"), "a b");
+        assert_eq!(clean_response("\u{1f}a b\u{a0}"), "\u{1f}a b");
     }
 }

@@ -1,5 +1,8 @@
 //! `strftime_now` for templates that print today's date. The core has no clock of its own (wasm32
-//! has none): the edge passes the time, as Unix seconds, when it loads a tokenizer.
+//! has none): the edge passes the local wall-clock time (seconds since 1970-01-01 00:00 local, as
+//! transformers reads `datetime.now()`), or a date the user pinned with `--date`.
+
+use crate::error::{Error, Result};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -114,6 +117,54 @@ impl DateTime {
     }
 }
 
+/// Days from 1970-01-01 to a civil date (Howard Hinnant's days-from-civil).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A date as a person types it, `YYYY-MM-DD` (midnight) or `YYYY-MM-DDTHH:MM`, as local seconds.
+pub fn parse_date(text: &str) -> Result<i64> {
+    let bad = || {
+        Error::parameters(format!(
+            "`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-11-25"
+        ))
+        .field("date")
+    };
+    let (date, time) = text
+        .trim()
+        .split_once('T')
+        .unwrap_or((text.trim(), "00:00"));
+    let number = |part: &str| part.parse::<u32>().map_err(|_| bad());
+    let parts: Vec<&str> = date.split('-').collect();
+    let [year, month, day] = parts[..] else {
+        return Err(bad());
+    };
+    let (hour, minute) = time.split_once(':').ok_or_else(bad)?;
+    let (year, month, day) = (number(year)?, number(month)?, number(day)?);
+    let (hour, minute) = (number(hour)?, number(minute)?);
+    let seconds = days_from_civil(i64::from(year), month, day) * 86_400
+        + i64::from(hour * 3600 + minute * 60);
+    let parsed = DateTime::from_unix(seconds);
+    // Rejects 2026-02-30 and 25:00: they do not come back as written.
+    if (
+        parsed.year,
+        parsed.month,
+        parsed.day,
+        parsed.hour,
+        parsed.minute,
+    ) != (i64::from(year), month, day, hour, minute)
+    {
+        return Err(bad());
+    }
+    Ok(seconds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +180,21 @@ mod tests {
         );
         let leap = DateTime::from_unix(951_782_400); // 2000-02-29
         assert_eq!(leap.strftime("%Y-%m-%d %a"), "2000-02-29 Tue");
+    }
+
+    #[test]
+    fn dates_parse_as_people_write_them() {
+        assert_eq!(parse_date("2000-02-29").unwrap(), 951_782_400);
+        assert_eq!(parse_date("2026-11-25T08:26").unwrap(), 1_795_595_160);
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "25/11/2026",
+            "2026-11-25T24:00",
+            "",
+        ] {
+            let e = parse_date(bad).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("date"), "{bad}");
+        }
     }
 }

@@ -2,7 +2,9 @@
 
 mod clock;
 mod config;
+mod generation;
 mod pyjson;
+mod pystr;
 mod template;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,7 @@ use tokenizers::Tokenizer;
 use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
 use crate::render::Message;
+pub use clock::parse_date;
 pub use config::TokenizerConfig;
 pub use template::ChatTemplate;
 
@@ -31,6 +34,8 @@ pub struct TokenizerInfo {
     pub name: String,
     pub tokenizer_json_sha256: String,
     pub chat_template_sha256: String,
+    /// The date `strftime_now` gives templates that print today's date, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 pub struct ChatTokenizer {
@@ -40,8 +45,9 @@ pub struct ChatTokenizer {
 }
 
 impl ChatTokenizer {
-    /// `now_unix` is today's date for templates that print it (`strftime_now`).
-    pub fn load(files: &TokenizerFiles, now_unix: i64) -> Result<Self> {
+    /// `now_local` (local wall-clock seconds since 1970-01-01, see [`parse_date`]) is the time
+    /// `strftime_now` gives templates that print today's date.
+    pub fn load(files: &TokenizerFiles, now_local: i64) -> Result<Self> {
         let mut tokenizer = Tokenizer::from_bytes(&files.tokenizer_json).map_err(|e| {
             Error::tokenizer(format!("cannot load the tokenizer: {e}")).in_file("tokenizer.json")
         })?;
@@ -65,7 +71,7 @@ impl ChatTokenizer {
                     files.name
                 ))
             })?;
-        let template = ChatTemplate::new(&source, &config, now_unix)?;
+        let template = ChatTemplate::new(&source, &config, now_local)?;
         Ok(ChatTokenizer {
             tokenizer,
             template,
@@ -73,6 +79,7 @@ impl ChatTokenizer {
                 name: files.name.clone(),
                 tokenizer_json_sha256: sha256_hex(&files.tokenizer_json),
                 chat_template_sha256: sha256_hex(source.as_bytes()),
+                date: clock::DateTime::from_unix(now_local).strftime("%Y-%m-%d"),
             },
         })
     }

@@ -21,22 +21,23 @@ pub struct ChatTemplate {
 }
 
 impl ChatTemplate {
-    pub fn new(source: &str, config: &TokenizerConfig, now_unix: i64) -> Result<Self> {
+    pub fn new(source: &str, config: &TokenizerConfig, now_local: i64) -> Result<Self> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_fuel(Some(FUEL));
-        env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        env.set_unknown_method_callback(super::pystr::method);
+        env.add_filter("trim", super::pystr::trim);
         env.add_function(
             "raise_exception",
             |message: String| -> Result<Value, JinjaError> {
                 Err(JinjaError::new(ErrorKind::InvalidOperation, message))
             },
         );
-        let now = DateTime::from_unix(now_unix);
+        let now = DateTime::from_unix(now_local);
         env.add_function("strftime_now", move |format: String| now.strftime(&format));
         env.add_filter("tojson", super::pyjson::tojson);
-        env.add_template_owned(TEMPLATE, source.to_string())
+        env.add_template_owned(TEMPLATE, super::generation::without_generation_tags(source))
             .map_err(|e| template_error("the chat template does not compile", &e))?;
 
         let mut globals = Map::new();

@@ -14,7 +14,8 @@ pub struct Tokenizer {
 
 #[wasm_bindgen]
 impl Tokenizer {
-    /// `now_ms`: `Date.now()`, for templates that print today's date.
+    /// `now_ms`: what templates that print today's date see as now: milliseconds of local
+    /// wall-clock time since 1970-01-01 00:00 (`Date.now()` less the time zone's offset).
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,

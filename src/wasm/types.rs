@@ -37,6 +37,8 @@ export interface MixSummary {
   augmentations: { kind: string; documents: number; raw_documents: number; mean_per_raw_document: number }[];
   cuts: { cut: number; feasible: boolean; reason?: string }[];
   filtered_rows: number;
+  /** How the parameters were taken, e.g. a cut given twice. */
+  notes?: string[];
 }
 /** `tokens::TokenizerInfo`: the tokenizer's identity, as the manifest records it. */
 export interface TokenizerInfo { name: string; tokenizer_json_sha256: string; chat_template_sha256: string; }

@@ -32,6 +32,24 @@ for (const name of ['llama3_1', 'qwen3', 'gemma3', 'deepseek_v3']) {
   });
 }
 
+test('wasm: generation blocks and a pinned date render and count as in Python', () => {
+  const { date, templates } = golden('templates');
+  const [day, time] = date.split('T');
+  const [y, m, d] = day.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const dir = tokenizerDir('llama3_1');
+  for (const [name, expected] of Object.entries(templates)) {
+    const tok = new Tokenizer('llama3_1', readFileSync(join(dir, 'tokenizer.json')),
+      readFileSync(join(dir, 'tokenizer_config.json')), expected.template, Date.UTC(y, m - 1, d, hh, mm));
+    assert.equal(tok.info().date, day);
+    golden('fixture').forEach((messages, i) => {
+      assert.equal(tok.render(messages), expected.rendered[i], `${name} case ${i} rendering`);
+      assert.equal(tok.count(messages), expected.token_counts[i], `${name} case ${i} count`);
+    });
+    tok.free();
+  }
+});
+
 test('wasm: a tokenizer without a chat template is a clear error', () => {
   const dir = tokenizerDir('gptoss');
   assert.throws(
@@ -51,7 +69,7 @@ test('wasm mixer writes the same bytes as the kmix command line', () => {
   const inputs = join(work, 'gen');
   execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', inputs, '--raw-docs', '16', '--raw-words', '80', '--reasoning']);
   const out = join(work, 'cli');
-  execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--out', out, '--quiet'], { stdio: 'ignore' });
+  execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--date', '1970-01-01', '--out', out, '--quiet'], { stdio: 'ignore' });
 
   const inputFiles = filesUnder(inputs);
   const pass = new FirstPass(inputFiles, false);
