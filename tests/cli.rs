@@ -269,12 +269,24 @@ fn the_date_templates_see_can_be_pinned_and_is_recorded() {
     let dir = example();
     let tok = common::tokenizer_dir("llama3_1");
     let tok = tok.to_str().unwrap();
-    let args = ["gen", "--cuts", "2", "--tokenizer", tok, "--date", "2024-07-26"];
+    let args = [
+        "gen",
+        "--cuts",
+        "2",
+        "--tokenizer",
+        tok,
+        "--date",
+        "2024-07-26",
+    ];
     let out = kmix(&args, &[], dir.path());
     assert!(out.status.success(), "{}", text(&out.stderr));
     let manifest = std::fs::read_to_string(dir.path().join("training_mix/manifest.json")).unwrap();
     assert!(manifest.contains("\"date\": \"2024-07-26\""), "{manifest}");
-    let out = kmix(&["gen", "--tokenizer", tok, "--date", "26/07/2024"], &[], dir.path());
+    let out = kmix(
+        &["gen", "--tokenizer", tok, "--date", "26/07/2024"],
+        &[],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("field `date`: `26/07/2024` is not a date"),

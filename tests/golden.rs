@@ -111,3 +111,26 @@ fn generation_blocks_and_a_pinned_date_render_as_in_python() {
         }
     }
 }
+
+#[test]
+fn a_null_response_renders_or_fails_as_in_python() {
+    let golden = golden("null_content");
+    let messages = common::messages(&golden["messages"]);
+    for (name, expected) in golden["tokenizers"].as_object().unwrap() {
+        let tokenizer = common::load_tokenizer(name);
+        match expected["rendered"].as_str() {
+            Some(rendered) => {
+                assert_eq!(tokenizer.render(&messages).unwrap(), rendered, "{name}");
+                assert_eq!(
+                    u64::from(tokenizer.count(&messages).unwrap()),
+                    expected["token_count"].as_u64().unwrap(),
+                    "{name}"
+                );
+            }
+            None => {
+                let e = tokenizer.render(&messages).unwrap_err();
+                assert_eq!(e.kind, kmix::ErrorKind::Template, "{name}: {e}");
+            }
+        }
+    }
+}

@@ -299,11 +299,11 @@ fn bad_rows_name_file_line_and_field() {
     let e = read(&files, false).unwrap_err();
     assert_eq!(e.file.as_deref(), Some("extractive_summary/a.jsonl"));
     assert_eq!(e.line, Some(2));
-    assert_eq!(e.field.as_deref(), Some("response"));
-    assert!(
-        e.to_string()
-            .starts_with("extractive_summary/a.jsonl:2: field `response`: is missing"),
-        "{e}"
+    // Every absent field is named, not only the first.
+    assert_eq!(
+        e.to_string(),
+        "extractive_summary/a.jsonl:2: 3 required fields are absent: `response` is missing, \
+         `raw_document` is missing, `document_outline` is missing"
     );
 
     let wrong_type = good_row().replace("\"Q?\"", "42");
@@ -324,7 +324,7 @@ fn bad_rows_name_file_line_and_field() {
     )];
     let e = read(&files, false).unwrap_err();
     assert_eq!((e.line, e.column.is_some()), (Some(2), true));
-    assert!(e.message.contains("malformed row"), "{e}");
+    assert!(e.message.starts_with("not valid JSON: "), "{e}");
 }
 
 #[test]
@@ -481,4 +481,71 @@ fn streams_that_give_a_few_bytes_a_read_mix_the_same() {
             .collect();
         assert_eq!(rows, expected, "{step} bytes a read");
     }
+}
+
+#[test]
+fn null_responses_are_kept_and_reasoning_columns_reach_thinking() {
+    let row = |kind_fields: &[(&str, Value)]| {
+        let mut fields = vec![
+            ("question", Value::from("Q?")),
+            ("document", "Doc".into()),
+            ("raw_document", "Raw".into()),
+            ("document_outline", "Outline".into()),
+        ];
+        fields.extend(kind_fields.iter().cloned());
+        row_line(&fields)
+    };
+    let files = vec![
+        Mem(
+            "extractive_summary/a.jsonl".into(),
+            format!(
+                "{}\n{}\n",
+                row(&[("response", Value::Null), ("reasoning", "column".into())]),
+                row(&[
+                    ("response", "A.".into()),
+                    ("reasoning", "column".into()),
+                    ("parse_response_dict_reasoning_content", "parsed".into())
+                ])
+            )
+            .into_bytes(),
+        ),
+        Mem(
+            "key_facts_to_qa/b.jsonl".into(),
+            row(&[("response", "B.".into()), ("reasoning", "facts".into())]).into_bytes(),
+        ),
+    ];
+    let index = read(&files, false).unwrap();
+    assert_eq!(index.files[0].null_responses, 1);
+    let mix = plan(&index, &params(&[1], 1)).unwrap();
+    let rows = lines(&index, &files, &mix, 1);
+    let assistant = |i: usize| rows[i]["messages"][1].clone();
+    // The null response is kept with null content; the notebook's builders carry `reasoning`.
+    let (first, second) = (assistant(0), assistant(1));
+    let null_row = if first["content"].is_null() {
+        &first
+    } else {
+        &second
+    };
+    assert_eq!(null_row["content"], Value::Null);
+    assert_eq!(null_row["thinking"], "column");
+    let answered = if first["content"].is_null() {
+        &second
+    } else {
+        &first
+    };
+    assert_eq!(
+        answered["thinking"], "parsed",
+        "the parsed reasoning comes first"
+    );
+    assert_eq!(assistant(2)["thinking"], "facts");
+    // "is missing" and "is null" are told apart where a field is required.
+    let files = vec![Mem(
+        "extractive_summary/a.jsonl".into(),
+        row(&[("response", "A.".into()), ("question", Value::Null)]).into_bytes(),
+    )];
+    let e = read(&files, false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "extractive_summary/a.jsonl:1: field `question`: is null"
+    );
 }

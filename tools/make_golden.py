@@ -101,6 +101,28 @@ TEMPLATES = {
 }
 
 
+# A row whose response is null keeps null content: transformers drops the key, and some
+# templates then fail (kmix must fail with them), others render nothing.
+NULL_CONTENT = [
+    {"role": "user", "content": "What does the guidance say?", "thinking": None},
+    {"role": "assistant", "content": None, "thinking": ""},
+]
+
+
+def write_null_content():
+    results = {}
+    for name in TOKENIZERS:
+        tok = AutoTokenizer.from_pretrained(os.path.join(ROOT, "vendor-tokenizers", name))
+        try:
+            rendered = tok.apply_chat_template(NULL_CONTENT, tokenize=False)
+            results[name] = {"rendered": rendered, "token_count": len(tok.encode(rendered)), "error": None}
+        except Exception as e:  # the template's own failure, which kmix must report too
+            results[name] = {"rendered": None, "token_count": None, "error": str(e)}
+    with open(os.path.join(GOLDEN, "null_content.json"), "w", encoding="utf-8") as f:
+        json.dump({"messages": NULL_CONTENT, "tokenizers": results}, f, ensure_ascii=False, indent=1)
+    print("null content", {k: v["token_count"] or v["error"] for k, v in results.items()})
+
+
 def pin_template_date():
     """transformers' strftime_now reads datetime.now(): pin it, as kmix's --date does."""
     import datetime as real
@@ -126,6 +148,7 @@ def main():
         with open(os.path.join(GOLDEN, f"{name}.json"), "w", encoding="utf-8") as f:
             json.dump({"tokenizer": name, "rendered": rendered, "token_counts": counts}, f, ensure_ascii=False, indent=1)
         print(name, counts)
+    write_null_content()
     pin_template_date()
     tok = AutoTokenizer.from_pretrained(os.path.join(ROOT, "vendor-tokenizers", "llama3_1"))
     templates = {}

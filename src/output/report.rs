@@ -177,6 +177,13 @@ fn inputs_text(index: &Index) -> String {
             (None, None) => Ok(()),
         };
     }
+    let null_responses: u64 = index.files.iter().map(|f| f.null_responses).sum();
+    if null_responses > 0 {
+        let _ = writeln!(
+            out,
+            "kept {null_responses} rows whose response is null (assistant content null, as the notebook keeps them)"
+        );
+    }
     if index.bad_rows.count > 0 {
         let _ = writeln!(
             out,

@@ -27,7 +27,7 @@ use placeholder::is_placeholder_question;
 pub use qna::{read as read_qna, Qna};
 pub use record::{parse_record, qna_record, Record};
 use records::Position;
-pub use records::{decompressed, is_gzip, serde_message};
+pub use records::{decompressed, is_gzip, json_problem};
 use records::{for_each_record, Flow};
 use seed::SeedFields;
 
@@ -69,6 +69,9 @@ pub struct InputFile {
     pub ignored: Option<String>,
     /// Gzip: the second pass streams it instead of reading ranges.
     pub compressed: bool,
+    /// Rows kept although their response is null (their assistant content is null).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub null_responses: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -170,6 +173,7 @@ fn read_source(
         sha256: None,
         ignored: None,
         compressed: false,
+        null_responses: 0,
     };
     let kind = match detect(path) {
         Detection::Kind(kind) => kind,
@@ -194,7 +198,7 @@ fn read_source(
     match kind {
         Kind::QnaYaml => index_qna(&mut reader, at, index)?,
         Kind::SeedData => read_seed(&mut reader, at, options, index)?,
-        _ => read_generated(&mut reader, at, kind, options, index)?,
+        _ => file.null_responses = read_generated(&mut reader, at, kind, options, index)?,
     }
     // Hash what the parser did not need to read too, so the checksum covers the whole file.
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(e, path))?;
@@ -253,9 +257,8 @@ fn row_error(
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::input(format!("malformed row: {}", serde_message(&e))).at_column(e.column() as u64)
-    })
+    serde_json::from_str(text)
+        .map_err(|e| Error::input(json_problem(&e)).at_column(e.column() as u64))
 }
 
 /// Reads a JSON file's records as `T` and hands each, with its position, to `add`; a row-level
@@ -289,7 +292,8 @@ fn read_generated(
     kind: Kind,
     options: ReadOptions,
     index: &mut Index,
-) -> Result<()> {
+) -> Result<u64> {
+    let mut null_responses = 0;
     read_records(
         reader,
         at.path,
@@ -297,6 +301,7 @@ fn read_generated(
         index,
         |fields: GeneratedFields, pos, texts, rows| {
             let row = fields.into_record(kind)?;
+            null_responses += u64::from(row.response.is_none());
             rows.push(IndexRow {
                 kind,
                 file: at.file,
@@ -309,7 +314,12 @@ fn read_generated(
             });
             Ok(())
         },
-    )
+    )?;
+    Ok(null_responses)
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn read_seed(

@@ -3,7 +3,7 @@
 
 use super::generated::GeneratedFields;
 use super::qna::Qna;
-use super::records::serde_message;
+use super::records::json_problem;
 use super::seed::SeedFields;
 use super::Kind;
 use crate::error::{Error, Result};
@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 pub struct Record {
     pub kind: Kind,
     pub question: String,
-    pub response: String,
+    /// `None` when the row's response is null: kept, with null content, as the notebook keeps it.
+    pub response: Option<String>,
     pub document: String,
     pub raw_document: String,
     pub outline: String,
@@ -21,8 +22,7 @@ pub struct Record {
 
 /// The Q&A pair `part` of a JSON row of the given kind (not qna.yaml: see [`qna_record`]).
 pub fn parse_record(kind: Kind, part: u8, text: &str) -> Result<Record> {
-    let parse_error =
-        |e: serde_json::Error| Error::input(format!("malformed row: {}", serde_message(&e)));
+    let parse_error = |e: serde_json::Error| Error::input(json_problem(&e));
     match kind {
         Kind::SeedData => {
             let example = serde_json::from_str::<SeedFields>(text)
@@ -36,7 +36,7 @@ pub fn parse_record(kind: Kind, part: u8, text: &str) -> Result<Record> {
             Ok(Record {
                 kind,
                 question,
-                response,
+                response: Some(response),
                 raw_document: example.document.clone(),
                 document: example.document,
                 outline: example.outline,
@@ -56,7 +56,7 @@ pub fn qna_record(qna: &Qna, example: usize, part: u8) -> Option<Record> {
     Some(Record {
         kind: Kind::QnaYaml,
         question: qa.question.clone(),
-        response: qa.answer.clone(),
+        response: Some(qa.answer.clone()),
         document: seed.context.clone(),
         raw_document: seed.context.clone(),
         outline: qna.document_outline.clone(),

@@ -158,7 +158,7 @@ fn for_each_array_element(
             .at_column(column)
     })?;
     let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
-        Error::input(format!("malformed JSON array: {}", serde_message(&e)))
+        Error::input(format!("the JSON array: {}", json_problem(&e)))
             .in_file(file)
             .at_line(e.line() as u64 + first_line - 1)
             .at_column(e.column() as u64)
@@ -189,9 +189,54 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (u64, u64) {
     (line, column)
 }
 
-/// serde_json's message without its own location (kmix adds file and line).
-pub fn serde_message(e: &serde_json::Error) -> String {
-    without_location(e.to_string())
+/// What is wrong with a JSON text, in plain words and without a location (the error carries the
+/// file, line and column): `not valid JSON: a value is expected here (...)`.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let raw = without_location(e.to_string());
+    let plain = match e.classify() {
+        Category::Eof => {
+            "the text ends before the JSON does (a closing brace, bracket or quote is missing)"
+                .into()
+        }
+        Category::Syntax => plain_syntax(&raw).unwrap_or(raw),
+        Category::Data => match raw.strip_prefix("invalid type: ") {
+            Some(found) => {
+                let found = found.split(", expected").next().unwrap_or(found);
+                format!("a row must be a JSON object {{...}}, found {found}")
+            }
+            None => raw,
+        },
+        Category::Io => raw,
+    };
+    format!("not valid JSON: {plain}")
+}
+
+/// serde_json's syntax errors as a person would say them.
+fn plain_syntax(raw: &str) -> Option<String> {
+    let text = match raw {
+        "expected value" | "expected ident" => {
+            "a value is expected here (text in double quotes, a number, true, false, null, an \
+             object or a list; true, false and null in lower case)"
+        }
+        "expected `,` or `}`" => "a comma or a closing brace `}` is expected here",
+        "expected `,` or `]`" => "a comma or a closing bracket `]` is expected here",
+        "expected `:`" => "a colon `:` is expected after a field name",
+        "key must be a string" => "a field name must be text in double quotes",
+        "trailing characters" => "there is more text after the end of the JSON value",
+        "trailing comma" => "a comma before a closing brace or bracket is not allowed",
+        "invalid escape" => "text in quotes holds an invalid escape (write a backslash as \\\\)",
+        "number out of range" => "a number is out of range",
+        "recursion limit exceeded" => "the JSON is nested too deeply",
+        _ if raw.starts_with("control character") => {
+            "text in quotes holds a raw control character (write a tab as \\t, a new line as \\n)"
+        }
+        _ if raw.contains("unicode code point") || raw.contains("surrogate") => {
+            "text in quotes holds an invalid \\u escape"
+        }
+        _ => return None,
+    };
+    Some(text.to_string())
 }
 
 /// A parser's message without its own " at line L column C" suffix.
@@ -232,7 +277,10 @@ mod tests {
         assert_eq!(lines, vec![3, 4]);
         let err = records(b"[\n {\"a\": 1},\n {\"a\" 2}\n]").unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(err.message.contains("malformed JSON array"), "{err}");
+        assert!(
+            err.message.contains("the JSON array: not valid JSON"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -3,18 +3,26 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::fields::{optional, required};
+use super::fields::{optional, present, Required};
 use crate::error::Result;
 
 #[derive(Deserialize)]
 pub struct SeedFields {
+    #[serde(default, deserialize_with = "present")]
     icl_document: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     document_outline: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     icl_query_1: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     icl_response_1: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     icl_query_2: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     icl_response_2: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     icl_query_3: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     icl_response_3: Option<Value>,
 }
 
@@ -47,9 +55,13 @@ impl SeedFields {
                 _ => {}
             }
         }
+        let mut fields = Required::default();
+        let document = fields.take(self.icl_document, "icl_document")?;
+        let outline = fields.take(self.document_outline, "document_outline")?;
+        fields.check()?;
         Ok(SeedExample {
-            document: required(self.icl_document, "icl_document")?,
-            outline: required(self.document_outline, "document_outline")?,
+            document,
+            outline,
             pairs,
         })
     }

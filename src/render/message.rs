@@ -10,7 +10,8 @@ use crate::read::{Kind, Record};
 pub struct Message {
     /// `user`, `assistant` (or `system`): borrowed when kmix writes it, owned when read back.
     pub role: Cow<'static, str>,
-    pub content: String,
+    /// `null` only for an assistant whose row's response is null.
+    pub content: Option<String>,
     /// `null` for the user; the reasoning text (or "") for the assistant.
     pub thinking: Option<String>,
 }
@@ -22,20 +23,16 @@ pub fn conversation(row: &Record) -> [Message; 2] {
         Kind::KeyFactsToQa => format!("In {outline}, {}", row.question),
         _ => format!("{outline}\n{}\n\n{}", row.document, row.question),
     };
-    let thinking = match (row.kind.is_summary(), &row.reasoning) {
-        (true, Some(reasoning)) => reasoning.clone(),
-        _ => String::new(),
-    };
     [
         Message {
             role: "user".into(),
-            content: user,
+            content: Some(user),
             thinking: None,
         },
         Message {
             role: "assistant".into(),
-            content: clean_response(&row.response),
-            thinking: Some(thinking),
+            content: row.response.as_deref().map(clean_response),
+            thinking: Some(row.reasoning.clone().unwrap_or_default()),
         },
     ]
 }

@@ -26,13 +26,10 @@ pub struct TokenizerConfig {
 impl TokenizerConfig {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self> {
         let config: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::tokenizer(format!(
-                "malformed JSON: {}",
-                crate::read::serde_message(&e)
-            ))
-            .in_file(file)
-            .at_line(e.line() as u64)
-            .at_column(e.column() as u64)
+            Error::tokenizer(crate::read::json_problem(&e))
+                .in_file(file)
+                .at_line(e.line() as u64)
+                .at_column(e.column() as u64)
         })?;
         let special_tokens = SPECIAL_TOKENS
             .iter()

@@ -77,7 +77,9 @@ impl ChatTemplate {
 fn template_message(message: &Message) -> Json {
     let mut m = Map::new();
     m.insert("role".into(), message.role.as_ref().into());
-    m.insert("content".into(), message.content.clone().into());
+    if let Some(content) = &message.content {
+        m.insert("content".into(), content.clone().into());
+    }
     if let Some(thinking) = &message.thinking {
         m.insert("thinking".into(), thinking.clone().into());
         m.insert("reasoning_content".into(), thinking.clone().into());
@@ -107,12 +109,12 @@ mod tests {
         vec![
             Message {
                 role: "user".into(),
-                content: "Q".into(),
+                content: Some("Q".into()),
                 thinking: None,
             },
             Message {
                 role: "assistant".into(),
-                content: "A".into(),
+                content: Some("A".into()),
                 thinking: Some(thinking.into()),
             },
         ]

@@ -45,7 +45,7 @@ export interface TokenizerInfo { name: string; tokenizer_json_sha256: string; ch
 /** `run::RunSettings`. */
 export interface RunSettings { tokenizer: TokenizerInfo | null; dry_run: boolean; previews_per_kind: number; }
 /** `render::Message`. */
-export interface Message { role: string; content: string; thinking: string | null; }
+export interface Message { role: string; content: string | null; thinking: string | null; }
 /** `run::ChunkTask`: plain data, posted to any pool worker. */
 export interface ChunkTask {
   seq: number;

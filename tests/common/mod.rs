@@ -49,7 +49,7 @@ pub fn messages(value: &serde_json::Value) -> Vec<Message> {
                 "assistant" => "assistant".into(),
                 other => panic!("unexpected role {other}"),
             },
-            content: m["content"].as_str().unwrap().to_string(),
+            content: m["content"].as_str().map(str::to_string),
             thinking: m["thinking"].as_str().map(str::to_string),
         })
         .collect()
