@@ -294,3 +294,86 @@ fn the_date_templates_see_can_be_pinned_and_is_recorded() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn inputs_can_be_left_out_and_missing_folders_are_warned_about() {
+    let dir = example();
+    let out = kmix(
+        &[
+            "gen",
+            "--cuts",
+            "2",
+            "--leave-out",
+            "qna_yaml,final_seed_data.jsonl",
+            "--leave-out",
+            "key_facts_to_qa/gen_01.jsonl",
+        ],
+        &[],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("left out qna.yaml (qna_yaml, 12 rows), as asked"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("left out key_facts_to_qa/gen_01.jsonl"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("read key_facts_to_qa/gen_00.jsonl"),
+        "{stdout}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("training_mix/manifest.json")).unwrap();
+    assert!(manifest.contains("\"left_out\""), "{manifest}");
+    // The report's tables have no rows of the kinds left out.
+    let table_row = |kind: &str| {
+        stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{kind} ")))
+    };
+    assert!(
+        !table_row("qna_yaml") && !table_row("seed_data"),
+        "{stdout}"
+    );
+    assert!(table_row("key_facts_to_qa"), "{stdout}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+
+    // Leaving out a whole generation kind is a choice, not a missing folder.
+    let out = kmix(
+        &[
+            "gen",
+            "--cuts",
+            "2",
+            "--dry-run",
+            "--leave-out",
+            "key_facts_to_qa/",
+        ],
+        &[],
+        dir.path(),
+    );
+    assert!(
+        !text(&out.stdout).contains("warning"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A missing folder is.
+    std::fs::remove_dir_all(dir.path().join("gen/document_based_qa")).unwrap();
+    let out = kmix(&["gen", "--cuts", "2", "--dry-run"], &[], dir.path());
+    assert!(
+        text(&out.stdout).contains(
+            "warning: no document_based_qa rows: the folder document_based_qa/ is missing or empty"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    // A choice that names nothing is an error, not a silent no-op.
+    let out = kmix(&["gen", "--leave-out", "qna.yml"], &[], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("field `left_out`: `qna.yml` names no input"),
+        "{}",
+        text(&out.stderr)
+    );
+}

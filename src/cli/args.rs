@@ -48,6 +48,11 @@ pub struct Args {
           value_parser = FalseyValueParser::new())]
     pub gpt_oss: bool,
 
+    /// Leave a recognised input out of the mix: its path as the report lists it, a folder
+    /// (`extractive_summary/`) or a kind (`qna_yaml`, `seed_data`, ...); repeat or separate by commas.
+    #[arg(long, value_name = "INPUT", value_delimiter = ',')]
+    pub leave_out: Vec<String>,
+
     /// Output folder.
     #[arg(long, default_value = "training_mix", value_name = "DIR")]
     pub out: PathBuf,

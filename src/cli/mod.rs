@@ -31,12 +31,15 @@ pub fn run() -> i32 {
 }
 
 fn execute(args: &Args) -> Result<(), Error> {
-    let params = MixParams::from_text(
-        args.cuts.as_deref(),
-        args.qa_per_doc.as_deref(),
-        args.seed.as_deref(),
-        args.gpt_oss,
-    )?;
+    let params = MixParams {
+        left_out: args.leave_out.clone(),
+        ..MixParams::from_text(
+            args.cuts.as_deref(),
+            args.qa_per_doc.as_deref(),
+            args.seed.as_deref(),
+            args.gpt_oss,
+        )?
+    };
     let now_local = match &args.date {
         Some(date) => kmix::tokens::parse_date(date)?,
         // As transformers' `datetime.now()`: local wall-clock time.

@@ -51,10 +51,13 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         }
         twice
     });
+    params::check_left_out(&params, &index.files)?;
+    let left_out: Vec<bool> = index.files.iter().map(|f| params.leaves_out(f)).collect();
+    notes.extend(missing_kinds(index, &params, &left_out));
     let kept: Vec<bool> = index
         .rows
         .iter()
-        .map(|r| !(params.gpt_oss && r.placeholder))
+        .map(|r| !(params.gpt_oss && r.placeholder) && !left_out[r.file as usize])
         .collect();
     let augmentations = feasibility::augmentation_stats(index, &kept);
     let cuts = feasibility::feasibility(&params.cuts, &augmentations);
@@ -78,6 +81,33 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         selected: selected.iter().map(|&(i, _)| i).collect(),
         min_cut: selected.iter().map(|&(_, m)| m).collect(),
     })
+}
+
+/// The notebook warns when a generation folder is missing or empty; so does kmix, unless the
+/// user left that kind out.
+fn missing_kinds(index: &Index, params: &MixParams, left_out: &[bool]) -> Vec<String> {
+    Kind::FOLDERS
+        .into_iter()
+        .filter(|kind| {
+            let folder = format!("{}/", kind.name());
+            let chosen_out = params
+                .left_out
+                .iter()
+                .any(|c| c == kind.name() || *c == folder);
+            let rows: u64 = index
+                .files
+                .iter()
+                .zip(left_out)
+                .filter(|(f, &out)| f.kind == Some(*kind) && !out)
+                .map(|(f, _)| f.rows)
+                .sum();
+            !chosen_out && rows == 0
+        })
+        .map(|kind| {
+            let name = kind.name();
+            format!("warning: no {name} rows: the folder {name}/ is missing or empty")
+        })
+        .collect()
 }
 
 impl Mix {

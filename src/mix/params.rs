@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::read::InputFile;
 
 /// The seed used when none is given: fixed, so that two runs without `--seed` agree.
 pub const DEFAULT_SEED: u64 = 42;
@@ -18,6 +19,10 @@ pub struct MixParams {
     pub seed: u64,
     /// Drop rows whose question is a generation placeholder (for GPT-OSS teacher output).
     pub gpt_oss: bool,
+    /// Recognised inputs the user chose to leave out of the mix: each an input's path, a folder
+    /// (`extractive_summary/`), or a kind (`qna_yaml`, `seed_data`, `key_facts_to_qa`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 impl Default for MixParams {
@@ -27,6 +32,7 @@ impl Default for MixParams {
             qa_per_doc: DEFAULT_QA_PER_DOC,
             seed: DEFAULT_SEED,
             gpt_oss: false,
+            left_out: Vec::new(),
         }
     }
 }
@@ -62,9 +68,15 @@ impl MixParams {
             qa_per_doc,
             seed: given(seed).map_or(Ok(DEFAULT_SEED), |t| number(t, "seed"))?,
             gpt_oss,
+            left_out: Vec::new(),
         };
         params.validate()?;
         Ok(params)
+    }
+
+    /// Whether the user left this input out (by its path, a folder holding it, or its kind).
+    pub fn leaves_out(&self, file: &InputFile) -> bool {
+        self.left_out.iter().any(|choice| names_input(choice, file))
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -105,6 +117,29 @@ fn check_cuts(cuts: &[u32]) -> Result<()> {
         );
     }
     // A cut given twice is mixed once (as the notebook does), with a note: see `plan`.
+    Ok(())
+}
+
+fn names_input(choice: &str, file: &InputFile) -> bool {
+    let choice = choice.trim();
+    let folder = choice.ends_with('/') && file.path.starts_with(choice);
+    let kind = file.kind.is_some_and(|k| k.name() == choice);
+    file.path == choice || folder || kind
+}
+
+/// Every choice must name a recognised input: a typo must not silently leave nothing out.
+pub fn check_left_out(params: &MixParams, files: &[InputFile]) -> Result<()> {
+    let recognised = || files.iter().filter(|f| f.kind.is_some());
+    for choice in &params.left_out {
+        if !recognised().any(|f| names_input(choice, f)) {
+            return Err(Error::parameters(format!(
+                "`{choice}` names no input kmix read: give an input's path as the report lists it, \
+                 a folder ending in `/`, or a kind (extractive_summary, detailed_summary, \
+                 key_facts_to_qa, document_based_qa, qna_yaml, seed_data)"
+            ))
+            .field("left_out"));
+        }
+    }
     Ok(())
 }
 

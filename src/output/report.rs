@@ -93,7 +93,7 @@ pub fn report_text(
     cuts: &[CutReport],
     tokenizer: Option<&str>,
 ) -> String {
-    let mut out = inputs_text(index);
+    let mut out = inputs_text(index, mix);
     for stats in &mix.augmentations {
         let _ = writeln!(
             out,
@@ -168,10 +168,17 @@ pub fn report_text(
 }
 
 /// What each input file was: its kind and rows, or why it was ignored; and rows skipped.
-fn inputs_text(index: &Index) -> String {
+fn inputs_text(index: &Index, mix: &Mix) -> String {
     let mut out = String::new();
     for f in &index.files {
         let _ = match (&f.kind, &f.ignored) {
+            (Some(kind), _) if mix.params.leaves_out(f) => writeln!(
+                out,
+                "left out {} ({}, {} rows), as asked",
+                f.path,
+                kind.name(),
+                f.rows
+            ),
             (Some(kind), _) => writeln!(out, "read {} ({}, {} rows)", f.path, kind.name(), f.rows),
             (None, Some(why)) => writeln!(out, "ignored {} ({why})", f.path),
             (None, None) => Ok(()),

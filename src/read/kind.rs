@@ -41,7 +41,7 @@ impl Kind {
     }
 
     /// The generation folders, whose names identify their files.
-    const FOLDERS: [Kind; 4] = [
+    pub const FOLDERS: [Kind; 4] = [
         Kind::ExtractiveSummary,
         Kind::DetailedSummary,
         Kind::KeyFactsToQa,

@@ -87,15 +87,20 @@ impl Inputs {
             seed: Option<String>,
             #[serde(default)]
             gpt_oss: bool,
+            #[serde(default)]
+            leave_out: Vec<String>,
         }
         let form: Form = from_js(form.into(), "the form")?;
-        let params = MixParams::from_text(
-            form.cuts.as_deref(),
-            form.qa_per_doc.as_deref(),
-            form.seed.as_deref(),
-            form.gpt_oss,
-        )
-        .into_js()?;
+        let params = MixParams {
+            left_out: form.leave_out,
+            ..MixParams::from_text(
+                form.cuts.as_deref(),
+                form.qa_per_doc.as_deref(),
+                form.seed.as_deref(),
+                form.gpt_oss,
+            )
+            .into_js()?
+        };
         let mix = self.inner.plan(&params).into_js()?;
         Ok(Plan { mix })
     }

@@ -30,10 +30,14 @@ export interface InputSummary {
   rows: number;
 }
 /** The form as typed; blank fields take the notebook's defaults. */
-export interface MixForm { cuts?: string; qa_per_doc?: string; seed?: string; gpt_oss?: boolean; }
+export interface MixForm {
+  cuts?: string; qa_per_doc?: string; seed?: string; gpt_oss?: boolean;
+  /** Recognised inputs to leave out: paths, folders (`name/`) or kinds. */
+  leave_out?: string[];
+}
 /** A plan (`mix::Mix`): parameters, augmentations per raw document, feasibility per cut. */
 export interface MixSummary {
-  params: { cuts: number[]; qa_per_doc: number; seed: number; gpt_oss: boolean };
+  params: { cuts: number[]; qa_per_doc: number; seed: number; gpt_oss: boolean; left_out?: string[] };
   augmentations: { kind: string; documents: number; raw_documents: number; mean_per_raw_document: number }[];
   cuts: { cut: number; feasible: boolean; reason?: string }[];
   filtered_rows: number;
