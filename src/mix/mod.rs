@@ -57,7 +57,10 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     let kept: Vec<bool> = index
         .rows
         .iter()
-        .map(|r| !(params.gpt_oss && r.placeholder) && !left_out[r.file as usize])
+        .map(|r| {
+            let dropped = params.gpt_oss && r.placeholder;
+            !dropped && !left_out[r.file as usize]
+        })
         .collect();
     let augmentations = feasibility::augmentation_stats(index, &kept);
     let cuts = feasibility::feasibility(&params.cuts, &augmentations);
