@@ -76,7 +76,11 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     };
     selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
-        filtered_rows: kept.iter().filter(|k| !**k).count() as u64,
+        filtered_rows: index
+            .rows
+            .iter()
+            .filter(|r| params.gpt_oss && r.placeholder && !left_out[r.file as usize])
+            .count() as u64,
         notes,
         params,
         augmentations,
