@@ -28,7 +28,7 @@ fn main() {
         name: "bench".into(),
         tokenizer_json: std::fs::read(dir.join("tokenizer.json")).expect("tokenizer.json"),
         tokenizer_config_json: std::fs::read(dir.join("tokenizer_config.json")).ok(),
-        chat_template_jinja: None,
+        ..Default::default()
     };
     let tokenizer = ChatTokenizer::load(&files, 0).expect("tokenizer loads");
     let texts: Vec<String> = std::io::BufReader::new(std::fs::File::open(mix).expect("mix file"))

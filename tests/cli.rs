@@ -8,7 +8,13 @@ use std::process::{Command, Output};
 fn kmix(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmix"));
     cmd.args(args).current_dir(cwd).arg("--quiet");
-    for var in ["CUT_SIZES", "QA_PER_DOC", "SAVE_GPT_OSS_FORMAT"] {
+    for var in [
+        "CUT_SIZES",
+        "QA_PER_DOC",
+        "SAVE_GPT_OSS_FORMAT",
+        "TOKENIZER_MODEL_NAME",
+        "STUDENT_MODEL",
+    ] {
         cmd.env_remove(var);
     }
     cmd.envs(envs.iter().copied());
@@ -375,5 +381,126 @@ fn inputs_can_be_left_out_and_missing_folders_are_warned_about() {
         text(&out.stderr).contains("field `left_out`: `qna.yml` names no input"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// A Hugging Face cache as huggingface_hub lays it out, holding llama3_1 as `org/model`.
+fn fake_hub(root: &std::path::Path, org: &str, model: &str) {
+    let repo = root.join(format!("models--{org}--{model}"));
+    let snapshot = repo.join("snapshots/0123abc");
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::write(repo.join("refs/main"), "0123abc\n").unwrap();
+    for file in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(
+            common::tokenizer_dir("llama3_1").join(file),
+            snapshot.join(file),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn the_notebooks_model_id_is_found_in_the_hugging_face_cache() {
+    let dir = example();
+    let hub = dir.path().join("hf/hub");
+    fake_hub(&hub, "RedHatAI", "Llama-3.1-8B-Instruct");
+    let model = ("TOKENIZER_MODEL_NAME", "RedHatAI/Llama-3.1-8B-Instruct");
+    for cache in [
+        ("HF_HUB_CACHE", hub.to_str().unwrap()),
+        ("HF_HOME", dir.path().join("hf").to_str().unwrap()),
+    ] {
+        let out = kmix(
+            &["gen", "--cuts", "2", "--dry-run"],
+            &[model, cache],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{:?}: {}", cache, text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("tokens counted with RedHatAI/Llama-3.1-8B-Instruct"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+    // The pipeline's older name for it, and the flag, work alike.
+    let cache = ("HF_HUB_CACHE", hub.to_str().unwrap());
+    let older = ("STUDENT_MODEL", "RedHatAI/Llama-3.1-8B-Instruct");
+    let out = kmix(
+        &["gen", "--cuts", "2", "--dry-run"],
+        &[older, cache],
+        dir.path(),
+    );
+    assert!(
+        text(&out.stdout).contains("tokens counted with RedHatAI/"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A model not in the cache is never downloaded: the error says how to get it.
+    let out = kmix(
+        &["gen", "--tokenizer", "meta-llama/Llama-3.3-70B-Instruct"],
+        &[cache],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("not in the Hugging Face cache"), "{err}");
+    assert!(
+        err.contains("huggingface-cli download meta-llama/Llama-3.3-70B-Instruct"),
+        "{err}"
+    );
+}
+
+#[test]
+fn template_errors_name_the_file_that_holds_the_template() {
+    let dir = example();
+    let tok = dir.path().join("tok");
+    std::fs::create_dir(&tok).unwrap();
+    let llama = common::tokenizer_dir("llama3_1");
+    std::fs::copy(llama.join("tokenizer.json"), tok.join("tokenizer.json")).unwrap();
+    let run = |dir: &std::path::Path| {
+        let tok = dir.join("tok");
+        text(
+            &kmix(
+                &[
+                    "gen",
+                    "--cuts",
+                    "2",
+                    "--dry-run",
+                    "--tokenizer",
+                    tok.to_str().unwrap(),
+                ],
+                &[],
+                dir,
+            )
+            .stderr,
+        )
+    };
+    // In tokenizer_config.json.
+    let config = serde_json::json!({ "chat_template": "{% if %}" });
+    std::fs::write(tok.join("tokenizer_config.json"), config.to_string()).unwrap();
+    let err = run(dir.path());
+    assert!(
+        err.contains(
+            "tok/tokenizer_config.json: field `chat_template`: the chat template does not compile"
+        ),
+        "{err}"
+    );
+    // chat_template.json comes before the config, and its own errors name it.
+    std::fs::write(
+        tok.join("chat_template.json"),
+        r#"{"chat_template": "{{ raise_exception('json template') }}"}"#,
+    )
+    .unwrap();
+    let err = run(dir.path());
+    assert!(err.contains("tok/chat_template.json: "), "{err}");
+    assert!(err.contains("json template"), "{err}");
+    // chat_template.jinja comes first.
+    std::fs::write(tok.join("chat_template.jinja"), "{% for %}").unwrap();
+    let err = run(dir.path());
+    assert!(
+        err.contains(
+            "tok/chat_template.jinja: field `chat_template`: the chat template does not compile"
+        ),
+        "{err}"
     );
 }

@@ -18,6 +18,8 @@ fn mix(inputs: &Path, out: &Path, args: &[&str]) {
         .env_remove("CUT_SIZES")
         .env_remove("QA_PER_DOC")
         .env_remove("SAVE_GPT_OSS_FORMAT")
+        .env_remove("TOKENIZER_MODEL_NAME")
+        .env_remove("STUDENT_MODEL")
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();

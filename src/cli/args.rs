@@ -32,10 +32,12 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub seed: Option<String>,
 
-    /// The student model's tokenizer: a folder with tokenizer.json (+ tokenizer_config.json or
-    /// chat_template.jinja), or the tokenizer.json file. Without it, token counts are left out.
-    #[arg(long, value_name = "DIR_OR_FILE")]
-    pub tokenizer: Option<PathBuf>,
+    /// The student model's tokenizer: a folder with tokenizer.json (+ tokenizer_config.json,
+    /// chat_template.jinja or chat_template.json), the tokenizer.json file, or a Hugging Face model
+    /// id (ORG/NAME) already in the local Hugging Face cache (never downloaded). Without it, token
+    /// counts are left out [env: TOKENIZER_MODEL_NAME, STUDENT_MODEL]
+    #[arg(long, value_name = "DIR_FILE_OR_MODEL_ID")]
+    pub tokenizer: Option<String>,
 
     /// The date templates that print today's date see (`strftime_now`), YYYY-MM-DD
     /// [default: today, local time, as transformers has it]
@@ -72,4 +74,16 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl Args {
+    /// `--tokenizer`, else the notebook's `TOKENIZER_MODEL_NAME`, else the pipeline's older
+    /// `STUDENT_MODEL`.
+    pub fn tokenizer(&self) -> Option<String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        self.tokenizer
+            .clone()
+            .or_else(|| var("TOKENIZER_MODEL_NAME"))
+            .or_else(|| var("STUDENT_MODEL"))
+    }
 }

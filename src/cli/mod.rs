@@ -45,14 +45,18 @@ fn execute(args: &Args) -> Result<(), Error> {
         // As transformers' `datetime.now()`: local wall-clock time.
         None => chrono::Local::now().naive_local().and_utc().timestamp(),
     };
+    let located = args
+        .tokenizer()
+        .as_deref()
+        .map(tokenizer::locate)
+        .transpose()?;
     let files = sources::collect(&args.inputs)?;
     let sources: Vec<&(dyn ByteSource + Sync)> = files.iter().map(|f| f as _).collect();
     // The tokenizer loads (a second or so for a large one) while the first pass reads.
     let (index, tokenizer) = std::thread::scope(|scope| {
-        let loading = args
-            .tokenizer
-            .as_deref()
-            .map(|path| scope.spawn(move || tokenizer::load(path, now_local)));
+        let loading = located
+            .as_ref()
+            .map(|found| scope.spawn(move || tokenizer::load(found, now_local)));
         let refs: Vec<&dyn ByteSource> = sources.iter().map(|&s| s as _).collect();
         let options = ReadOptions {
             skip_bad_rows: args.skip_bad_rows,

@@ -1,39 +1,116 @@
-//! Loads a model's tokenizer from a folder, or from a tokenizer.json and the files beside it.
+//! Finds and loads the student model's tokenizer: a folder, a tokenizer.json, or a Hugging Face
+//! model id found in the local Hugging Face cache (never downloaded).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use kmix::tokens::{ChatTokenizer, TokenizerFiles};
 use kmix::Error;
 
-/// `now_local`: the time templates see as now (local wall-clock seconds, see `parse_date`).
-pub fn load(path: &Path, now_local: i64) -> Result<ChatTokenizer, Error> {
-    let dir = if path.is_dir() {
-        path
-    } else {
-        path.parent().unwrap_or(Path::new("."))
+/// Where the tokenizer is, and the name the report and manifest give it.
+pub struct Located {
+    /// The folder holding tokenizer.json and the files beside it.
+    dir: PathBuf,
+    tokenizer_json: PathBuf,
+    name: String,
+}
+
+/// `given`: `--tokenizer`, or the notebook's `TOKENIZER_MODEL_NAME` / `STUDENT_MODEL`: a folder,
+/// a tokenizer.json, or a model id (`ORG/NAME`) in the Hugging Face cache.
+pub fn locate(given: &str) -> Result<Located, Error> {
+    let path = Path::new(given);
+    if path.is_dir() {
+        let name = folder_name(path);
+        return Ok(Located {
+            dir: path.to_path_buf(),
+            tokenizer_json: path.join("tokenizer.json"),
+            name,
+        });
+    }
+    if path.is_file() {
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        return Ok(Located {
+            name: folder_name(&dir),
+            tokenizer_json: path.to_path_buf(),
+            dir,
+        });
+    }
+    match given.split_once('/') {
+        Some((org, model)) if !org.is_empty() && !model.is_empty() && !model.contains('/') => {
+            let hub = hub_cache();
+            let dir = cached_snapshot(&hub, org, model).ok_or_else(|| {
+                Error::tokenizer(format!(
+                    "`{given}` is neither a folder nor a file, and the model is not in the Hugging \
+                     Face cache ({}); kmix never downloads: fetch its tokenizer once with \
+                     `huggingface-cli download {given} tokenizer.json tokenizer_config.json`, or \
+                     give --tokenizer the model's folder",
+                    hub.display()
+                ))
+            })?;
+            Ok(Located {
+                tokenizer_json: dir.join("tokenizer.json"),
+                dir,
+                name: given.to_string(),
+            })
+        }
+        _ => Err(Error::tokenizer(format!(
+            "`{given}` is neither a folder, a file, nor a Hugging Face model id (ORG/NAME)"
+        ))),
+    }
+}
+
+/// The hub cache as huggingface_hub finds it: `HF_HUB_CACHE`, else `HF_HOME/hub`, else
+/// `~/.cache/huggingface/hub`.
+fn hub_cache() -> PathBuf {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
     };
-    let json_path = if path.is_dir() {
-        path.join("tokenizer.json")
-    } else {
-        path.to_path_buf()
-    };
-    let tokenizer_json = std::fs::read(&json_path).map_err(|e| {
+    var("HF_HUB_CACHE")
+        .or_else(|| var("HF_HOME").map(|home| home.join("hub")))
+        .or_else(|| var("HOME").map(|home| home.join(".cache/huggingface/hub")))
+        .unwrap_or_else(|| PathBuf::from(".cache/huggingface/hub"))
+}
+
+/// `models--ORG--NAME/snapshots/<revision of refs/main>/`, if it holds a tokenizer.json.
+fn cached_snapshot(hub: &Path, org: &str, model: &str) -> Option<PathBuf> {
+    let repo = hub.join(format!("models--{org}--{model}"));
+    let revision = std::fs::read_to_string(repo.join("refs/main")).ok()?;
+    let dir = repo.join("snapshots").join(revision.trim());
+    dir.join("tokenizer.json").is_file().then_some(dir)
+}
+
+/// A folder's name, with its parent's where the name alone says nothing (`models`, `tokenizer`).
+fn folder_name(dir: &Path) -> String {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    match name(&dir) {
+        Some(n) if ["models", "model", "tokenizer", "tokenizers"].contains(&n.as_str()) => {
+            match dir.parent().and_then(name) {
+                Some(parent) => format!("{parent}/{n}"),
+                None => n,
+            }
+        }
+        Some(n) => n,
+        None => dir.display().to_string(),
+    }
+}
+
+/// Loads it; `now_local`: the time templates see as now (local wall-clock seconds).
+pub fn load(located: &Located, now_local: i64) -> Result<ChatTokenizer, Error> {
+    let tokenizer_json = std::fs::read(&located.tokenizer_json).map_err(|e| {
         Error::tokenizer(format!("cannot read the tokenizer: {e}"))
-            .in_file(json_path.display().to_string())
+            .in_file(located.tokenizer_json.display().to_string())
     })?;
-    let name = if path.is_dir() { path } else { dir };
+    let beside = |name: &str| std::fs::read(located.dir.join(name)).ok();
     let files = TokenizerFiles {
-        name: name
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| name.display().to_string()),
+        name: located.name.clone(),
         tokenizer_json,
-        tokenizer_config_json: std::fs::read(dir.join("tokenizer_config.json")).ok(),
-        chat_template_jinja: std::fs::read_to_string(dir.join("chat_template.jinja")).ok(),
+        tokenizer_config_json: beside("tokenizer_config.json"),
+        chat_template_jinja: beside("chat_template.jinja")
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+        chat_template_json: beside("chat_template.json"),
+        folder: Some(located.dir.display().to_string()),
     };
-    ChatTokenizer::load(&files, now_local).map_err(|e| match e.file {
-        Some(_) => e,
-        None => e.in_file(json_path.display().to_string()),
-    })
+    ChatTokenizer::load(&files, now_local)
 }

@@ -18,6 +18,8 @@ const SPECIAL_TOKENS: [&str; 7] = [
 #[derive(Debug, Clone, Default)]
 pub struct TokenizerConfig {
     pub chat_template: Option<String>,
+    /// The model the tokenizer was saved from (`name_or_path`), when the config says.
+    pub name_or_path: Option<String>,
     /// (name, text) of each special token the config sets.
     pub special_tokens: Vec<(String, String)>,
     pub additional_special_tokens: Vec<String>,
@@ -39,8 +41,14 @@ impl TokenizerConfig {
             Some(Value::Array(items)) => items.iter().filter_map(|t| token_text(Some(t))).collect(),
             _ => Vec::new(),
         };
+        let name_or_path = ["name_or_path", "_name_or_path"]
+            .iter()
+            .find_map(|key| config.get(*key)?.as_str())
+            .filter(|name| !name.is_empty())
+            .map(str::to_string);
         Ok(TokenizerConfig {
             chat_template: chat_template(config.get("chat_template"), file)?,
+            name_or_path,
             special_tokens,
             additional_special_tokens,
         })
@@ -54,6 +62,17 @@ fn token_text(value: Option<&Value>) -> Option<String> {
         Value::Object(o) => o.get("content")?.as_str().map(str::to_string),
         _ => None,
     }
+}
+
+/// The template of a `chat_template.json` (`{"chat_template": ...}`, as newer transformers save it).
+pub fn chat_template_json(bytes: &[u8], file: &str) -> Result<Option<String>> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::tokenizer(crate::read::json_problem(&e))
+            .in_file(file)
+            .at_line(e.line() as u64)
+            .at_column(e.column() as u64)
+    })?;
+    chat_template(value.get("chat_template"), file)
 }
 
 /// `chat_template` is a string, or a list of `{name, template}` of which `default` is used, as

@@ -24,8 +24,22 @@ pub struct TokenizerFiles {
     pub name: String,
     pub tokenizer_json: Vec<u8>,
     pub tokenizer_config_json: Option<Vec<u8>>,
-    /// `chat_template.jinja`, which takes precedence over the config's template.
+    /// `chat_template.jinja`, which takes precedence over the others.
     pub chat_template_jinja: Option<String>,
+    /// `chat_template.json`, which takes precedence over the config's template.
+    pub chat_template_json: Option<Vec<u8>>,
+    /// Where the files are (a folder's path), so that errors name a file a person can open.
+    pub folder: Option<String>,
+}
+
+impl TokenizerFiles {
+    /// One of the files as errors name it.
+    fn path(&self, file: &str) -> String {
+        match &self.folder {
+            Some(folder) => format!("{}/{file}", folder.trim_end_matches('/')),
+            None => file.to_string(),
+        }
+    }
 }
 
 /// What the manifest records of the tokenizer used.
@@ -41,6 +55,8 @@ pub struct TokenizerInfo {
 pub struct ChatTokenizer {
     tokenizer: Tokenizer,
     template: ChatTemplate,
+    /// The file the template came from, which its errors name.
+    template_file: String,
     info: TokenizerInfo,
 }
 
@@ -49,7 +65,8 @@ impl ChatTokenizer {
     /// `strftime_now` gives templates that print today's date.
     pub fn load(files: &TokenizerFiles, now_local: i64) -> Result<Self> {
         let mut tokenizer = Tokenizer::from_bytes(&files.tokenizer_json).map_err(|e| {
-            Error::tokenizer(format!("cannot load the tokenizer: {e}")).in_file("tokenizer.json")
+            Error::tokenizer(format!("cannot load the tokenizer: {e}"))
+                .in_file(files.path("tokenizer.json"))
         })?;
         // Python's tokenizer turns off any truncation or padding saved in tokenizer.json on encode.
         tokenizer
@@ -57,26 +74,42 @@ impl ChatTokenizer {
             .map_err(|e| Error::tokenizer(format!("cannot turn truncation off: {e}")))?;
         tokenizer.with_padding(None);
         let config = match &files.tokenizer_config_json {
-            Some(bytes) => TokenizerConfig::parse(bytes, "tokenizer_config.json")?,
+            Some(bytes) => TokenizerConfig::parse(bytes, &files.path("tokenizer_config.json"))?,
             None => TokenizerConfig::default(),
         };
-        let source = files
-            .chat_template_jinja
-            .clone()
-            .or_else(|| config.chat_template.clone())
-            .ok_or_else(|| {
-                Error::tokenizer(format!(
-                    "the tokenizer `{}` has no chat template: neither tokenizer_config.json nor a \
-                     chat_template.jinja file gives one; add chat_template.jinja beside tokenizer.json",
+        let from_json = match &files.chat_template_json {
+            Some(bytes) => config::chat_template_json(bytes, &files.path("chat_template.json"))?,
+            None => None,
+        };
+        // transformers' order: chat_template.jinja, chat_template.json, tokenizer_config.json.
+        let (source, template_file) = match (&files.chat_template_jinja, from_json) {
+            (Some(jinja), _) => (jinja.clone(), "chat_template.jinja"),
+            (None, Some(json)) => (json, "chat_template.json"),
+            (None, None) => match &config.chat_template {
+                Some(template) => (template.clone(), "tokenizer_config.json"),
+                None => {
+                    return Err(Error::tokenizer(format!(
+                    "the tokenizer `{}` has no chat template: neither tokenizer_config.json nor \
+                         a chat_template.jinja or chat_template.json file gives one; add \
+                         chat_template.jinja beside tokenizer.json",
                     files.name
-                ))
-            })?;
-        let template = ChatTemplate::new(&source, &config, now_local)?;
+                )))
+                }
+            },
+        };
+        let template_file = files.path(template_file);
+        let template = ChatTemplate::new(&source, &config, now_local)
+            .map_err(|e| e.in_file(&template_file))?;
         Ok(ChatTokenizer {
             tokenizer,
             template,
+            template_file,
             info: TokenizerInfo {
-                name: files.name.clone(),
+                // A name a person recognises: the model's, where the config says it.
+                name: config
+                    .name_or_path
+                    .clone()
+                    .unwrap_or_else(|| files.name.clone()),
                 tokenizer_json_sha256: sha256_hex(&files.tokenizer_json),
                 chat_template_sha256: sha256_hex(source.as_bytes()),
                 date: clock::DateTime::from_unix(now_local).strftime("%Y-%m-%d"),
@@ -89,7 +122,9 @@ impl ChatTokenizer {
     }
 
     pub fn render(&self, messages: &[Message]) -> Result<String> {
-        self.template.render(messages)
+        self.template
+            .render(messages)
+            .map_err(|e| e.in_file(&self.template_file))
     }
 
     /// Tokens of a rendered text, special tokens added as Python's `encode` adds them by default.

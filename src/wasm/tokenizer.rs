@@ -16,6 +16,7 @@ pub struct Tokenizer {
 impl Tokenizer {
     /// `now_ms`: what templates that print today's date see as now: milliseconds of local
     /// wall-clock time since 1970-01-01 00:00 (`Date.now()` less the time zone's offset).
+    /// `chat_template_json`: the bytes of a `chat_template.json`, where the model has one.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
@@ -23,12 +24,15 @@ impl Tokenizer {
         tokenizer_config_json: Option<Vec<u8>>,
         chat_template_jinja: Option<String>,
         now_ms: f64,
+        chat_template_json: Option<Vec<u8>>,
     ) -> Result<Tokenizer, JsValue> {
         let files = TokenizerFiles {
             name,
             tokenizer_json,
             tokenizer_config_json,
             chat_template_jinja,
+            chat_template_json,
+            folder: None,
         };
         let inner = ChatTokenizer::load(&files, (now_ms / 1000.0) as i64).into_js()?;
         Ok(Tokenizer { inner })

@@ -31,6 +31,8 @@ pub fn tokenizer_files(dir: &Path) -> TokenizerFiles {
         tokenizer_json: std::fs::read(dir.join("tokenizer.json")).unwrap(),
         tokenizer_config_json: std::fs::read(dir.join("tokenizer_config.json")).ok(),
         chat_template_jinja: std::fs::read_to_string(dir.join("chat_template.jinja")).ok(),
+        chat_template_json: std::fs::read(dir.join("chat_template.json")).ok(),
+        folder: None,
     }
 }
 
