@@ -504,3 +504,30 @@ fn template_errors_name_the_file_that_holds_the_template() {
         "{err}"
     );
 }
+
+#[test]
+fn a_new_run_removes_the_earlier_runs_mixes_it_does_not_replace() {
+    let dir = example();
+    let out = kmix(&["gen", "--cuts", "2,4"], &[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mixes = dir.path().join("training_mix");
+    std::fs::write(mixes.join("notes.txt"), "mine").unwrap();
+    std::fs::write(mixes.join("combined_cut_9x.jsonl"), "not listed").unwrap();
+    let out = kmix(&["gen", "--cuts", "2"], &[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("removed"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The earlier cut-4 mix is gone; what its manifest did not list stays.
+    assert_eq!(
+        listing(&mixes),
+        [
+            "combined_cut_2x.jsonl",
+            "combined_cut_9x.jsonl",
+            "manifest.json",
+            "notes.txt"
+        ]
+    );
+}

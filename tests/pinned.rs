@@ -63,10 +63,11 @@ fn a_mix_with_reasoning_and_token_counts_keeps_its_bytes() {
             "combined_cut_4x.jsonl",
             "f67bb7d86ff185fb1b418db2419165f923266aa489cf92db33f19425dc0531d5",
         ),
-        // Since issue 8 the manifest records the date templates saw (`tokenizer.date`).
+        // Since issue 8 the manifest also records the date templates saw (`tokenizer.date`),
+        // the inputs chosen and how they were read (`read`).
         (
             "manifest.json",
-            "72b0df624fdc63b12f7650693f3c53c870d962b20ce5601deba37263e6ca129d",
+            "d3082ec7574b8b751a9437f51324de2811b0f7b986759b7ab10bcb06ac0ade71",
         ),
     ] {
         assert_eq!(digest(&out.join(name)), expected, "{name}");
@@ -104,7 +105,8 @@ fn a_gzip_mix_with_the_gpt_oss_filter_keeps_its_bytes() {
         assert_eq!(digest(&out.join(name)), expected, "{name}");
     }
     // gzip stamps a time into its header, so the inputs' checksums differ from one generation to
-    // the next: check them against the files, then pin everything else.
+    // the next: check them against the files, then pin everything else (since issue 8 with
+    // `read`: the inputs chosen and how they were read).
     let text = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     let mut manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
     for input in manifest["inputs"].as_array_mut().unwrap() {
@@ -119,4 +121,4 @@ fn a_gzip_mix_with_the_gpt_oss_filter_keeps_its_bytes() {
 }
 
 const PINNED_GZIP_MANIFEST: &str =
-    "dc8697cb6f06bd6e05300d6e40d7c30428359bcecd4c0b0500f3672d15ce1184";
+    "218d600157e52e5ee817bad3d9e1d4542f7e383ac20adf2a98f9d3c97bca45c9";

@@ -100,8 +100,8 @@ fn run_all(
 fn settings(tokenizer: Option<&ChatTokenizer>, previews_per_kind: usize) -> RunSettings {
     RunSettings {
         tokenizer: tokenizer.map(|t| t.info().clone()),
-        dry_run: false,
         previews_per_kind,
+        ..RunSettings::default()
     }
 }
 

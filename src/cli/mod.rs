@@ -10,6 +10,7 @@ mod write;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use kmix::mix::MixParams;
+use kmix::output::{mixes_listed_in, MANIFEST_FILE_NAME};
 use kmix::read::{read_inputs, ReadOptions};
 use kmix::run::{Inputs, RunSettings};
 use kmix::source::ByteSource;
@@ -91,6 +92,7 @@ fn execute(args: &Args) -> Result<(), Error> {
         tokenizer: tokenizer.as_ref().map(|t| t.info().clone()),
         dry_run: args.dry_run,
         previews_per_kind: 0,
+        input_roots: args.inputs.iter().map(|p| sources::root_name(p)).collect(),
     };
     let run = inputs.start(mix, settings)?;
 
@@ -108,6 +110,10 @@ fn execute(args: &Args) -> Result<(), Error> {
         .iter()
         .map(|name| PendingFile::create(&args.out, name))
         .collect::<Result<Vec<_>, Error>>()?;
+    // An earlier run's mixes that this run does not replace must not stay looking current.
+    let earlier = std::fs::read_to_string(args.out.join(MANIFEST_FILE_NAME))
+        .map(|text| mixes_listed_in(&text))
+        .unwrap_or_default();
     let progress = progress_bar(run.rows() as u64, args.quiet);
     let drive = Drive {
         sources: &sources,
@@ -137,6 +143,15 @@ fn execute(args: &Args) -> Result<(), Error> {
         );
     }
     eprintln!("kmix: wrote {}", manifest_file.commit()?.display());
+    for name in earlier.iter().filter(|name| !names.contains(name)) {
+        let path = args.out.join(name);
+        if std::fs::remove_file(&path).is_ok() {
+            eprintln!(
+                "kmix: removed {} (an earlier run's mix, listed in its manifest)",
+                path.display()
+            );
+        }
+    }
     Ok(())
 }
 

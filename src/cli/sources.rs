@@ -52,6 +52,14 @@ impl FileSource {
     }
 }
 
+/// A folder's or file's own name, as the manifest records what was chosen (`.` as the folder's name).
+pub fn root_name(path: &Path) -> String {
+    let named = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    named(path)
+        .or_else(|| path.canonicalize().ok().as_deref().and_then(named))
+        .unwrap_or_else(|| path.display().to_string())
+}
+
 /// Every file under the given folders (recursively) and every given file.
 pub fn collect(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
     let mut sources = Vec::new();

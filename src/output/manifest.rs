@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::report::CutReport;
 use crate::mix::Mix;
-use crate::read::{BadRows, InputFile};
+use crate::read::{BadRows, InputFile, ReadOptions};
 use crate::tokens::TokenizerInfo;
 
 /// One written mix, as checked after writing.
@@ -17,9 +17,20 @@ pub struct OutputFile {
     pub sha256: String,
 }
 
+/// What was read, and how.
+#[derive(Serialize)]
+pub struct ReadRecord<'a> {
+    /// The folders and files the user chose, by name (never a full path: it would say more about
+    /// their machine than about the data; each input's checksum identifies it).
+    pub roots: &'a [String],
+    #[serde(flatten)]
+    pub options: ReadOptions,
+}
+
 #[derive(Serialize)]
 pub struct Manifest<'a> {
     pub kmix_version: &'a str,
+    pub read: ReadRecord<'a>,
     pub mix: &'a Mix,
     pub inputs: &'a [InputFile],
     pub bad_rows: &'a BadRows,

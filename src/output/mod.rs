@@ -8,7 +8,7 @@ mod report;
 mod tally;
 
 pub use histogram::{histogram, Histogram};
-pub use manifest::{Manifest, OutputFile};
-pub use names::{output_file_name, MANIFEST_FILE_NAME};
+pub use manifest::{Manifest, OutputFile, ReadRecord};
+pub use names::{mixes_listed_in, output_file_name, MANIFEST_FILE_NAME};
 pub use report::{cut_reports, report_text, CutReport, KindReport};
 pub use tally::OutputTally;

@@ -31,7 +31,7 @@ pub use records::{decompressed, is_gzip, json_problem};
 use records::{for_each_record, Flow};
 use seed::SeedFields;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct ReadOptions {
     /// Go on past rows with a missing field, a wrong type or malformed JSON, counting them.
     pub skip_bad_rows: bool,
@@ -89,6 +89,8 @@ pub struct Index {
     pub rows: Vec<IndexRow>,
     pub files: Vec<InputFile>,
     pub bad_rows: BadRows,
+    /// How the files were read.
+    pub options: ReadOptions,
 }
 
 const BAD_ROW_EXAMPLES: usize = 20;
@@ -140,7 +142,10 @@ impl<S: ByteSource> FirstPass<S> {
 
     /// The index, once every file is read, and the sources, in path order.
     pub fn finish(self) -> Result<(Index, Vec<S>)> {
-        let index = self.index;
+        let index = Index {
+            options: self.options,
+            ..self.index
+        };
         if self.next < self.sources.len() {
             return Err(Error::input(format!(
                 "the first pass read {} of {} files",

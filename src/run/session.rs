@@ -11,7 +11,7 @@ use super::task::{ChunkResult, ChunkTask, TaskRow, TASK_ROWS};
 use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
 use crate::output::{
-    cut_reports, histogram, output_file_name, report_text, Manifest, OutputTally,
+    cut_reports, histogram, output_file_name, report_text, Manifest, OutputTally, ReadRecord,
     MANIFEST_FILE_NAME,
 };
 use crate::read::{BadRows, Index, InputFile, Kind};
@@ -40,6 +40,8 @@ pub struct RunSettings {
     pub dry_run: bool,
     /// Sample rows of each kind to show in the outcome.
     pub previews_per_kind: usize,
+    /// The folders and files the user chose, by name, for the manifest.
+    pub input_roots: Vec<String>,
 }
 
 impl Inputs {
@@ -286,6 +288,10 @@ impl MixRun {
         let manifest = (!self.settings.dry_run).then(|| {
             Manifest {
                 kmix_version: env!("CARGO_PKG_VERSION"),
+                read: ReadRecord {
+                    roots: &self.settings.input_roots,
+                    options: index.options,
+                },
                 mix: &self.mix,
                 inputs: &index.files,
                 bad_rows: &index.bad_rows,

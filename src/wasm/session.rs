@@ -114,12 +114,15 @@ impl Inputs {
             dry_run: bool,
             #[serde(default)]
             previews_per_kind: usize,
+            #[serde(default)]
+            input_roots: Vec<String>,
         }
         let s: Settings = from_js(settings.into(), "the run's settings")?;
         let settings = RunSettings {
             tokenizer: s.tokenizer,
             dry_run: s.dry_run,
             previews_per_kind: s.previews_per_kind,
+            input_roots: s.input_roots,
         };
         let inner = self.inner.start(plan.mix, settings).into_js()?;
         Ok(Run { inner: Some(inner) })

@@ -47,7 +47,11 @@ export interface MixSummary {
 /** `tokens::TokenizerInfo`: the tokenizer's identity, as the manifest records it. */
 export interface TokenizerInfo { name: string; tokenizer_json_sha256: string; chat_template_sha256: string; }
 /** `run::RunSettings`. */
-export interface RunSettings { tokenizer: TokenizerInfo | null; dry_run: boolean; previews_per_kind: number; }
+export interface RunSettings {
+  tokenizer: TokenizerInfo | null; dry_run: boolean; previews_per_kind: number;
+  /** The folders and files the user chose, by name, for the manifest. */
+  input_roots: string[];
+}
 /** `render::Message`. */
 export interface Message { role: string; content: string | null; thinking: string | null; }
 /** `run::ChunkTask`: plain data, posted to any pool worker. */
