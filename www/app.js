@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 const form = $('params');
 // `?workers=N` caps the processor pool, say in a shared JupyterLab; by default one per core.
 const core = new CoreBridge(Number(new URLSearchParams(location.search).get('workers')) || undefined);
-const state = { inputsReady: false, tokenizer: null, running: false, served: [] };
+const state = { inputsReady: false, tokenizer: null, running: false, served: [], leftOut: new Set() };
 
 function say(id, text, isError = false) {
   const el = $(id);
@@ -27,20 +27,26 @@ function updateButtons() {
 
 // ---- inputs ----
 
-async function setInputs(files) {
+/** `chosen`: {files: [{path, blob}], roots: names of the folders and files chosen}; `leftOut`:
+ * the inputs to leave out of the mix at first (the table's checkboxes change it). */
+async function setInputs(chosen, leftOut = []) {
+  const { files } = chosen;
   if (files.length === 0) return;
   state.inputsReady = false;
+  state.leftOut = new Set(leftOut);
   updateButtons();
   const total = files.reduce((n, f) => n + f.blob.size, 0);
   say('input-status', `Reading ${files.length} files (${formatBytes(total)})…`);
   try {
-    const summary = await core.loadInputs(files, $('skip-bad-rows').checked, (p) =>
+    const summary = await core.loadInputs(chosen, $('skip-bad-rows').checked, (p) =>
       say('input-status', `Reading ${files.length} files… ${Math.round((100 * p.done) / Math.max(p.total, 1))}%`));
-    renderInputs($('input-table'), summary);
+    renderInputs($('input-table'), summary, state.leftOut, refreshPlan);
     const used = summary.files.filter((f) => !f.ignored).length;
     const ignored = summary.files.length - used;
     const bad = summary.bad_rows.count ? `; ${summary.bad_rows.count} bad rows skipped` : '';
-    say('input-status', `${formatInt(summary.rows)} rows from ${used} files${ignored ? `, ${ignored} ignored` : ''}${bad}.`);
+    const nulls = summary.files.reduce((n, f) => n + (f.null_responses ?? 0), 0);
+    const kept = nulls ? `; ${formatInt(nulls)} rows with a null response kept (null content, as the notebook keeps them)` : '';
+    say('input-status', `${formatInt(summary.rows)} rows from ${used} files${ignored ? `, ${ignored} ignored` : ''}${bad}${kept}.`);
     state.inputsReady = true;
     await refreshPlan();
   } catch (e) {
@@ -61,7 +67,7 @@ async function tryExample() {
       $('tokenizer-select').value = index.tokenizer;
       await setServedTokenizer(index.tokenizer);
     }
-    await setInputs(files);
+    await setInputs({ files, roots: ['example'] });
   } catch (e) {
     say('input-status', `Could not load the example: ${errorText(e)}`, true);
   }
@@ -87,6 +93,7 @@ function servedFiles(name) {
     tokenizer_json: url('tokenizer.json'),
     tokenizer_config_json: url('tokenizer_config.json'),
     chat_template_jinja: url('chat_template.jinja'),
+    chat_template_json: url('chat_template.json'),
   };
 }
 
@@ -118,7 +125,7 @@ async function useTokenizer(name, files) {
 
 const setServedTokenizer = (name) => useTokenizer(name || 'none', name ? servedFiles(name) : null);
 
-async function setTokenizerFiles(files) {
+async function setTokenizerFiles({ files }) {
   const byName = (n) => files.find((f) => f.path.split('/').pop() === n)?.blob;
   const tokenizerJson = byName('tokenizer.json');
   if (!tokenizerJson) {
@@ -131,6 +138,7 @@ async function setTokenizerFiles(files) {
     tokenizer_json: tokenizerJson,
     tokenizer_config_json: byName('tokenizer_config.json'),
     chat_template_jinja: byName('chat_template.jinja'),
+    chat_template_json: byName('chat_template.json'),
   });
 }
 
@@ -139,7 +147,7 @@ async function setTokenizerFiles(files) {
 async function refreshPlan() {
   if (!state.inputsReady) return;
   try {
-    const planned = await core.plan(readParams(form));
+    const planned = await core.plan(mixParams());
     markInvalid(form, null);
     renderFeasibility($('feasibility'), planned);
   } catch (e) {
@@ -172,7 +180,10 @@ function progressReporter() {
   };
 }
 
-async function runMix(params = readParams(form), onProgress = () => {}) {
+/** The form's parameters, and the inputs the person left out in the table. */
+const mixParams = () => ({ ...readParams(form), leave_out: [...state.leftOut] });
+
+async function runMix(params = mixParams(), onProgress = () => {}) {
   state.running = true;
   updateButtons();
   $('run-error').hidden = true;
@@ -234,9 +245,10 @@ async function embeddedRequest(request, onProgress) {
     await setServedTokenizer(t.name);
   }
   if (request.params) writeParams(form, request.params);
-  await setInputs(request.files.map((f) => ({ path: f.path, blob: toBlob(f.data) })));
+  const files = request.files.map((f) => ({ path: f.path, blob: toBlob(f.data) }));
+  await setInputs({ files, roots: request.roots ?? [] }, request.params?.leave_out ?? []);
   if (!state.inputsReady) throw { text: $('input-status').textContent };
-  return runMix(readParams(form), onProgress);
+  return runMix(mixParams(), onProgress);
 }
 
 // ---- wiring ----

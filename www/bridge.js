@@ -18,9 +18,9 @@ export class CoreBridge {
     this.has = { inputs: false, tokenizer: false };
   }
 
-  /** `files`: [{path, blob}] as the drop zone gives them. */
-  async loadInputs(files, skipBadRows, onProgress) {
-    this.replay.inputs = { files, skipBadRows };
+  /** `chosen`: {files: [{path, blob}], roots} as the drop zone gives them. */
+  async loadInputs(chosen, skipBadRows, onProgress) {
+    this.replay.inputs = { chosen, skipBadRows };
     this.has.inputs = true;
     return this.core.request('loadInputs', inputsRequest(this.replay.inputs), onProgress);
   }
@@ -32,9 +32,9 @@ export class CoreBridge {
     return this.core.request('loadTokenizer', this.replay.tokenizer);
   }
 
-  /** The files last given, to read again (say, with other options). */
+  /** The inputs last given ({files, roots}), to read again (say, with other options). */
   lastInputs() {
-    return this.replay.inputs?.files ?? [];
+    return this.replay.inputs?.chosen ?? { files: [], roots: [] };
   }
 
   async clearTokenizer() {
@@ -75,4 +75,6 @@ export class CoreBridge {
   }
 }
 
-const inputsRequest = ({ files, skipBadRows }) => ({ files: files.map(({ path, blob }) => ({ path, data: blob })), skipBadRows });
+const inputsRequest = ({ chosen, skipBadRows }) => ({
+  files: chosen.files.map(({ path, blob }) => ({ path, data: blob })), roots: chosen.roots, skipBadRows,
+});

@@ -1,7 +1,8 @@
 // Drop zones and pickers: turn dropped folders, dropped files and <input type=file> selections into
-// a list of {path, blob}, paths relative to the folder the person chose (as the command line does).
+// {files: [{path, blob}], roots}: paths relative to the folder the person chose (as the command
+// line does), and the names of the folders and files chosen (the manifest records them).
 
-/** Makes `zone` accept drops and open `picker` on click, Enter or Space; calls `onFiles(list)`. */
+/** Makes `zone` accept drops and open `picker` on click, Enter or Space; calls `onFiles(chosen)`. */
 export function attachDropZone(zone, picker, onFiles) {
   zone.addEventListener('click', () => picker.click());
   zone.addEventListener('keydown', (e) => {
@@ -24,16 +25,19 @@ export function attachDropZone(zone, picker, onFiles) {
 
 /** Files picked with an <input type=file> (with `webkitdirectory`, relative to the chosen folder). */
 export function pickedFiles(input) {
-  return Array.from(input.files, (file) => ({
-    path: withoutTopFolder(file.webkitRelativePath) || file.name,
-    blob: file,
-  }));
+  const all = Array.from(input.files);
+  const top = (file) => (file.webkitRelativePath.includes('/') ? file.webkitRelativePath.split('/')[0] : file.name);
+  return {
+    files: all.map((file) => ({ path: withoutTopFolder(file.webkitRelativePath) || file.name, blob: file })),
+    roots: [...new Set(all.map(top))],
+  };
 }
 
 async function droppedFiles(dataTransfer) {
   const entries = Array.from(dataTransfer.items ?? [], (item) => item.webkitGetAsEntry?.()).filter(Boolean);
   if (entries.length === 0) {
-    return Array.from(dataTransfer.files, (file) => ({ path: file.name, blob: file }));
+    const files = Array.from(dataTransfer.files, (file) => ({ path: file.name, blob: file }));
+    return { files, roots: files.map((f) => f.path) };
   }
   const files = [];
   for (const entry of entries) {
@@ -43,7 +47,7 @@ async function droppedFiles(dataTransfer) {
       files.push({ path: entry.name, blob: await fileOf(entry) });
     }
   }
-  return files;
+  return { files, roots: entries.map((entry) => entry.name) };
 }
 
 /** A dropped folder's files, with paths relative to it. */

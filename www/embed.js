@@ -1,9 +1,11 @@
 // The postMessage API for embedding the page in an iframe (JupyterLab, a workbench). Only messages
 // from the embedding parent window are accepted, and replies go to that parent's origin only.
 //
-// Parent -> page:  {kmix: 'mix', id, files: [{path, data: ArrayBuffer | Blob}],
-//                   tokenizer?: {name} (served) | {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}},
-//                   params?: {cuts: '5, 50', qa_per_doc: '3', seed: '42', gpt_oss: false}}
+// Parent -> page:  {kmix: 'mix', id, files: [{path, data: ArrayBuffer | Blob}], roots?: [folder name],
+//                   tokenizer?: {name} (served) | {name, files: {tokenizer_json, tokenizer_config_json?,
+//                                chat_template_jinja?, chat_template_json?}},
+//                   params?: {cuts: '5, 50', qa_per_doc: '3', seed: '42', gpt_oss: false, date: 'YYYY-MM-DD',
+//                             leave_out: [path | folder/ | kind]}}
 // Page -> parent:  {kmix: 'ready'} once loaded; then for a request: {kmix: 'progress', id, phase, done, total},
 //                  {kmix: 'result', id, report, manifest, files: [{name, data: ArrayBuffer}]} or {kmix: 'error', id, error}.
 

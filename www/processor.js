@@ -43,7 +43,7 @@ async function loadTokenizer({ name, files, now }) {
   };
   const template = await bytes(files.chat_template_jinja);
   return new Tokenizer(name, await bytes(files.tokenizer_json), await bytes(files.tokenizer_config_json),
-    template && new TextDecoder().decode(template), now);
+    template && new TextDecoder().decode(template), now, await bytes(files.chat_template_json));
 }
 
 async function fetchBlob(url) {

@@ -9,9 +9,22 @@ const KIND_LABELS = {
 };
 const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
 
-export function renderInputs(table, summary) {
+/** The recognised inputs, each with a checkbox: unticking leaves it out of the mix (`leftOut`,
+ * a Set of paths) and calls `onChange`. */
+export function renderInputs(table, summary, leftOut, onChange) {
   const body = table.tBodies[0];
+  const choose = (f) => {
+    if (f.ignored) return '';
+    const box = h('input', { type: 'checkbox', checked: !leftOut.has(f.path), 'aria-label': `Mix ${f.path}` });
+    box.addEventListener('change', () => {
+      if (box.checked) leftOut.delete(f.path);
+      else leftOut.add(f.path);
+      onChange();
+    });
+    return box;
+  };
   body.replaceChildren(...summary.files.map((f) => h('tr', { class: f.ignored ? 'ignored' : null },
+    h('td', {}, choose(f)),
     h('td', { class: 'path' }, f.path),
     h('td', {}, f.ignored ? `ignored: ${f.ignored}` : kindLabel(f.kind)),
     h('td', { class: 'num' }, f.ignored ? '' : formatInt(f.rows)),

@@ -12,14 +12,16 @@ const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('worke
 const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8));
 let inputs = null; // the core's Inputs
 let files = []; // [{path, data}] as the page gave them, for the pool
+let roots = []; // the names of the folders and files the person chose, for the manifest
 let tokenizer = null; // {name, info} once every pool worker holds it
 
 serve({
-  async loadInputs({ files: given, skipBadRows }, progress) {
+  async loadInputs({ files: given, roots: chosen, skipBadRows }, progress) {
     await ready;
     inputs?.free();
     inputs = null;
     files = given;
+    roots = chosen ?? [];
     const pass = new FirstPass(given, skipBadRows);
     const total = pass.files;
     for (let done = 1; pass.readNext(); done++) {
@@ -61,7 +63,7 @@ serve({
     const read = requireInputs();
     const started = performance.now();
     const run = read.start(read.plan(params),
-      { tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: previewsPerKind });
+      { tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: previewsPerKind, input_roots: roots });
     try {
       const names = run.fileNames();
       const outputs = await createOutputs(names);

@@ -51,6 +51,9 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         }
         twice
     });
+    // The same choice, whatever order it was made in, is the same plan (and manifest).
+    params.left_out.sort();
+    params.left_out.dedup();
     params::check_left_out(&params, &index.files)?;
     let left_out: Vec<bool> = index.files.iter().map(|f| params.leaves_out(f)).collect();
     notes.extend(missing_kinds(index, &params, &left_out));

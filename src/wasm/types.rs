@@ -22,6 +22,8 @@ export interface InputSource { path: string; data: Blob | Uint8Array; }
 export interface InputFile {
   path: string; size: number; kind?: string; rows: number; sha256?: string;
   ignored?: string; compressed: boolean;
+  /** Rows kept although their response is null. */
+  null_responses?: number;
 }
 /** `run::InputSummary`. */
 export interface InputSummary {

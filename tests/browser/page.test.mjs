@@ -243,7 +243,8 @@ test('embedded in an iframe on another origin: files in, mixes out by postMessag
     await p.goto(`${parentServer.url}?kmix=${server.url}`);
     return { page: p, context: ctx };
   });
-  const reply = await page.evaluate(([f]) => window.runKmix(f, { cuts: '2', seed: '3' }, { name: 'llama3_1' }), [files]);
+  // `roots`: the name of the folder the files came from, which the manifest records (as the CLI's).
+  const reply = await page.evaluate(([f]) => window.runKmix(f, { cuts: '2', seed: '3' }, { name: 'llama3_1' }, ['gen']), [files]);
   assert.equal(reply.kmix, 'result', JSON.stringify(reply.error));
   assert.ok(reply.progress.includes('counting'));
   const cli = cliMix(inputs, ['--cuts', '2', '--seed', '3', '--tokenizer', join(tokenizers, 'llama3_1')]);
@@ -270,5 +271,27 @@ test('a narrow (400 px) viewport has no horizontal overflow', async () => {
   // Keyboard: the drop zone is reachable and announces itself as a button.
   assert.equal(await page.getAttribute('#input-drop', 'role'), 'button');
   assert.equal(await page.getAttribute('#input-drop', 'tabindex'), '0');
+  await context.close();
+});
+
+test('inputs unticked in the table and a pinned date: the same bytes as the CLI with --leave-out and --date', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', example);
+  await waitForInputs(page);
+  await chooseTokenizer(page, 'llama3_1');
+  await page.fill('#template-date', '2024-07-26');
+  await page.waitForFunction(() => /Tokenizer: llama3_1/.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
+  await page.uncheck('input[aria-label="Mix qna.yaml"]');
+  await page.uncheck('input[aria-label="Mix key_facts_to_qa/gen_01.jsonl"]');
+  await setParams(page, { cuts: '5, 8' });
+  await mixAndWait(page);
+  const files = await downloadAll(page);
+  const cli = cliMix(example, ['--cuts', '5,8', '--tokenizer', join(tokenizers, 'llama3_1'),
+    '--leave-out', 'qna.yaml,key_facts_to_qa/gen_01.jsonl', '--date', '2024-07-26']);
+  assertSameAsCli(files, cli);
+  const manifest = files['manifest.json'].toString();
+  assert.match(manifest, /"date": "2024-07-26"/);
+  assert.match(manifest, /"left_out": \[\s*"key_facts_to_qa\/gen_01.jsonl",\s*"qna.yaml"\s*\]/);
+  assert.match(manifest, /"roots": \[\s*"example"\s*\]/);
   await context.close();
 });

@@ -12,7 +12,7 @@ const ready = new Promise((resolve) => {
 frame.src = kmixUrl.href;
 
 /** Sends files and parameters; resolves to {progress: [...], result | error}. */
-window.runKmix = async (files, params, tokenizer) => {
+window.runKmix = async (files, params, tokenizer, roots) => {
   await ready;
   const id = Math.random().toString(36).slice(2);
   const progress = [];
@@ -25,6 +25,6 @@ window.runKmix = async (files, params, tokenizer) => {
       resolve({ progress, kmix: e.data.kmix, error: e.data.error, files: decoded, report: e.data.report });
     });
     const payload = files.map((f) => ({ path: f.path, data: Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)).buffer }));
-    frame.contentWindow.postMessage({ kmix: 'mix', id, files: payload, params, tokenizer }, kmixUrl.origin);
+    frame.contentWindow.postMessage({ kmix: 'mix', id, files: payload, roots, params, tokenizer }, kmixUrl.origin);
   });
 };
