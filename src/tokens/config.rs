@@ -27,12 +27,7 @@ pub struct TokenizerConfig {
 
 impl TokenizerConfig {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self> {
-        let config: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::tokenizer(crate::read::json_problem(&e))
-                .in_file(file)
-                .at_line(e.line() as u64)
-                .at_column(e.column() as u64)
-        })?;
+        let config = json_file(bytes, file)?;
         let special_tokens = SPECIAL_TOKENS
             .iter()
             .filter_map(|&name| token_text(config.get(name)).map(|t| (name.to_string(), t)))
@@ -66,13 +61,17 @@ fn token_text(value: Option<&Value>) -> Option<String> {
 
 /// The template of a `chat_template.json` (`{"chat_template": ...}`, as newer transformers save it).
 pub fn chat_template_json(bytes: &[u8], file: &str) -> Result<Option<String>> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+    chat_template(json_file(bytes, file)?.get("chat_template"), file)
+}
+
+/// A tokenizer file's JSON; an error names the file, line and column.
+fn json_file(bytes: &[u8], file: &str) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| {
         Error::tokenizer(crate::read::json_problem(&e))
             .in_file(file)
             .at_line(e.line() as u64)
             .at_column(e.column() as u64)
-    })?;
-    chat_template(value.get("chat_template"), file)
+    })
 }
 
 /// `chat_template` is a string, or a list of `{name, template}` of which `default` is used, as
