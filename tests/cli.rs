@@ -531,3 +531,34 @@ fn a_new_run_removes_the_earlier_runs_mixes_it_does_not_replace() {
         ]
     );
 }
+
+#[test]
+fn a_tokenizer_in_a_folder_named_models_is_named_after_its_parent() {
+    let dir = example();
+    let models = dir.path().join("Llama-3.1-8B-Instruct/models");
+    std::fs::create_dir_all(&models).unwrap();
+    for file in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(
+            common::tokenizer_dir("llama3_1").join(file),
+            models.join(file),
+        )
+        .unwrap();
+    }
+    let out = kmix(
+        &[
+            "gen",
+            "--cuts",
+            "2",
+            "--dry-run",
+            "--tokenizer",
+            models.to_str().unwrap(),
+        ],
+        &[],
+        dir.path(),
+    );
+    assert!(
+        text(&out.stdout).contains("tokens counted with Llama-3.1-8B-Instruct/models"),
+        "{}",
+        text(&out.stdout)
+    );
+}
