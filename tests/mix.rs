@@ -23,6 +23,7 @@ fn read(files: &[Mem], skip: bool) -> kmix::Result<Index> {
         &sources(files),
         ReadOptions {
             skip_bad_rows: skip,
+            ..ReadOptions::default()
         },
     )
 }

@@ -67,6 +67,11 @@ pub struct Args {
     #[arg(long)]
     pub skip_bad_rows: bool,
 
+    /// The longest row (one line of JSON Lines) kmix reads, in MB: a longer one is an error naming
+    /// its file and line.
+    #[arg(long, value_name = "MB", default_value_t = kmix::read::DEFAULT_MAX_ROW_BYTES >> 20)]
+    pub max_row_mb: usize,
+
     /// Threads for token counting [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

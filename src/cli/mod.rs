@@ -22,6 +22,7 @@ use write::PendingFile;
 
 pub fn run() -> i32 {
     let args = Args::parse();
+    write::clean_up_on_interrupt();
     match execute(&args) {
         Ok(()) => 0,
         Err(e) => {
@@ -51,7 +52,13 @@ fn execute(args: &Args) -> Result<(), Error> {
         .as_deref()
         .map(tokenizer::locate)
         .transpose()?;
-    let files = sources::collect(&args.inputs)?;
+    let (files, named_again) = sources::collect(&args.inputs)?;
+    for repeat in &named_again {
+        eprintln!("kmix: read once: {repeat}");
+    }
+    if !args.dry_run {
+        sources::check_output_outside(&args.inputs, &args.out)?;
+    }
     let sources: Vec<&(dyn ByteSource + Sync)> = files.iter().map(|f| f as _).collect();
     // The tokenizer loads (a second or so for a large one) while the first pass reads.
     let (index, tokenizer) = std::thread::scope(|scope| {
@@ -61,6 +68,7 @@ fn execute(args: &Args) -> Result<(), Error> {
         let refs: Vec<&dyn ByteSource> = sources.iter().map(|&s| s as _).collect();
         let options = ReadOptions {
             skip_bad_rows: args.skip_bad_rows,
+            max_row_bytes: args.max_row_mb.saturating_mul(1 << 20),
         };
         let index = read_inputs(&refs, options);
         let tokenizer = loading.map(|handle| {
@@ -106,6 +114,9 @@ fn execute(args: &Args) -> Result<(), Error> {
                 .in_file(args.out.display().to_string())
         })?;
     }
+    if !names.is_empty() {
+        write::remove_debris(&args.out);
+    }
     let files = names
         .iter()
         .map(|name| PendingFile::create(&args.out, name))
@@ -133,8 +144,10 @@ fn execute(args: &Args) -> Result<(), Error> {
     };
     let mut manifest_file = PendingFile::create(&args.out, outcome.manifest_file_name)?;
     manifest_file.write_all(manifest.as_bytes())?;
-    for (file, output) in files.into_iter().zip(&outcome.outputs) {
-        let path = file.commit()?;
+    let mut files = files;
+    files.push(manifest_file);
+    let written = PendingFile::commit_all(files)?;
+    for (path, output) in written.iter().zip(&outcome.outputs) {
         eprintln!(
             "kmix: wrote {} ({} rows, {:.1} MB)",
             path.display(),
@@ -142,7 +155,9 @@ fn execute(args: &Args) -> Result<(), Error> {
             output.bytes as f64 / 1e6
         );
     }
-    eprintln!("kmix: wrote {}", manifest_file.commit()?.display());
+    if let Some(manifest_path) = written.last() {
+        eprintln!("kmix: wrote {}", manifest_path.display());
+    }
     for name in earlier.iter().filter(|name| !names.contains(name)) {
         let path = args.out.join(name);
         if std::fs::remove_file(&path).is_ok() {

@@ -60,8 +60,69 @@ pub fn root_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Every file under the given folders (recursively) and every given file.
-pub fn collect(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
+/// Every file under the given folders (recursively) and every given file, each once whatever path
+/// names it (a folder given twice, or a folder and one of its files); the second list says which
+/// were named again.
+pub fn collect(inputs: &[PathBuf]) -> Result<(Vec<FileSource>, Vec<String>), Error> {
+    let mut seen = std::collections::HashMap::new();
+    let mut once = Vec::new();
+    let mut again = Vec::new();
+    for source in every_file(inputs)? {
+        let key = source
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| source.path.clone());
+        match seen.get(&key) {
+            Some(first) => again.push(format!("{} (the same file as {first})", source.display)),
+            None => {
+                seen.insert(key, source.display.clone());
+                once.push(source);
+            }
+        }
+    }
+    Ok((once, again))
+}
+
+/// The output folder must not be inside an input folder: the next run would read the mixes there
+/// as inputs.
+pub fn check_output_outside(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
+    let out_resolved = resolved(out);
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        if out_resolved.starts_with(resolved(input)) {
+            return Err(Error::parameters(format!(
+                "the output folder {} is inside the input folder {}: a later run would read the \
+                 mixes as inputs; choose an --out outside it",
+                out.display(),
+                input.display()
+            ))
+            .field("out"));
+        }
+    }
+    Ok(())
+}
+
+/// A path made absolute through its nearest existing ancestor (the output folder may not exist).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+    let mut path = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    path.extend(rest.iter().rev());
+    path
+}
+
+fn every_file(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
     let mut sources = Vec::new();
     for input in inputs {
         let shown = input.display().to_string();
@@ -74,6 +135,8 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<FileSource>, Error> {
                 return Err(Error::input("the folder holds no files").in_file(shown));
             }
         } else {
+            // `./base/x.jsonl` is shown as `base/x.jsonl`.
+            let shown = shown.trim_start_matches("./").to_string();
             sources.push(FileSource::new(shown, input.clone(), meta.len()));
         }
     }

@@ -1,11 +1,67 @@
 //! Outputs are written whole or not at all: each goes to a temporary file in the output folder,
-//! renamed into place only when the run has succeeded; otherwise the temporary file is removed.
+//! renamed into place only when the run has succeeded; otherwise the temporary file is removed,
+//! also when the run is interrupted (Ctrl-C, SIGTERM), and a later run removes what a killed run
+//! left behind.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
+use kmix::output::{is_mix_name, MANIFEST_FILE_NAME};
 use kmix::Error;
+
+/// Temporary files not yet renamed, for the interrupt handler; and whether the renames are under
+/// way (then the handler lets them finish, so that a run's files appear together).
+static PENDING: Mutex<(Vec<PathBuf>, bool)> = Mutex::new((Vec::new(), false));
+
+fn pending() -> std::sync::MutexGuard<'static, (Vec<PathBuf>, bool)> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// On Ctrl-C or SIGTERM: remove every temporary file and exit, unless the renames have begun.
+pub fn clean_up_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let mut pending = pending();
+        if pending.1 {
+            // Committing: the files appear together, then the run ends on its own.
+            return;
+        }
+        for temp in pending.0.drain(..) {
+            let _ = std::fs::remove_file(temp);
+        }
+        eprintln!("kmix: interrupted: nothing was written");
+        std::process::exit(130);
+    });
+}
+
+/// Temporary files an earlier kmix run left in `dir` when it was killed: `.NAME.PID.tmp` of kmix's
+/// own file names, whose process is gone.
+pub fn remove_debris(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((target, pid)) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once('.'))
+        else {
+            continue;
+        };
+        let ours = target == MANIFEST_FILE_NAME || is_mix_name(target);
+        let gone = pid.parse::<u32>().is_ok_and(|pid| {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        });
+        if ours && gone && std::fs::remove_file(entry.path()).is_ok() {
+            eprintln!(
+                "kmix: removed {} (left by an interrupted run)",
+                entry.path().display()
+            );
+        }
+    }
+}
 
 pub struct PendingFile {
     temp: PathBuf,
@@ -16,7 +72,11 @@ pub struct PendingFile {
 impl PendingFile {
     pub fn create(dir: &Path, file_name: &str) -> Result<Self, Error> {
         let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        // Created and noted under the lock, so that an interrupt sees every file that exists.
+        let mut pending = pending();
         let file = File::create(&temp).map_err(|e| write_error(e, &temp))?;
+        pending.0.push(temp.clone());
+        drop(pending);
         Ok(PendingFile {
             temp,
             target: dir.join(file_name),
@@ -31,17 +91,34 @@ impl PendingFile {
             .map_err(|e| write_error(e, &self.temp))
     }
 
-    /// Flushes to disk and renames into place; on failure the temporary file is removed.
-    pub fn commit(mut self) -> Result<PathBuf, Error> {
-        let writer = self.writer.as_mut().expect("committed once");
-        writer.flush().map_err(|e| write_error(e, &self.temp))?;
-        writer
-            .get_ref()
-            .sync_all()
-            .map_err(|e| write_error(e, &self.temp))?;
-        std::fs::rename(&self.temp, &self.target).map_err(|e| write_error(e, &self.target))?;
-        self.writer = None;
-        Ok(self.target.clone())
+    /// Flushes every file to disk, then renames them all into place (the manifest last): the
+    /// renames need no space, so once they start they finish, and an interrupt waits for them.
+    pub fn commit_all(files: Vec<PendingFile>) -> Result<Vec<PathBuf>, Error> {
+        let mut files = files;
+        for file in &mut files {
+            let writer = file.writer.as_mut().expect("committed once");
+            writer.flush().map_err(|e| write_error(e, &file.temp))?;
+            writer
+                .get_ref()
+                .sync_all()
+                .map_err(|e| write_error(e, &file.temp))?;
+        }
+        pending().1 = true;
+        let renamed = files
+            .iter_mut()
+            .map(|file| {
+                std::fs::rename(&file.temp, &file.target)
+                    .map_err(|e| write_error(e, &file.target))?;
+                file.writer = None;
+                Ok(file.target.clone())
+            })
+            .collect();
+        let mut pending = pending();
+        pending
+            .0
+            .retain(|temp| files.iter().all(|f| &f.temp != temp));
+        pending.1 = false;
+        renamed
     }
 }
 
@@ -50,6 +127,7 @@ impl Drop for PendingFile {
         if self.writer.is_some() {
             let _ = std::fs::remove_file(&self.temp);
         }
+        pending().0.retain(|temp| temp != &self.temp);
     }
 }
 

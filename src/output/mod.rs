@@ -9,6 +9,6 @@ mod tally;
 
 pub use histogram::{histogram, Histogram};
 pub use manifest::{Manifest, OutputFile, ReadRecord};
-pub use names::{mixes_listed_in, output_file_name, MANIFEST_FILE_NAME};
+pub use names::{is_mix_name, mixes_listed_in, output_file_name, MANIFEST_FILE_NAME};
 pub use report::{cut_reports, report_text, CutReport, KindReport};
 pub use tally::OutputTally;

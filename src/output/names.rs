@@ -7,17 +7,19 @@ pub fn output_file_name(cut: u32) -> String {
     format!("combined_cut_{cut}x.jsonl")
 }
 
+/// Whether kmix gives a mix this name (`combined_cut_6x.jsonl`, not `combined_cut_06x.jsonl`).
+pub fn is_mix_name(name: &str) -> bool {
+    name.strip_prefix("combined_cut_")
+        .and_then(|rest| rest.strip_suffix("x.jsonl"))
+        .and_then(|cut| cut.parse::<u32>().ok())
+        .is_some_and(|cut| output_file_name(cut) == name)
+}
+
 /// The mixes an earlier run's manifest lists: what a new run into the same folder replaces.
 /// Only names kmix itself gives its mixes count, so that a manifest can never point elsewhere.
 pub fn mixes_listed_in(manifest: &str) -> Vec<String> {
     let Ok(manifest) = serde_json::from_str::<serde_json::Value>(manifest) else {
         return Vec::new();
-    };
-    let is_mix_name = |name: &str| {
-        name.strip_prefix("combined_cut_")
-            .and_then(|rest| rest.strip_suffix("x.jsonl"))
-            .and_then(|cut| cut.parse::<u32>().ok())
-            .is_some_and(|cut| output_file_name(cut) == name)
     };
     manifest["outputs"]
         .as_array()

@@ -59,7 +59,11 @@ pub enum Detection {
 }
 
 pub fn detect(path: &str) -> Detection {
-    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    // `.` and `..` lead somewhere (`./base/x.jsonl`); they are not hidden names.
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .collect();
     let Some((file, folders)) = parts.split_last() else {
         return Detection::Ignored("empty path".into());
     };

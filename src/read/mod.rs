@@ -31,10 +31,26 @@ pub use records::{decompressed, is_gzip, json_problem};
 use records::{for_each_record, Flow};
 use seed::SeedFields;
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct ReadOptions {
     /// Go on past rows with a missing field, a wrong type or malformed JSON, counting them.
     pub skip_bad_rows: bool,
+    /// The most bytes one row (one line of JSON Lines) may hold: a longer one is an error naming
+    /// its file and line, rather than all memory taken by one endless line.
+    #[serde(skip)]
+    pub max_row_bytes: usize,
+}
+
+/// 256 MB: generous for any real row (a row repeats its source chunk, rarely above a few MB).
+pub const DEFAULT_MAX_ROW_BYTES: usize = 256 << 20;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            skip_bad_rows: false,
+            max_row_bytes: DEFAULT_MAX_ROW_BYTES,
+        }
+    }
 }
 
 /// One Q&A pair in the first pass's index: where to read it again, and the ids of its
@@ -223,12 +239,17 @@ fn open(source: &dyn ByteSource) -> Result<Box<dyn Read>> {
 /// The kind of a loose JSON file, from its first row's field names; `Err` is why it is ignored.
 fn sniff_kind(source: &dyn ByteSource) -> Result<Result<Kind, String>> {
     let mut fields: Option<Vec<String>> = None;
-    for_each_record(open(source)?, source.path(), &mut |_, text| {
-        let map: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(text?).unwrap_or_default();
-        fields = Some(map.keys().cloned().collect());
-        Ok(Flow::Break(()))
-    })?;
+    for_each_record(
+        open(source)?,
+        source.path(),
+        DEFAULT_MAX_ROW_BYTES,
+        &mut |_, text| {
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text?).unwrap_or_default();
+            fields = Some(map.keys().cloned().collect());
+            Ok(Flow::Break(()))
+        },
+    )?;
     let fields = fields.unwrap_or_default();
     Ok(detect_by_fields(
         &fields.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -282,13 +303,18 @@ fn read_records<T: serde::de::DeserializeOwned>(
         bad_rows,
         ..
     } = index;
-    for_each_record(reader, path, &mut |at, text| match text
-        .and_then(parse_json::<T>)
-        .and_then(|fields| add(fields, at, texts, rows))
-    {
-        Ok(()) => Ok(Flow::Continue(())),
-        Err(err) => row_error(err, path, at.line, options, bad_rows),
-    })
+    for_each_record(
+        reader,
+        path,
+        options.max_row_bytes,
+        &mut |at, text| match text
+            .and_then(parse_json::<T>)
+            .and_then(|fields| add(fields, at, texts, rows))
+        {
+            Ok(()) => Ok(Flow::Continue(())),
+            Err(err) => row_error(err, path, at.line, options, bad_rows),
+        },
+    )
 }
 
 fn read_generated(

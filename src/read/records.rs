@@ -31,10 +31,12 @@ pub struct Position {
 pub type Flow = ControlFlow<()>;
 
 /// Calls `on_record(position, text)` for every record, until it breaks or returns an error.
-/// Malformed JSON Lines rows are passed on as `Err` (they can be skipped); a broken JSON array is fatal.
+/// Malformed JSON Lines rows are passed on as `Err` (they can be skipped); a broken JSON array is
+/// fatal, and so is a line longer than `max_row` bytes.
 pub fn for_each_record(
     reader: impl Read,
     file: &str,
+    max_row: usize,
     on_record: &mut dyn FnMut(Position, RecordText) -> Result<Flow>,
 ) -> Result<()> {
     let mut input = decompressed(reader, file)?;
@@ -45,9 +47,16 @@ pub fn for_each_record(
     loop {
         buf.clear();
         let line_offset = next_offset;
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| read_error(e, file).at_line(line_no + 1))?;
+        let n = read_line(&mut input, &mut buf, max_row)
+            .map_err(|e| read_error(e, file).at_line(line_no + 1))?
+            .ok_or_else(|| {
+                Error::input(format!(
+                    "the row is longer than {} MB, the most one row may be (--max-row-mb raises it)",
+                    max_row >> 20
+                ))
+                .in_file(file)
+                .at_line(line_no + 1)
+            })?;
         if n == 0 {
             if seen_content {
                 return Ok(());
@@ -97,6 +106,35 @@ pub fn for_each_record(
         seen_content = true;
         if on_record(at(text.as_bytes()), Ok(text))?.is_break() {
             return Ok(());
+        }
+    }
+}
+
+/// `read_until(b'\n')` that stops at `max` bytes: `None` when the line is longer, so that an
+/// endless line never takes more memory than one row may.
+fn read_line(
+    input: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<usize>> {
+    let start = buf.len();
+    loop {
+        let available = match input.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (used, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        if buf.len() - start + used > max.saturating_add(2) {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&available[..used]);
+        input.consume(used);
+        if done {
+            return Ok(Some(buf.len() - start));
         }
     }
 }
@@ -253,7 +291,7 @@ mod tests {
 
     fn records(bytes: &[u8]) -> Result<Vec<(u64, Result<String>)>> {
         let mut out = Vec::new();
-        for_each_record(bytes, "f.jsonl", &mut |at, text| {
+        for_each_record(bytes, "f.jsonl", usize::MAX, &mut |at, text| {
             out.push((at.line, text.map(str::to_string)));
             Ok(Flow::Continue(()))
         })?;
@@ -290,7 +328,7 @@ mod tests {
             &b"  [ {\"a\": 1},\n {\"a\": [2]} ]"[..],
         ] {
             let mut found = Vec::new();
-            for_each_record(bytes, "f", &mut |at, text| {
+            for_each_record(bytes, "f", usize::MAX, &mut |at, text| {
                 let again = &bytes[at.offset as usize..][..at.len as usize];
                 assert_eq!(again, text.unwrap().as_bytes());
                 found.push(at.line);
@@ -319,7 +357,7 @@ mod tests {
 
     fn all_records(reader: impl Read) -> Vec<(Position, String)> {
         let mut out = Vec::new();
-        for_each_record(reader, "f", &mut |at, text| {
+        for_each_record(reader, "f", usize::MAX, &mut |at, text| {
             out.push((at, text.unwrap().to_string()));
             Ok(Flow::Continue(()))
         })

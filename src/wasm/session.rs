@@ -26,7 +26,10 @@ pub struct FirstPass {
 impl FirstPass {
     #[wasm_bindgen(constructor)]
     pub fn new(files: InputSources, skip_bad_rows: bool) -> Result<FirstPass, JsValue> {
-        let options = ReadOptions { skip_bad_rows };
+        let options = ReadOptions {
+            skip_bad_rows,
+            ..ReadOptions::default()
+        };
         let sources = JsSource::list(files.into())?;
         Ok(FirstPass {
             inner: crate::read::FirstPass::new(sources, options),
