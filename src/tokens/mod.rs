@@ -1,5 +1,6 @@
 //! Token counts as the student model sees the conversation: `len(encode(apply_chat_template(...)))`.
 
+mod bounds;
 mod clock;
 mod config;
 mod generation;

@@ -14,7 +14,10 @@ pub fn tojson(value: Value, kwargs: Kwargs) -> Result<Value, Error> {
         Some(v) if v.is_none() => None,
         Some(v) => Some(match v.as_str() {
             Some(s) => s.to_string(),
-            None => " ".repeat(i64::try_from(v)?.max(0) as usize),
+            None => " ".repeat(super::bounds::check_indent(
+                i64::try_from(v)?.max(0) as usize,
+                "tojson",
+            )?),
         }),
     };
     let (item_sep, key_sep) = match separators {

@@ -5,6 +5,7 @@
 use minijinja::{Environment, Error as JinjaError, ErrorKind, Value};
 use serde_json::{Map, Value as Json};
 
+use super::bounds::{output_limit, BoundedOutput};
 use super::clock::DateTime;
 use super::config::TokenizerConfig;
 use crate::error::{Error, Result};
@@ -28,6 +29,7 @@ impl ChatTemplate {
         env.set_fuel(Some(FUEL));
         env.set_unknown_method_callback(super::pystr::method);
         env.add_filter("trim", super::pystr::trim);
+        env.add_filter("indent", super::bounds::indent);
         env.add_function(
             "raise_exception",
             |message: String| -> Result<Value, JinjaError> {
@@ -66,9 +68,18 @@ impl ChatTemplate {
             .env
             .get_template(TEMPLATE)
             .map_err(|e| template_error("the chat template is missing", &e))?;
-        template
-            .render(Value::from_serialize(&context))
-            .map_err(|e| template_error("the chat template failed", &e))
+        let mut out = BoundedOutput::new(output_limit(messages));
+        let rendered = template.render_captured_to(Value::from_serialize(&context), &mut out);
+        if out.exceeded {
+            return Err(Error::template(format!(
+                "the chat template wrote more than {} MB for one conversation and was stopped",
+                out.limit() >> 20
+            ))
+            .field(TEMPLATE));
+        }
+        rendered.map_err(|e| template_error("the chat template failed", &e))?;
+        String::from_utf8(out.bytes)
+            .map_err(|_| Error::template("the chat template wrote text that is not UTF-8"))
     }
 }
 
@@ -137,6 +148,31 @@ mod tests {
         assert_eq!(
             t.render(&conversation("R")).unwrap(),
             "<s>user:False:|assistant:True:R|"
+        );
+    }
+
+    #[test]
+    fn what_a_rendering_may_produce_is_bounded() {
+        for (src, needle) in [
+            ("{{ 'x'|indent(100000000, true) }}", "indent of 100000000"),
+            ("{{ 'x'|indent(width=5000) }}", "indent of 5000"),
+            ("{{ messages|tojson(indent=99999) }}", "indent of 99999"),
+            (
+                "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+                "wrote more than 1 MB",
+            ),
+        ] {
+            let e = template(src)
+                .unwrap()
+                .render(&conversation(""))
+                .unwrap_err();
+            assert!(e.message.contains(needle), "{src}: {e}");
+        }
+        // What real templates do stays allowed.
+        let t = template("{{ 'a\nb'|indent(2, true) }}|{{ messages|tojson(indent=2)|length > 0 }}");
+        assert_eq!(
+            t.unwrap().render(&conversation("")).unwrap(),
+            "  a\n  b|True"
         );
     }
 
