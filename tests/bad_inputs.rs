@@ -4,30 +4,12 @@
 mod common;
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output};
 
-fn kmix_in(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmix"));
-    cmd.args(args).arg("--quiet").current_dir(dir);
-    for var in [
-        "CUT_SIZES",
-        "QA_PER_DOC",
-        "SAVE_GPT_OSS_FORMAT",
-        "TOKENIZER_MODEL_NAME",
-        "STUDENT_MODEL",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn kmix(dir: &Path, args: &[&str]) -> Output {
-    kmix_in(dir, args).output().unwrap()
-}
+use common::{kmix, kmix_command, listing, text};
 
 fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    text(&out.stderr)
 }
 
 fn example() -> tempfile::TempDir {
@@ -37,18 +19,6 @@ fn example() -> tempfile::TempDir {
         &["--raw-docs", "3", "--summaries-per-raw", "4"],
     );
     dir
-}
-
-/// Every entry under `dir`, hidden ones included.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 #[test]
@@ -61,7 +31,7 @@ fn an_endless_line_is_refused_at_the_row_limit() {
     );
     gz.write_all(&vec![b'x'; 3 << 20]).unwrap();
     gz.finish().unwrap();
-    let out = kmix(dir.path(), &["gen", "--max-row-mb", "1"]);
+    let out = kmix(&["gen", "--max-row-mb", "1"], &[], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("extractive_summary/gen_00.jsonl.gz:1: the row is longer than 1 MB"),
@@ -85,7 +55,7 @@ fn dotted_paths_are_not_hidden_files() {
             "../gen/extractive_summary/gen_00.jsonl",
         ),
     ] {
-        let out = kmix(&cwd, &[path, "--cuts", "1", "--dry-run"]);
+        let out = kmix(&[path, "--cuts", "1", "--dry-run"], &[], &cwd);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{path}: {}", stderr(&out));
         assert!(
@@ -98,10 +68,9 @@ fn dotted_paths_are_not_hidden_files() {
 #[test]
 fn a_file_named_twice_is_read_once() {
     let dir = example();
-    let once = kmix(dir.path(), &["gen", "--cuts", "2", "--out", "once"]);
+    let once = kmix(&["gen", "--cuts", "2", "--out", "once"], &[], dir.path());
     assert!(once.status.success(), "{}", stderr(&once));
     let twice = kmix(
-        dir.path(),
         &[
             "gen",
             "gen",
@@ -111,6 +80,8 @@ fn a_file_named_twice_is_read_once() {
             "--out",
             "twice",
         ],
+        &[],
+        dir.path(),
     );
     assert!(twice.status.success(), "{}", stderr(&twice));
     assert!(
@@ -125,7 +96,7 @@ fn a_file_named_twice_is_read_once() {
 #[test]
 fn an_output_folder_inside_an_input_folder_is_refused() {
     let dir = example();
-    let out = kmix(dir.path(), &["gen", "--out", "gen/mixes"]);
+    let out = kmix(&["gen", "--out", "gen/mixes"], &[], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out)
@@ -144,10 +115,10 @@ fn what_a_killed_run_left_is_removed_and_nothing_else() {
     std::fs::write(mixes.join(".combined_cut_2x.jsonl.999999999.tmp"), "half").unwrap();
     std::fs::write(mixes.join(".manifest.json.999999999.tmp"), "").unwrap();
     std::fs::write(mixes.join(".notes.999999999.tmp"), "not kmix's").unwrap();
-    let out = kmix(dir.path(), &["gen", "--cuts", "2"]);
+    let out = kmix(&["gen", "--cuts", "2"], &[], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
-        entries(&mixes),
+        listing(&mixes),
         [
             ".notes.999999999.tmp",
             "combined_cut_2x.jsonl",
@@ -171,8 +142,7 @@ fn an_interrupted_run_leaves_no_temporary_file_and_no_half_set() {
         ],
     );
     let tok = common::tokenizer_dir("llama3_1");
-    let mut child = kmix_in(
-        dir.path(),
+    let mut child = kmix_command(
         &[
             "gen",
             "--cuts",
@@ -182,6 +152,7 @@ fn an_interrupted_run_leaves_no_temporary_file_and_no_half_set() {
             "--tokenizer",
             tok.to_str().unwrap(),
         ],
+        dir.path(),
     )
     .stdout(std::process::Stdio::null())
     .stderr(std::process::Stdio::piped())
@@ -190,7 +161,7 @@ fn an_interrupted_run_leaves_no_temporary_file_and_no_half_set() {
     let mixes = dir.path().join("training_mix");
     // Wait until the run writes, then interrupt it.
     let started = std::time::Instant::now();
-    while !entries(&mixes).iter().any(|n| n.ends_with(".tmp")) && started.elapsed().as_secs() < 60 {
+    while !listing(&mixes).iter().any(|n| n.ends_with(".tmp")) && started.elapsed().as_secs() < 60 {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let killed = Command::new("kill")
@@ -199,7 +170,7 @@ fn an_interrupted_run_leaves_no_temporary_file_and_no_half_set() {
         .unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
-    let left = entries(&mixes);
+    let left = listing(&mixes);
     assert!(left.iter().all(|n| !n.ends_with(".tmp")), "{left:?}");
     // Either the run was stopped (nothing written) or it had just finished (all of it).
     match status.code() {
@@ -222,7 +193,7 @@ fn a_yaml_depth_bomb_is_refused_at_once() {
     let bomb = format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     std::fs::write(dir.path().join("gen/qna.yaml"), bomb).unwrap();
     let started = std::time::Instant::now();
-    let out = kmix(dir.path(), &["gen"]);
+    let out = kmix(&["gen"], &[], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("qna.yaml:1: the YAML nests deeper than 64 levels"),

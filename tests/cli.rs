@@ -2,28 +2,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn kmix(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmix"));
-    cmd.args(args).current_dir(cwd).arg("--quiet");
-    for var in [
-        "CUT_SIZES",
-        "QA_PER_DOC",
-        "SAVE_GPT_OSS_FORMAT",
-        "TOKENIZER_MODEL_NAME",
-        "STUDENT_MODEL",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.envs(envs.iter().copied());
-    cmd.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{kmix, listing, text};
 
 fn example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -32,17 +11,6 @@ fn example() -> tempfile::TempDir {
         &["--raw-docs", "4", "--summaries-per-raw", "6"],
     );
     dir
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 #[test]

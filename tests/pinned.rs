@@ -4,22 +4,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use kmix::checksum::sha256_hex;
 
 fn mix(inputs: &Path, out: &Path, args: &[&str]) {
-    let status = Command::new(env!("CARGO_BIN_EXE_kmix"))
+    let status = common::kmix_command(args, Path::new("."))
         .arg(inputs)
-        .args(args)
         .arg("--out")
         .arg(out)
-        .arg("--quiet")
-        .env_remove("CUT_SIZES")
-        .env_remove("QA_PER_DOC")
-        .env_remove("SAVE_GPT_OSS_FORMAT")
-        .env_remove("TOKENIZER_MODEL_NAME")
-        .env_remove("STUDENT_MODEL")
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();

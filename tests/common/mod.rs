@@ -3,7 +3,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use kmix::source::ByteSource;
 
@@ -105,4 +105,44 @@ pub fn files_under(dir: &Path) -> Vec<Mem> {
         }
     }
     out
+}
+
+/// The `kmix` binary in `cwd`, quiet, with the notebook's environment variables cleared.
+pub fn kmix_command(args: &[&str], cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmix"));
+    cmd.args(args).current_dir(cwd).arg("--quiet");
+    for var in [
+        "CUT_SIZES",
+        "QA_PER_DOC",
+        "SAVE_GPT_OSS_FORMAT",
+        "TOKENIZER_MODEL_NAME",
+        "STUDENT_MODEL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs `kmix` with `envs` set; its output.
+pub fn kmix(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Output {
+    kmix_command(args, cwd)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The names in a folder, hidden ones included, sorted; none when it does not exist.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
