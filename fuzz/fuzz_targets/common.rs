@@ -68,5 +68,7 @@ pub fn read_and_reread(files: &[Mem], skip_bad_rows: bool) {
     };
     let mut rereader = kmix::reread::Rereader::new(&index.files, &sources).expect("the same files");
     let rows: Vec<_> = mix.selected.iter().map(|&i| index.rows[i]).collect();
-    rereader.records(&rows).expect("every indexed row reads back");
+    rereader
+        .records(&rows)
+        .expect("every indexed row reads back");
 }
