@@ -81,7 +81,12 @@ impl Error {
         self
     }
 
+    /// A column of 0 (a parser's "before the first character", at the end of the text) says
+    /// nothing a person can use, and is left out.
     pub fn at_column(mut self, column: u64) -> Self {
+        if column == 0 {
+            return self;
+        }
         self.column
             .get_or_insert(u32::try_from(column).unwrap_or(u32::MAX));
         self

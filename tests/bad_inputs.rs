@@ -202,3 +202,176 @@ fn a_yaml_depth_bomb_is_refused_at_once() {
     );
     assert!(started.elapsed().as_secs() < 10);
 }
+
+/// One bad input: files written over a valid generation folder, the flags, and what the error
+/// must say (with the file and line where there is one).
+struct Case {
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: Vec<String>,
+    says: Vec<&'static str>,
+}
+
+fn good_row() -> String {
+    r#"{"question": "Q?", "response": "A.", "document": "Doc", "raw_document": "Raw", "document_outline": "Outline"}"#.into()
+}
+
+/// A file of two rows: a good one, then `bad` on line 2.
+fn second_line(bad: &[u8]) -> Vec<u8> {
+    [good_row().as_bytes(), b"\n", bad, b"\n"].concat()
+}
+
+fn case(name: &'static str, file: &'static str, bytes: Vec<u8>, says: &[&'static str]) -> Case {
+    Case {
+        name,
+        files: vec![(file, bytes)],
+        args: Vec::new(),
+        says: says.to_vec(),
+    }
+}
+
+fn tokenizer_case(
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    says: &[&'static str],
+) -> Case {
+    Case {
+        name,
+        files,
+        args: vec!["--tokenizer".into(), "tok".into()],
+        says: says.to_vec(),
+    }
+}
+
+fn flags_case(name: &'static str, args: &[&str], says: &[&'static str]) -> Case {
+    Case {
+        name,
+        files: Vec::new(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        says: says.to_vec(),
+    }
+}
+
+fn catalogue() -> Vec<Case> {
+    let zz = "gen/extractive_summary/zz.jsonl";
+    let llama = common::tokenizer_dir("llama3_1");
+    let tokenizer_json = std::fs::read(llama.join("tokenizer.json")).unwrap();
+    let with_template = |template: &str| {
+        vec![
+            ("tok/tokenizer.json", tokenizer_json.clone()),
+            ("tok/chat_template.jinja", template.as_bytes().to_vec()),
+        ]
+    };
+    let gzip = |bytes: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    };
+    let alias_bomb = {
+        let mut yaml = format!(
+            "document_outline: o\nseed_examples:\n  - &e\n    context: \"{}\"\n    questions_and_answers: []\n",
+            "word ".repeat(100_000)
+        );
+        yaml.push_str(&"  - *e\n".repeat(1000));
+        yaml.into_bytes()
+    };
+    vec![
+        case("a null required field", zz, second_line(br#"{"question": null, "response": "A.", "document": "D", "raw_document": "R", "document_outline": "O"}"#), &["extractive_summary/zz.jsonl:2: field `question`: is null"]),
+        case("a number for a string", zz, second_line(br#"{"question": "Q", "response": 5, "document": "D", "raw_document": "R", "document_outline": "O"}"#), &["zz.jsonl:2: field `response`: must be a string, found a number"]),
+        case("a list for a string", zz, second_line(br#"{"question": "Q", "response": "A", "document": ["D"], "raw_document": "R", "document_outline": "O"}"#), &["zz.jsonl:2: field `document`: must be a string, found a list"]),
+        case("several fields absent", zz, second_line(br#"{"question": "Q"}"#), &["zz.jsonl:2: 4 required fields are absent: `response` is missing"]),
+        case("a row cut short", zz, second_line(br#"{"question": "Q","#), &["zz.jsonl:2:", "not valid JSON: the text ends before the JSON does"]),
+        case("text after the row", zz, second_line(format!("{} x", good_row()).as_bytes()), &["zz.jsonl:2:", "there is more text after the end of the JSON value"]),
+        case("a row that is not an object", zz, second_line(b"5"), &["zz.jsonl:2:", "a row must be a JSON object"]),
+        case("bytes that are not UTF-8", zz, second_line(b"{\"question\": \"\xff\xfe\"}"), &["zz.jsonl:2:", "not valid UTF-8"]),
+        case("a NUL byte", zz, second_line(b"\0{}"), &["zz.jsonl:2:", "not valid JSON"]),
+        case("single quotes", zz, second_line(b"{'question': 'Q'}"), &["zz.jsonl:2:", "a field name must be text in double quotes"]),
+        case("Python's True", zz, second_line(br#"{"question": True}"#), &["zz.jsonl:2:", "a value is expected here"]),
+        case("a raw tab in a string", zz, second_line(b"{\"question\": \"a\tb\"}"), &["zz.jsonl:2:", "raw control character"]),
+        case("an empty file", zz, Vec::new(), &["extractive_summary/zz.jsonl: the file is empty"]),
+        case("a broken JSON array", "gen/extractive_summary/zz.json", b"[{\"question\": 1},".to_vec(), &["extractive_summary/zz.json:", "the JSON array: not valid JSON: the text ends"]),
+        case("an empty JSON array", "gen/extractive_summary/zz.json", b"[]".to_vec(), &["zz.json: the file is empty: the JSON array holds no rows"]),
+        case("a corrupt gzip file", "gen/extractive_summary/zz.jsonl.gz", [&[0x1f, 0x8b][..], b"not deflate at all"].concat(), &["extractive_summary/zz.jsonl.gz"]),
+        case("a gzip file with a bad row", "gen/extractive_summary/zz.jsonl.gz", gzip(&second_line(b"{")), &["zz.jsonl.gz:2:", "not valid JSON"]),
+        case("document-based Q&A without its source chunk", "gen/document_based_qa/zz.jsonl", second_line(br#"{"question": "Q", "response": "A", "document_outline": "O"}"#), &["document_based_qa/zz.jsonl:2: field `base_document`: is missing"]),
+        case("a seed question without its answer", "gen/final_seed_data.jsonl", br#"{"icl_document": "D", "document_outline": "O", "icl_query_1": "Q"}"#.to_vec(), &["final_seed_data.jsonl:1: field `icl_response_1`: is missing while icl_query_1 is set"]),
+        case("seed data without its document", "gen/final_seed_data.jsonl", br#"{"document_outline": "O"}"#.to_vec(), &["final_seed_data.jsonl:1: field `icl_document`: is missing"]),
+        case("qna.yaml that is not YAML", "gen/qna.yaml", b"seed_examples: [\n  - context: x\n".to_vec(), &["qna.yaml:"]),
+        case("qna.yaml without seed examples", "gen/qna.yaml", b"document_outline: o\n".to_vec(), &["qna.yaml", "seed_examples"]),
+        case("qna.yaml nested too deep", "gen/qna.yaml", format!("x: {}{}\n", "[".repeat(5000), "]".repeat(5000)).into_bytes(), &["qna.yaml:1: the YAML nests deeper than 64 levels"]),
+        case("qna.yaml aliases that multiply it", "gen/qna.yaml", alias_bomb, &["qna.yaml: the YAML uses 1000 aliases"]),
+        case("qna.yaml not UTF-8", "gen/qna.yaml", b"document_outline: \xff\n".to_vec(), &["qna.yaml:1: the file is not valid UTF-8 text"]),
+        case("an empty qna.yaml", "gen/qna.yaml", b"\n".to_vec(), &["qna.yaml: the file is empty"]),
+        tokenizer_case("a broken tokenizer.json", vec![("tok/tokenizer.json", b"{\"model\": 5}".to_vec())], &["tok/tokenizer.json: cannot load the tokenizer"]),
+        tokenizer_case("a malformed tokenizer_config.json", vec![("tok/tokenizer.json", tokenizer_json.clone()), ("tok/tokenizer_config.json", b"{\"chat_template\": ".to_vec())], &["tok/tokenizer_config.json:1:", "not valid JSON"]),
+        tokenizer_case("a template that does not compile", with_template("{% for %}"), &["tok/chat_template.jinja: field `chat_template`: the chat template does not compile"]),
+        tokenizer_case("a template that raises", with_template("{{ raise_exception('roles must alternate') }}"), &["tok/chat_template.jinja: ", "roles must alternate"]),
+        tokenizer_case("a template that would take all memory", with_template("{{ 'x'|indent(100000000, true) }}"), &["tok/chat_template.jinja: ", "indent of 100000000"]),
+        tokenizer_case("a template that writes without end", with_template("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}"), &["tok/chat_template.jinja: ", "and was stopped"]),
+        tokenizer_case("a tokenizer without a template", vec![("tok/tokenizer.json", tokenizer_json.clone()), ("tok/tokenizer_config.json", b"{}".to_vec())], &["has no chat template"]),
+        tokenizer_case("a config template of the wrong type", vec![("tok/tokenizer.json", tokenizer_json), ("tok/tokenizer_config.json", br#"{"chat_template": 5}"#.to_vec())], &["tok/tokenizer_config.json: field `chat_template`"]),
+        flags_case("a cut of 0", &["--cuts", "0,5"], &["field `cuts`: a cut size of 0 selects nothing"]),
+        flags_case("Q&A per augmentation of 0", &["--qa-per-doc", "0"], &["field `qa_per_doc`: must be at least 1"]),
+        flags_case("a date that is not one", &["--date", "2026-02-30"], &["field `date`: `2026-02-30` is not a date"]),
+        flags_case("leaving out what is not there", &["--leave-out", "extractive_summary/nope.jsonl"], &["field `left_out`: `extractive_summary/nope.jsonl` names no input"]),
+        flags_case("an output folder inside the inputs", &["--out", "gen/out"], &["field `out`: the output folder gen/out is inside the input folder gen"]),
+        flags_case("no feasible cut", &["--cuts", "500"], &["field `cuts`: no cut is feasible", "fewer than 500"]),
+    ]
+    .into_iter()
+    .chain(std::iter::once(Case {
+        name: "a missing input",
+        files: Vec::new(),
+        args: vec!["missing-folder".into()],
+        says: vec!["missing-folder: cannot read it"],
+    }))
+    .collect()
+}
+
+#[test]
+fn every_bad_input_in_the_catalogue_names_its_place_and_leaves_nothing_behind() {
+    let base = example();
+    let cases = catalogue();
+    assert!(cases.len() >= 30, "{} cases", cases.len());
+    for case in cases {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(base.path(), dir.path());
+        for (path, bytes) in &case.files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+        let mut args = vec!["gen".to_string()];
+        if !case.args.iter().any(|a| a == "--cuts") {
+            args.extend(["--cuts".into(), "2".into()]);
+        }
+        args.extend(case.args.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let before = listing(dir.path());
+        let out = kmix(&args, &[], dir.path());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", case.name);
+        for says in &case.says {
+            assert!(
+                err.contains(says),
+                "{}: expected `{says}` in: {err}",
+                case.name
+            );
+        }
+        // Nothing left behind: no output folder, no temporary file.
+        assert_eq!(listing(dir.path()), before, "{}", case.name);
+        assert!(!dir.path().join("training_mix").exists(), "{}", case.name);
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
