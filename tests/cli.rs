@@ -189,12 +189,7 @@ fn a_failing_run_leaves_no_output_behind() {
     let dir = example();
     // A chat template that fails on every conversation: the run stops before writing anything.
     let tok = dir.path().join("tok");
-    std::fs::create_dir(&tok).unwrap();
-    std::fs::copy(
-        common::tokenizer_dir("gptoss").join("tokenizer.json"),
-        tok.join("tokenizer.json"),
-    )
-    .unwrap();
+    common::copy_tokenizer("gptoss", &["tokenizer.json"], &tok);
     std::fs::write(
         tok.join("chat_template.jinja"),
         "{{ raise_exception('no system role') }}",
@@ -356,16 +351,13 @@ fn inputs_can_be_left_out_and_missing_folders_are_warned_about() {
 fn fake_hub(root: &std::path::Path, org: &str, model: &str) {
     let repo = root.join(format!("models--{org}--{model}"));
     let snapshot = repo.join("snapshots/0123abc");
-    std::fs::create_dir_all(&snapshot).unwrap();
+    common::copy_tokenizer(
+        "llama3_1",
+        &["tokenizer.json", "tokenizer_config.json"],
+        &snapshot,
+    );
     std::fs::create_dir_all(repo.join("refs")).unwrap();
     std::fs::write(repo.join("refs/main"), "0123abc\n").unwrap();
-    for file in ["tokenizer.json", "tokenizer_config.json"] {
-        std::fs::copy(
-            common::tokenizer_dir("llama3_1").join(file),
-            snapshot.join(file),
-        )
-        .unwrap();
-    }
 }
 
 #[test]
@@ -422,9 +414,7 @@ fn the_notebooks_model_id_is_found_in_the_hugging_face_cache() {
 fn template_errors_name_the_file_that_holds_the_template() {
     let dir = example();
     let tok = dir.path().join("tok");
-    std::fs::create_dir(&tok).unwrap();
-    let llama = common::tokenizer_dir("llama3_1");
-    std::fs::copy(llama.join("tokenizer.json"), tok.join("tokenizer.json")).unwrap();
+    common::copy_tokenizer("llama3_1", &["tokenizer.json"], &tok);
     let run = |dir: &std::path::Path| {
         let tok = dir.join("tok");
         text(
@@ -504,14 +494,11 @@ fn a_new_run_removes_the_earlier_runs_mixes_it_does_not_replace() {
 fn a_tokenizer_in_a_folder_named_models_is_named_after_its_parent() {
     let dir = example();
     let models = dir.path().join("Llama-3.1-8B-Instruct/models");
-    std::fs::create_dir_all(&models).unwrap();
-    for file in ["tokenizer.json", "tokenizer_config.json"] {
-        std::fs::copy(
-            common::tokenizer_dir("llama3_1").join(file),
-            models.join(file),
-        )
-        .unwrap();
-    }
+    common::copy_tokenizer(
+        "llama3_1",
+        &["tokenizer.json", "tokenizer_config.json"],
+        &models,
+    );
     let out = kmix(
         &[
             "gen",

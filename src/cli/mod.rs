@@ -9,7 +9,7 @@ mod write;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use kmix::mix::MixParams;
+use kmix::mix::ParamsText;
 use kmix::output::{mixes_listed_in, MANIFEST_FILE_NAME};
 use kmix::read::{read_inputs, ReadOptions};
 use kmix::run::{Inputs, RunSettings};
@@ -33,15 +33,14 @@ pub fn run() -> i32 {
 }
 
 fn execute(args: &Args) -> Result<(), Error> {
-    let params = MixParams {
-        left_out: args.leave_out.clone(),
-        ..MixParams::from_text(
-            args.cuts.as_deref(),
-            args.qa_per_doc.as_deref(),
-            args.seed.as_deref(),
-            args.gpt_oss,
-        )?
-    };
+    let params = ParamsText {
+        cuts: args.cuts.clone(),
+        qa_per_doc: args.qa_per_doc.clone(),
+        seed: args.seed.clone(),
+        gpt_oss: args.gpt_oss,
+        leave_out: args.leave_out.clone(),
+    }
+    .parse()?;
     let now_local = match &args.date {
         Some(date) => kmix::tokens::parse_date(date)?,
         // As transformers' `datetime.now()`: local wall-clock time.
@@ -113,8 +112,6 @@ fn execute(args: &Args) -> Result<(), Error> {
             Error::io(format!("cannot create the output folder: {e}"))
                 .in_file(args.out.display().to_string())
         })?;
-    }
-    if !names.is_empty() {
         write::remove_debris(&args.out);
     }
     let files = names

@@ -8,9 +8,9 @@ mod sample;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::read::{Index, Kind};
+use crate::read::{Index, IndexRow, Kind};
 pub use feasibility::{AugmentationStats, CutFeasibility};
-pub use params::{parse_cuts, MixParams};
+pub use params::{parse_cuts, MixParams, ParamsText};
 
 /// The plan of a mix: every cut's rows, before any token is counted.
 #[derive(Debug, Clone, Serialize)]
@@ -37,33 +37,27 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     params.validate()?;
     let mut params = params.clone();
     params.cuts.sort_unstable();
-    let mut notes = Vec::new();
-    params.cuts.dedup_by(|later, earlier| {
-        let twice = later == earlier;
-        if twice
-            && !notes
-                .iter()
-                .any(|n: &String| n.starts_with(&format!("cut {earlier} ")))
-        {
-            notes.push(format!(
-                "cut {earlier} is given more than once; it is mixed once"
-            ));
-        }
-        twice
-    });
+    let given = params.cuts.clone();
+    params.cuts.dedup();
+    let mut notes: Vec<String> = params
+        .cuts
+        .iter()
+        .filter(|&&cut| given.iter().filter(|&&c| c == cut).count() > 1)
+        .map(|cut| format!("cut {cut} is given more than once; it is mixed once"))
+        .collect();
     // The same choice, whatever order it was made in, is the same plan (and manifest).
     params.left_out.sort();
     params.left_out.dedup();
     params::check_left_out(&params, &index.files)?;
     let left_out: Vec<bool> = index.files.iter().map(|f| params.leaves_out(f)).collect();
     notes.extend(missing_kinds(index, &params, &left_out));
+    let chosen = |r: &IndexRow| !left_out[r.file as usize];
+    // Dropped by the GPT-OSS filter: a placeholder question in an input the user kept.
+    let dropped = |r: &IndexRow| chosen(r) && params.gpt_oss && r.placeholder;
     let kept: Vec<bool> = index
         .rows
         .iter()
-        .map(|r| {
-            let dropped = params.gpt_oss && r.placeholder;
-            !dropped && !left_out[r.file as usize]
-        })
+        .map(|r| chosen(r) && !dropped(r))
         .collect();
     let augmentations = feasibility::augmentation_stats(index, &kept);
     let cuts = feasibility::feasibility(&params.cuts, &augmentations);
@@ -79,11 +73,7 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     };
     selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
-        filtered_rows: index
-            .rows
-            .iter()
-            .filter(|r| params.gpt_oss && r.placeholder && !left_out[r.file as usize])
-            .count() as u64,
+        filtered_rows: index.rows.iter().filter(|r| dropped(r)).count() as u64,
         notes,
         params,
         augmentations,

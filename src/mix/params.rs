@@ -37,43 +37,51 @@ impl Default for MixParams {
     }
 }
 
-impl MixParams {
-    /// Parameters as people type them (flags, environment variables, a form); `None` or blank
-    /// takes the notebook's default.
-    pub fn from_text(
-        cuts: Option<&str>,
-        qa_per_doc: Option<&str>,
-        seed: Option<&str>,
-        gpt_oss: bool,
-    ) -> Result<Self> {
-        fn given(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|v| !v.is_empty())
+/// The parameters as people type them (flags, environment variables, the page's form); `None` or
+/// blank takes the notebook's default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ParamsText {
+    pub cuts: Option<String>,
+    pub qa_per_doc: Option<String>,
+    pub seed: Option<String>,
+    pub gpt_oss: bool,
+    /// See [`MixParams::left_out`].
+    pub leave_out: Vec<String>,
+}
+
+impl ParamsText {
+    pub fn parse(&self) -> Result<MixParams> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
         }
         let number = |text: &str, field: &str| {
             text.parse::<u64>().map_err(|_| {
                 Error::parameters(format!("`{text}` is not a whole number")).field(field)
             })
         };
-        let qa_per_doc = match given(qa_per_doc) {
+        let qa_per_doc = match given(&self.qa_per_doc) {
             Some(text) => u32::try_from(number(text, "qa_per_doc")?).map_err(|_| {
                 Error::parameters(format!("`{text}` is too large")).field("qa_per_doc")
             })?,
             None => DEFAULT_QA_PER_DOC,
         };
         let params = MixParams {
-            cuts: match given(cuts) {
+            cuts: match given(&self.cuts) {
                 Some(text) => parse_cuts(text)?,
                 None => DEFAULT_CUTS.to_vec(),
             },
             qa_per_doc,
-            seed: given(seed).map_or(Ok(DEFAULT_SEED), |t| number(t, "seed"))?,
-            gpt_oss,
-            left_out: Vec::new(),
+            seed: given(&self.seed).map_or(Ok(DEFAULT_SEED), |t| number(t, "seed"))?,
+            gpt_oss: self.gpt_oss,
+            left_out: self.leave_out.clone(),
         };
         params.validate()?;
         Ok(params)
     }
+}
 
+impl MixParams {
     /// Whether the user left this input out (by its path, a folder holding it, or its kind).
     pub fn leaves_out(&self, file: &InputFile) -> bool {
         self.left_out.iter().any(|choice| names_input(choice, file))
@@ -170,7 +178,13 @@ mod tests {
 
     #[test]
     fn text_parameters_take_defaults_when_blank() {
-        let p = MixParams::from_text(None, Some(" "), None, true).unwrap();
+        let p = ParamsText {
+            qa_per_doc: Some(" ".into()),
+            gpt_oss: true,
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         assert_eq!(
             p,
             MixParams {
@@ -178,11 +192,28 @@ mod tests {
                 ..MixParams::default()
             }
         );
-        let p = MixParams::from_text(Some("10, 2"), Some("4"), Some("7"), false).unwrap();
+        let p = ParamsText {
+            cuts: Some("10, 2".into()),
+            qa_per_doc: Some("4".into()),
+            seed: Some("7".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         assert_eq!((p.cuts, p.qa_per_doc, p.seed), (vec![2, 10], 4, 7));
-        let e = MixParams::from_text(None, Some("x"), None, false).unwrap_err();
+        let e = ParamsText {
+            qa_per_doc: Some("x".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("qa_per_doc"));
-        let e = MixParams::from_text(None, None, Some("-3"), false).unwrap_err();
+        let e = ParamsText {
+            seed: Some("-3".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("seed"));
     }
 

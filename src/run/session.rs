@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::outcome::{Outcome, Preview};
 use super::task::{ChunkResult, ChunkTask, TaskRow, TASK_ROWS};
@@ -32,7 +32,8 @@ pub struct InputSummary<'a> {
 }
 
 /// How a run goes, beside the mix's parameters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RunSettings {
     /// The tokenizer that counts every row; none: no token counts.
     pub tokenizer: Option<TokenizerInfo>,

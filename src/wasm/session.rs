@@ -9,7 +9,7 @@ use super::types::{
     ChunkResultJs, ChunkTaskJs, InputFiles, InputSources, InputSummaryJs, KmixError, MixForm,
     MixSummary, OutcomeJs, ReadyList, RunSettingsJs, Strings,
 };
-use crate::mix::{Mix, MixParams};
+use crate::mix::{Mix, ParamsText};
 use crate::read::{InputFile, ReadOptions};
 use crate::reread::{RereadCache, Rereader};
 use crate::run::{self, process_chunk, RunSettings};
@@ -83,50 +83,14 @@ impl Inputs {
     }
 
     pub fn plan(&self, form: MixForm) -> Result<Plan, JsValue> {
-        #[derive(serde::Deserialize)]
-        struct Form {
-            cuts: Option<String>,
-            qa_per_doc: Option<String>,
-            seed: Option<String>,
-            #[serde(default)]
-            gpt_oss: bool,
-            #[serde(default)]
-            leave_out: Vec<String>,
-        }
-        let form: Form = from_js(form.into(), "the form")?;
-        let params = MixParams {
-            left_out: form.leave_out,
-            ..MixParams::from_text(
-                form.cuts.as_deref(),
-                form.qa_per_doc.as_deref(),
-                form.seed.as_deref(),
-                form.gpt_oss,
-            )
-            .into_js()?
-        };
-        let mix = self.inner.plan(&params).into_js()?;
+        let form: ParamsText = from_js(form.into(), "the form")?;
+        let mix = self.inner.plan(&form.parse().into_js()?).into_js()?;
         Ok(Plan { mix })
     }
 
     /// Starts a run of the plan (which it takes).
     pub fn start(&self, plan: Plan, settings: RunSettingsJs) -> Result<Run, JsValue> {
-        #[derive(serde::Deserialize)]
-        struct Settings {
-            tokenizer: Option<crate::tokens::TokenizerInfo>,
-            #[serde(default)]
-            dry_run: bool,
-            #[serde(default)]
-            previews_per_kind: usize,
-            #[serde(default)]
-            input_roots: Vec<String>,
-        }
-        let s: Settings = from_js(settings.into(), "the run's settings")?;
-        let settings = RunSettings {
-            tokenizer: s.tokenizer,
-            dry_run: s.dry_run,
-            previews_per_kind: s.previews_per_kind,
-            input_roots: s.input_roots,
-        };
+        let settings: RunSettings = from_js(settings.into(), "the run's settings")?;
         let inner = self.inner.start(plan.mix, settings).into_js()?;
         Ok(Run { inner: Some(inner) })
     }

@@ -25,6 +25,14 @@ pub fn tokenizer_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Copies some files of a test tokenizer into `dest` (created), as a user's own model folder.
+pub fn copy_tokenizer(name: &str, files: &[&str], dest: &Path) {
+    std::fs::create_dir_all(dest).unwrap();
+    for file in files {
+        std::fs::copy(tokenizer_dir(name).join(file), dest.join(file)).unwrap();
+    }
+}
+
 pub fn tokenizer_files(dir: &Path) -> TokenizerFiles {
     TokenizerFiles {
         name: dir.file_name().unwrap().to_string_lossy().into_owned(),
