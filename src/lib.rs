@@ -13,6 +13,7 @@
 //! native command line, the wasm facade for the page) hand it [`source::ByteSource`]s, run its
 //! chunk tasks on their threads or workers, and write the lines it gives back.
 
+pub mod blend;
 pub mod checksum;
 pub mod error;
 pub mod mix;

@@ -55,6 +55,36 @@ pub struct Args {
     #[arg(long, value_name = "INPUT", value_delimiter = ',')]
     pub leave_out: Vec<String>,
 
+    /// Blend a chat dataset (JSON Lines, .jsonl.gz or a JSON array of {messages, metadata?,
+    /// unmask?} rows) beside the knowledge mix, with a size: a whole number is rows
+    /// (`skills.jsonl=30000`), a number with a decimal point a ratio (`replay.jsonl=0.5`; above 1
+    /// upsamples), `5Mtok` trained tokens; none: the whole dataset once. `knowledge=SIZE` sizes
+    /// the knowledge mix itself. Writes blend_cut_{N}x.jsonl and recipe_cut_{N}x.yaml per cut.
+    #[arg(long = "add", value_name = "FILE[=SIZE]")]
+    pub add: Vec<String>,
+
+    /// An InstructLab recipe YAML (`datasets: [{path, sampling_size}]`, paths relative to it) to
+    /// blend; an entry naming combined_cut_{N}x.jsonl sizes the knowledge mix.
+    #[arg(long, value_name = "FILE")]
+    pub recipe: Option<PathBuf>,
+
+    /// A total of trained tokens for each blend (`20M`, `1.5G`), shared out by --share.
+    #[arg(long, value_name = "TOKENS")]
+    pub budget: Option<String>,
+
+    /// Each source's share of the budget: `knowledge=0.4,skills.jsonl=0.6` (or percentages).
+    #[arg(long, value_name = "SOURCE=SHARE,...")]
+    pub share: Option<String>,
+
+    /// The trainer's maximum sequence length: report the rows InstructLab training would drop
+    /// (length >= this, under 20 tokens, or no end-of-sequence token at the end).
+    #[arg(long, value_name = "TOKENS")]
+    pub max_seq_len: Option<String>,
+
+    /// Leave the rows the trainer would drop out of the blends, so that what is written trains.
+    #[arg(long)]
+    pub drop_over_length: bool,
+
     /// Output folder.
     #[arg(long, default_value = "training_mix", value_name = "DIR")]
     pub out: PathBuf,

@@ -52,6 +52,7 @@ impl Drive<'_> {
                         for (file, lines) in files.iter_mut().zip(&ready.lines) {
                             file.write_all(&lines.bytes)?;
                         }
+                        self.progress.set_length(ready.total as u64);
                         self.progress.inc(ready.rows as u64);
                     }
                 }
@@ -96,7 +97,12 @@ impl Drive<'_> {
                         return Ok(());
                     }
                     if guard.in_flight() < window {
-                        break guard.next_task();
+                        if let Some(task) = guard.next_task() {
+                            break Some(task);
+                        }
+                        if guard.all_handed_out() {
+                            break None;
+                        }
                     }
                     guard = turn.wait(guard).unwrap_or_else(|e| e.into_inner());
                 }

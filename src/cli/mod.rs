@@ -2,6 +2,7 @@
 //! report out.
 
 mod args;
+mod blend;
 mod drive;
 mod sources;
 mod tokenizer;
@@ -11,7 +12,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use kmix::mix::ParamsText;
 use kmix::output::{mixes_listed_in, MANIFEST_FILE_NAME};
-use kmix::read::{read_inputs, ReadOptions};
+use kmix::read::{FirstPass, ReadOptions};
 use kmix::run::{Inputs, RunSettings};
 use kmix::source::ByteSource;
 use kmix::Error;
@@ -55,10 +56,12 @@ fn execute(args: &Args) -> Result<(), Error> {
     for repeat in &named_again {
         eprintln!("kmix: read once: {repeat}");
     }
+    let (blend, datasets) = blend::blend_from_args(args)?;
     if !args.dry_run {
         sources::check_output_outside(&args.inputs, &args.out)?;
     }
-    let sources: Vec<&(dyn ByteSource + Sync)> = files.iter().map(|f| f as _).collect();
+    let sources: Vec<&(dyn ByteSource + Sync)> =
+        files.iter().chain(&datasets).map(|f| f as _).collect();
     // The tokenizer loads (a second or so for a large one) while the first pass reads.
     let (index, tokenizer) = std::thread::scope(|scope| {
         let loading = located
@@ -69,7 +72,12 @@ fn execute(args: &Args) -> Result<(), Error> {
             skip_bad_rows: args.skip_bad_rows,
             max_row_bytes: args.max_row_mb.saturating_mul(1 << 20),
         };
-        let index = read_inputs(&refs, options);
+        let (inputs, added) = refs.split_at(files.len());
+        let mut pass = FirstPass::new(inputs.to_vec(), options);
+        let index = pass.add_datasets(added.to_vec()).and_then(|()| {
+            while pass.read_next()? {}
+            Ok(pass.finish()?.0)
+        });
         let tokenizer = loading.map(|handle| {
             handle
                 .join()
@@ -100,6 +108,7 @@ fn execute(args: &Args) -> Result<(), Error> {
         dry_run: args.dry_run,
         previews_per_kind: 0,
         input_roots: args.inputs.iter().map(|p| sources::root_name(p)).collect(),
+        blend,
     };
     let run = inputs.start(mix, settings)?;
 
@@ -139,14 +148,20 @@ fn execute(args: &Args) -> Result<(), Error> {
         eprintln!("kmix: dry run: nothing written");
         return Ok(());
     };
+    let mut files = files;
+    for text in &outcome.texts {
+        let mut file = PendingFile::create(&args.out, &text.name)?;
+        file.write_all(text.text.as_bytes())?;
+        files.push(file);
+    }
     let mut manifest_file = PendingFile::create(&args.out, outcome.manifest_file_name)?;
     manifest_file.write_all(manifest.as_bytes())?;
-    let mut files = files;
     files.push(manifest_file);
     let written = PendingFile::commit_all(files)?;
     for (path, output) in written.iter().zip(&outcome.outputs) {
+        let rows = if output.file_name.ends_with(".yaml") { "datasets" } else { "rows" };
         eprintln!(
-            "kmix: wrote {} ({} rows, {:.1} MB)",
+            "kmix: wrote {} ({} {rows}, {:.1} MB)",
             path.display(),
             output.rows,
             output.bytes as f64 / 1e6
@@ -155,7 +170,8 @@ fn execute(args: &Args) -> Result<(), Error> {
     if let Some(manifest_path) = written.last() {
         eprintln!("kmix: wrote {}", manifest_path.display());
     }
-    for name in earlier.iter().filter(|name| !names.contains(name)) {
+    let replaced = |name: &String| names.contains(name) || outcome.texts.iter().any(|t| t.name == *name);
+    for name in earlier.iter().filter(|name| !replaced(name)) {
         let path = args.out.join(name);
         if std::fs::remove_file(&path).is_ok() {
             eprintln!(

@@ -42,7 +42,7 @@ impl ByteSource for FileSource {
 }
 
 impl FileSource {
-    fn new(display: String, path: PathBuf, size: u64) -> Self {
+    pub fn new(display: String, path: PathBuf, size: u64) -> Self {
         FileSource {
             display,
             path,
@@ -102,7 +102,7 @@ pub fn check_output_outside(inputs: &[PathBuf], out: &Path) -> Result<(), Error>
 }
 
 /// A path made absolute through its nearest existing ancestor (the output folder may not exist).
-fn resolved(path: &Path) -> PathBuf {
+pub fn resolved(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();

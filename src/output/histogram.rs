@@ -13,9 +13,12 @@ pub struct Histogram {
     /// Tokens per bar: bar `i` counts rows of `i * bin_width ..= (i + 1) * bin_width - 1` tokens.
     pub bin_width: u32,
     pub counts: Vec<u64>,
+    /// The trainer's maximum sequence length, when one is set, to mark on the chart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_seq_len: Option<u32>,
 }
 
-pub fn histogram(cut: u32, lengths: &[u32]) -> Histogram {
+pub fn histogram(cut: u32, lengths: &[u32], max_seq_len: Option<u32>) -> Histogram {
     let max = lengths.iter().copied().max().unwrap_or(0).max(1);
     let bin_width = (max + 1).div_ceil(BINS);
     let mut counts = vec![0u64; BINS as usize];
@@ -28,6 +31,7 @@ pub fn histogram(cut: u32, lengths: &[u32]) -> Histogram {
         max,
         bin_width,
         counts,
+        max_seq_len,
     }
 }
 
@@ -37,7 +41,7 @@ mod tests {
 
     #[test]
     fn every_row_lands_in_one_bar_and_the_longest_in_the_last() {
-        let h = histogram(5, &[0, 1, 39, 40, 399]);
+        let h = histogram(5, &[0, 1, 39, 40, 399], None);
         assert_eq!(h.rows, 5);
         assert_eq!(h.max, 399);
         assert_eq!(h.bin_width, 20);

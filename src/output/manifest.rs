@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::report::CutReport;
+use crate::blend::{BlendParams, BlendReport};
 use crate::mix::Mix;
 use crate::read::{BadRows, InputFile, ReadOptions};
 use crate::tokens::TokenizerInfo;
@@ -36,7 +37,16 @@ pub struct Manifest<'a> {
     pub bad_rows: &'a BadRows,
     pub tokenizer: Option<&'a TokenizerInfo>,
     pub report: &'a [CutReport],
+    /// The blends and the trainer pre-flight, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blend: Option<BlendRecord<'a>>,
     pub outputs: &'a [OutputFile],
+}
+
+#[derive(Serialize)]
+pub struct BlendRecord<'a> {
+    pub params: &'a BlendParams,
+    pub cuts: &'a [BlendReport],
 }
 
 impl Manifest<'_> {

@@ -8,7 +8,10 @@ mod report;
 mod tally;
 
 pub use histogram::{histogram, Histogram};
-pub use manifest::{Manifest, OutputFile, ReadRecord};
-pub use names::{is_mix_name, mixes_listed_in, output_file_name, MANIFEST_FILE_NAME};
+pub use manifest::{BlendRecord, Manifest, OutputFile, ReadRecord};
+pub use names::{
+    blend_file_name, is_mix_name, mixes_listed_in, output_file_name, recipe_file_name,
+    MANIFEST_FILE_NAME,
+};
 pub use report::{cut_reports, report_text, CutReport, KindReport};
 pub use tally::OutputTally;

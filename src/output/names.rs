@@ -7,15 +7,39 @@ pub fn output_file_name(cut: u32) -> String {
     format!("combined_cut_{cut}x.jsonl")
 }
 
-/// Whether kmix gives a mix this name (`combined_cut_6x.jsonl`, not `combined_cut_06x.jsonl`).
-pub fn is_mix_name(name: &str) -> bool {
-    name.strip_prefix("combined_cut_")
-        .and_then(|rest| rest.strip_suffix("x.jsonl"))
-        .and_then(|cut| cut.parse::<u32>().ok())
-        .is_some_and(|cut| output_file_name(cut) == name)
+/// The blend of one cut: its knowledge mix beside the datasets added.
+pub fn blend_file_name(cut: u32) -> String {
+    format!("blend_cut_{cut}x.jsonl")
 }
 
-/// The mixes an earlier run's manifest lists: what a new run into the same folder replaces.
+/// The InstructLab recipe of one cut's blend.
+pub fn recipe_file_name(cut: u32) -> String {
+    format!("recipe_cut_{cut}x.yaml")
+}
+
+/// Whether kmix gives a knowledge mix this name (`combined_cut_6x.jsonl`, not
+/// `combined_cut_06x.jsonl`).
+pub fn is_mix_name(name: &str) -> bool {
+    cut_named(name, output_file_name).is_some()
+}
+
+/// The cut whose file `name(cut)` is called `file`.
+fn cut_named(file: &str, name: fn(u32) -> String) -> Option<u32> {
+    let (prefix, suffix) = name(0).split_once('0').map(|(p, s)| (p.to_string(), s.to_string()))?;
+    file.strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(&suffix))
+        .and_then(|cut| cut.parse::<u32>().ok())
+        .filter(|&cut| name(cut) == file)
+}
+
+/// Whether kmix writes a file of this name: a knowledge mix, a blend or a recipe.
+fn is_output_name(name: &str) -> bool {
+    [output_file_name, blend_file_name, recipe_file_name]
+        .into_iter()
+        .any(|named| cut_named(name, named).is_some())
+}
+
+/// The files (mixes, blends, recipes) an earlier run's manifest lists: what a new run into the same folder replaces.
 /// Only names kmix itself gives its mixes count, so that a manifest can never point elsewhere.
 pub fn mixes_listed_in(manifest: &str) -> Vec<String> {
     let Ok(manifest) = serde_json::from_str::<serde_json::Value>(manifest) else {
@@ -26,7 +50,7 @@ pub fn mixes_listed_in(manifest: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|output| output["file_name"].as_str())
-        .filter(|name| is_mix_name(name))
+        .filter(|name| is_output_name(name))
         .map(str::to_string)
         .collect()
 }
@@ -39,8 +63,12 @@ mod tests {
     fn only_mix_names_are_taken_from_a_manifest() {
         let manifest = r#"{"outputs": [{"file_name": "combined_cut_6x.jsonl"},
             {"file_name": "../etc/passwd"}, {"file_name": "combined_cut_06x.jsonl"},
-            {"file_name": "notes.txt"}]}"#;
-        assert_eq!(mixes_listed_in(manifest), ["combined_cut_6x.jsonl"]);
+            {"file_name": "notes.txt"}, {"file_name": "blend_cut_6x.jsonl"},
+            {"file_name": "recipe_cut_6x.yaml"}, {"file_name": "recipe_cut_6x.yml"}]}"#;
+        assert_eq!(
+            mixes_listed_in(manifest),
+            ["combined_cut_6x.jsonl", "blend_cut_6x.jsonl", "recipe_cut_6x.yaml"]
+        );
         assert!(mixes_listed_in("not json").is_empty());
     }
 }

@@ -181,7 +181,10 @@ fn inputs_text(index: &Index, mix: &Mix) -> String {
             ),
             (Some(kind), _) => writeln!(out, "read {} ({}, {} rows)", f.path, kind.name(), f.rows),
             (None, Some(why)) => writeln!(out, "ignored {} ({why})", f.path),
-            (None, None) => Ok(()),
+            (None, None) => match &f.dataset {
+                Some(name) => writeln!(out, "read {} (dataset {name}, {} rows)", f.path, f.rows),
+                None => Ok(()),
+            },
         };
     }
     let null_responses: u64 = index.files.iter().map(|f| f.null_responses).sum();

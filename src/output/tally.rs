@@ -1,22 +1,21 @@
-//! Counts and hashes a cut's file as its lines are written, for the manifest.
+//! Counts and hashes an output file as its lines are written, for the manifest.
 
 use std::io::Write;
 
 use super::manifest::OutputFile;
-use super::names::output_file_name;
 use crate::checksum::Hashing;
 use crate::render::CutLines;
 
 pub struct OutputTally {
-    cut: u32,
+    file_name: String,
     rows: u64,
     hashing: Hashing<std::io::Sink>,
 }
 
 impl OutputTally {
-    pub fn new(cut: u32) -> Self {
+    pub fn new(file_name: String) -> Self {
         OutputTally {
-            cut,
+            file_name,
             rows: 0,
             hashing: Hashing::new(std::io::sink()),
         }
@@ -32,7 +31,7 @@ impl OutputTally {
     /// The finished file, as the manifest describes it.
     pub fn finish(self) -> OutputFile {
         OutputFile {
-            file_name: output_file_name(self.cut),
+            file_name: self.file_name,
             rows: self.rows,
             bytes: self.hashing.bytes(),
             sha256: self.hashing.finish().1,

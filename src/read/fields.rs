@@ -65,7 +65,12 @@ pub fn optional(value: Option<Value>, field: &str) -> Result<Option<String>> {
     }
 }
 
-fn wrong_type(value: &Value, field: &str) -> Error {
+pub fn wrong_type(value: &Value, field: &str) -> Error {
+    expected(value, field, "a string")
+}
+
+/// `field` holds the wrong type of value: it must be `what`.
+pub fn expected(value: &Value, field: &str, what: &str) -> Error {
     let found = match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -74,7 +79,7 @@ fn wrong_type(value: &Value, field: &str) -> Error {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
-    Error::input(format!("must be a string, found {found}")).field(field)
+    Error::input(format!("must be {what}, found {found}")).field(field)
 }
 
 #[cfg(test)]

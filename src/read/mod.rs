@@ -1,6 +1,7 @@
 //! The first pass: every input file is streamed once and becomes rows of one kind in a compact
 //! index (where each row is, and the ids of its texts), with what was done with each file.
 
+mod dataset;
 mod fields;
 mod generated;
 mod ids;
@@ -20,6 +21,7 @@ use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::source::{read_error, ByteSource};
 use generated::GeneratedFields;
+pub use dataset::{chat_messages, dataset_name, one_line, DatasetIndex, Span, KNOWLEDGE};
 pub use ids::{TextId, TextIds};
 pub use kind::Kind;
 use kind::{detect, detect_by_fields, Detection};
@@ -88,6 +90,9 @@ pub struct InputFile {
     /// Rows kept although their response is null (their assistant content is null).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub null_responses: u64,
+    /// An added dataset's name: the file is blended beside the knowledge mix, not mixed into it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -107,6 +112,8 @@ pub struct Index {
     pub bad_rows: BadRows,
     /// How the files were read.
     pub options: ReadOptions,
+    /// Added datasets, in the order given; their files follow the knowledge inputs in `files`.
+    pub datasets: Vec<DatasetIndex>,
 }
 
 const BAD_ROW_EXAMPLES: usize = 20;
@@ -121,8 +128,12 @@ pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<
 /// The first pass one file at a time, in path order, for an edge that reports progress or returns
 /// to its event loop between files. It owns the sources and gives them back at the end.
 pub struct FirstPass<S> {
-    /// In path order.
+    /// The knowledge inputs in path order, then the added datasets in the order given.
     sources: Vec<S>,
+    /// How many of `sources` are knowledge inputs.
+    knowledge: usize,
+    /// The names of the added datasets.
+    dataset_names: Vec<String>,
     next: usize,
     index: Index,
     options: ReadOptions,
@@ -133,11 +144,42 @@ impl<S: ByteSource> FirstPass<S> {
         // Stable: two sources of one path keep the order they were given in.
         sources.sort_by(|a, b| a.path().cmp(b.path()));
         FirstPass {
+            knowledge: sources.len(),
             sources,
+            dataset_names: Vec::new(),
             next: 0,
             index: Index::default(),
             options,
         }
+    }
+
+    /// Adds chat datasets to blend beside the knowledge mix, each known by its file name.
+    pub fn add_datasets(&mut self, datasets: Vec<S>) -> Result<()> {
+        for source in datasets {
+            let path = source.path();
+            let name = dataset_name(path).to_string();
+            if name.eq_ignore_ascii_case(KNOWLEDGE) {
+                return Err(Error::parameters(format!(
+                    "a dataset may not be called `{KNOWLEDGE}`: blends use that name for the knowledge mix; rename the file"
+                ))
+                .in_file(path));
+            }
+            if self.dataset_names.contains(&name) {
+                return Err(Error::parameters(format!(
+                    "two datasets are called `{name}`: a blend knows each by its file name; rename one"
+                ))
+                .in_file(path));
+            }
+            if self.sources.iter().any(|s| s.path() == path) {
+                return Err(Error::parameters(
+                    "the file is given both as an input and as a dataset to blend",
+                )
+                .in_file(path));
+            }
+            self.dataset_names.push(name);
+            self.sources.push(source);
+        }
+        Ok(())
     }
 
     /// How many files the pass reads in all.
@@ -150,7 +192,10 @@ impl<S: ByteSource> FirstPass<S> {
         let Some(source) = self.sources.get(self.next) else {
             return Ok(false);
         };
-        let file = read_source(source, self.options, &mut self.index)?;
+        let file = match self.next.checked_sub(self.knowledge) {
+            None => read_source(source, self.options, &mut self.index)?,
+            Some(d) => read_dataset(source, &self.dataset_names[d], self.options, &mut self.index)?,
+        };
         self.index.files.push(file);
         self.next += 1;
         Ok(true)
@@ -169,7 +214,7 @@ impl<S: ByteSource> FirstPass<S> {
                 self.sources.len()
             )));
         }
-        if index.files.iter().all(|f| f.kind.is_none()) {
+        if index.files[..self.knowledge].iter().all(|f| f.kind.is_none()) {
             return Err(Error::input(format!(
                 "no input kmix can mix among {} file(s): expected folders {}, qna.yaml or final_seed_data.jsonl",
                 index.files.len(),
@@ -195,6 +240,7 @@ fn read_source(
         ignored: None,
         compressed: false,
         null_responses: 0,
+        dataset: None,
     };
     let kind = match detect(path) {
         Detection::Kind(kind) => kind,
@@ -234,6 +280,49 @@ fn open(source: &dyn ByteSource) -> Result<Box<dyn Read>> {
     source
         .open()
         .map_err(|e| Error::io(format!("cannot open the file: {e}")).in_file(source.path()))
+}
+
+/// Reads an added dataset: every row checked, and noted by position.
+fn read_dataset(
+    source: &impl ByteSource,
+    name: &str,
+    options: ReadOptions,
+    index: &mut Index,
+) -> Result<InputFile> {
+    let path = source.path();
+    let mut reader = Hashing::new(open(source)?);
+    let mut rows = Vec::new();
+    for_each_record(&mut reader, path, options.max_row_bytes, &mut |at, text| {
+        match text.and_then(chat_messages) {
+            Ok(_) => {
+                rows.push(Span {
+                    offset: at.offset,
+                    len: at.len,
+                    line: at.line,
+                });
+                Ok(Flow::Continue(()))
+            }
+            Err(err) => row_error(err, path, at.line, options, &mut index.bad_rows),
+        }
+    })?;
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(e, path))?;
+    let file = InputFile {
+        path: path.to_string(),
+        size: source.size(),
+        kind: None,
+        rows: rows.len() as u64,
+        sha256: Some(reader.finish().1),
+        ignored: None,
+        compressed: is_gzip(&mut open(source)?).map_err(|e| read_error(e, path))?,
+        null_responses: 0,
+        dataset: Some(name.to_string()),
+    };
+    index.datasets.push(DatasetIndex {
+        name: name.to_string(),
+        file: index.files.len() as u32,
+        rows,
+    });
+    Ok(file)
 }
 
 /// The kind of a loose JSON file, from its first row's field names; `Err` is why it is ignored.

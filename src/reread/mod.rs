@@ -7,7 +7,7 @@ use std::io::{BufRead, Read};
 
 use crate::error::{Error, Result};
 use crate::read::{
-    decompressed, parse_record, qna_record, read_qna, IndexRow, InputFile, Kind, Qna, Record,
+    decompressed, parse_record, qna_record, read_qna, IndexRow, InputFile, Kind, Qna, Record, Span,
 };
 use crate::source::{read_error, ByteSource};
 
@@ -134,26 +134,39 @@ impl<'a> Rereader<'a> {
     }
 
     fn bytes(&mut self, row: &IndexRow) -> Result<Vec<u8>> {
-        let (source, compressed) = self.files[row.file as usize];
+        self.read(row.file, row.offset, row.len)
+    }
+
+    /// The text of an added dataset's row, with its file's path for errors.
+    pub fn dataset_row(&mut self, file: u32, span: &Span) -> Result<(String, &str)> {
+        let bytes = self.read(file, span.offset, span.len)?;
+        let path = self.files[file as usize].0.path();
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::input("the file changed since it was read").in_file(path))?;
+        Ok((text, path))
+    }
+
+    fn read(&mut self, file: u32, offset: u64, len: u32) -> Result<Vec<u8>> {
+        let (source, compressed) = self.files[file as usize];
         let path = source.path();
         let io = |e: std::io::Error| read_error(e, path);
         if !compressed {
-            return source.read_at(row.offset, row.len as usize).map_err(io);
+            return source.read_at(offset, len as usize).map_err(io);
         }
-        let stream = match self.cache.streams.remove(&row.file) {
-            Some(s) if s.position <= row.offset => s,
+        let stream = match self.cache.streams.remove(&file) {
+            Some(s) if s.position <= offset => s,
             _ => Stream {
                 reader: decompressed(source.open().map_err(io)?, path)?,
                 position: 0,
             },
         };
         let mut stream = stream;
-        let skip = row.offset - stream.position;
+        let skip = offset - stream.position;
         std::io::copy(&mut (&mut stream.reader).take(skip), &mut std::io::sink()).map_err(io)?;
-        let mut bytes = vec![0; row.len as usize];
+        let mut bytes = vec![0; len as usize];
         stream.reader.read_exact(&mut bytes).map_err(io)?;
-        stream.position = row.offset + u64::from(row.len);
-        self.cache.streams.insert(row.file, stream);
+        stream.position = offset + u64::from(len);
+        self.cache.streams.insert(file, stream);
         Ok(bytes)
     }
 

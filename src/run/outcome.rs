@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::blend::BlendReport;
 use crate::mix::Mix;
 use crate::output::{CutReport, Histogram, OutputFile};
 use crate::read::Kind;
@@ -36,4 +37,14 @@ pub struct Outcome {
     /// The first rows of each kind.
     pub previews: Vec<Preview>,
     pub tokenizer: Option<TokenizerInfo>,
+    /// Per cut: the blend (or the trainer pre-flight alone), when asked for.
+    pub blends: Vec<BlendReport>,
+    /// Text files written beside the mixes, before the manifest: the blends' recipes.
+    pub texts: Vec<TextFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TextFile {
+    pub name: String,
+    pub text: String,
 }

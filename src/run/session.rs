@@ -6,17 +6,22 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::outcome::{Outcome, Preview};
-use super::task::{ChunkResult, ChunkTask, TaskRow, TASK_ROWS};
+use super::outcome::{Outcome, Preview, TextFile};
+use super::task::{BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};
+use crate::blend::{
+    blend_text, plan_blend, recipe_text, BlendParams, BlendReport, BlendText, CutBlend, Entry,
+    SourceRows,
+};
+use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
 use crate::output::{
-    cut_reports, histogram, output_file_name, report_text, Manifest, OutputTally, ReadRecord,
-    MANIFEST_FILE_NAME,
+    blend_file_name, cut_reports, histogram, output_file_name, recipe_file_name, report_text,
+    BlendRecord, Manifest, OutputFile, OutputTally, ReadRecord, MANIFEST_FILE_NAME,
 };
 use crate::read::{BadRows, Index, InputFile, Kind};
 use crate::render::CutLines;
-use crate::tokens::TokenizerInfo;
+use crate::tokens::{RowTokens, TokenizerInfo};
 
 /// The inputs, read and indexed.
 pub struct Inputs {
@@ -43,6 +48,8 @@ pub struct RunSettings {
     pub previews_per_kind: usize,
     /// The folders and files the user chose, by name, for the manifest.
     pub input_roots: Vec<String>,
+    /// The blend beside the knowledge mix, and the trainer pre-flight.
+    pub blend: BlendText,
 }
 
 impl Inputs {
@@ -74,42 +81,110 @@ impl Inputs {
         report_text(&self.index, mix, &[], None)
     }
 
+    /// The blend as asked, checked against the datasets read.
+    pub fn blend_params(&self, text: &BlendText) -> Result<BlendParams> {
+        let names: Vec<String> = self.index.datasets.iter().map(|d| d.name.clone()).collect();
+        text.parse(&names)
+    }
+
     /// Starts a run of a plan; it needs at least one feasible cut.
     pub fn start(&self, mix: Mix, settings: RunSettings) -> Result<MixRun> {
         mix.check_feasible()?;
+        let blend = self.blend_params(&settings.blend)?;
+        if blend.needs_tokens() && settings.tokenizer.is_none() {
+            return Err(Error::parameters(
+                "a token budget, a size in tokens and the trainer pre-flight count tokens: choose a tokenizer",
+            )
+            .field("tokenizer"));
+        }
         let cuts: Vec<u32> = mix.feasible_cuts().collect();
         let written = if settings.dry_run { Vec::new() } else { cuts };
-        let tasks = mix.selected.len().div_ceil(TASK_ROWS) as u32;
-        Ok(MixRun {
+        let blended = if blend.writes_blend() {
+            written.clone()
+        } else {
+            Vec::new()
+        };
+        let knowledge_tasks = mix.selected.len().div_ceil(TASK_ROWS) as u32;
+        // Datasets are counted when there is a tokenizer: for the report, sizes in tokens and the
+        // pre-flight.
+        let dataset_chunks: Vec<(usize, usize)> = match settings.tokenizer {
+            Some(_) => self
+                .index
+                .datasets
+                .iter()
+                .enumerate()
+                .flat_map(|(d, set)| (0..set.rows.len()).step_by(TASK_ROWS).map(move |at| (d, at)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let counting = knowledge_tasks + dataset_chunks.len() as u32;
+        let file_names: Vec<String> = written
+            .iter()
+            .map(|&cut| output_file_name(cut))
+            .chain(blended.iter().map(|&cut| blend_file_name(cut)))
+            .collect();
+        let mut run = MixRun {
             index: Arc::clone(&self.index),
-            tallies: written.iter().map(|&cut| OutputTally::new(cut)).collect(),
+            tallies: file_names.iter().cloned().map(OutputTally::new).collect(),
+            file_names,
             written,
+            blended,
             counts: Vec::with_capacity(if settings.tokenizer.is_some() {
                 mix.selected.len()
             } else {
                 0
             }),
+            dataset_tokens: vec![Vec::new(); self.index.datasets.len()],
             mix,
             settings,
-            tasks,
+            blend,
+            knowledge_tasks,
+            dataset_chunks,
+            counting,
+            blends: None,
+            blend_chunks: Vec::new(),
+            tasks: counting,
             handed_out: 0,
             completed: 0,
             waiting: BTreeMap::new(),
             failed: false,
             previewed: Vec::new(),
             previews: Vec::new(),
-        })
+        };
+        if counting == 0 {
+            run.plan_blends()?;
+        }
+        Ok(run)
     }
 }
 
 /// A run under way.
+///
+/// Its tasks come in two stages: first the knowledge rows (counted and written) and the added
+/// datasets' rows (counted); then, once every count is back, the blends are planned from them and
+/// their lines written.
 pub struct MixRun {
     index: Arc<Index>,
     mix: Mix,
     settings: RunSettings,
-    /// The cuts whose files are written, in the order of their names (none on a dry run).
+    blend: BlendParams,
+    /// The files written: the knowledge mixes, then the blends.
+    file_names: Vec<String>,
+    /// The cuts whose knowledge mix is written, in the order of their names (none on a dry run).
     written: Vec<u32>,
+    /// The cuts whose blend is written.
+    blended: Vec<u32>,
     tallies: Vec<OutputTally>,
+    knowledge_tasks: u32,
+    /// The counting tasks of the datasets, after the knowledge tasks: (dataset, first row).
+    dataset_chunks: Vec<(usize, usize)>,
+    /// Tasks of the first stage: knowledge and dataset rows.
+    counting: u32,
+    /// Every cut's blend (or pre-flight), once the first stage is back.
+    blends: Option<Vec<CutBlend>>,
+    /// The writing tasks of the blends, after the counting ones: (blend, first entry, end).
+    blend_chunks: Vec<(usize, usize, usize)>,
+    /// Tasks known so far: the blends' are added once they are planned.
     tasks: u32,
     handed_out: u32,
     /// Tasks taken back in order: every task before this one is complete.
@@ -118,7 +193,10 @@ pub struct MixRun {
     waiting: BTreeMap<u32, Result<ChunkResult>>,
     /// A task failed: no more tasks are handed out.
     failed: bool,
-    counts: Vec<u32>,
+    /// The knowledge rows' tokens, by position.
+    counts: Vec<RowTokens>,
+    /// Each dataset's rows' tokens, by row.
+    dataset_tokens: Vec<Vec<RowTokens>>,
     /// How many previews of each kind the tasks handed out so far carry.
     previewed: Vec<(Kind, usize)>,
     previews: Vec<Preview>,
@@ -128,8 +206,10 @@ pub struct MixRun {
 #[derive(Debug, Serialize)]
 pub struct Ready {
     pub seq: u32,
-    /// Planned rows this task covered, for progress.
+    /// Rows this task covered, for progress.
     pub rows: usize,
+    /// Rows the run covers in all, as far as known (the blends' are known after counting).
+    pub total: usize,
     /// Lines for each file of [`MixRun::file_names`].
     pub lines: Vec<CutLines>,
 }
@@ -144,18 +224,21 @@ impl MixRun {
         &self.index.files
     }
 
-    /// The mixes this run writes, in the order of each [`Ready::lines`] (none on a dry run); the
-    /// manifest, [`MANIFEST_FILE_NAME`], comes last with [`Outcome::manifest`].
+    /// The files this run writes, in the order of each [`Ready::lines`] (none on a dry run):
+    /// the knowledge mixes, then the blends; then [`Outcome::texts`] (the blends' recipes) and
+    /// last the manifest, [`MANIFEST_FILE_NAME`], with [`Outcome::manifest`].
     pub fn file_names(&self) -> Vec<String> {
-        self.written
-            .iter()
-            .map(|&cut| output_file_name(cut))
-            .collect()
+        self.file_names.clone()
     }
 
-    /// Rows to process in all.
+    /// Rows to process in all, as far as known: the blends' rows count once they are planned.
     pub fn rows(&self) -> usize {
-        self.mix.selected.len()
+        let datasets: usize = match self.settings.tokenizer {
+            Some(_) => self.index.datasets.iter().map(|d| d.rows.len()).sum(),
+            None => 0,
+        };
+        let blends: usize = self.blend_chunks.iter().map(|(_, start, end)| end - start).sum();
+        self.mix.selected.len() + datasets + blends
     }
 
     pub fn tasks(&self) -> u32 {
@@ -167,31 +250,114 @@ impl MixRun {
         self.handed_out - self.completed
     }
 
-    /// The next task, in output order; none when all are out or one has failed.
+    /// Whether every task is out (or one failed): when not, and [`MixRun::next_task`] gives none,
+    /// the next tasks wait for the ones out to come back.
+    pub fn all_handed_out(&self) -> bool {
+        self.failed || (self.blends.is_some() && self.handed_out == self.tasks)
+    }
+
+    /// The next task, in output order; none when all are out, a stage waits for the tasks out,
+    /// or one has failed.
     pub fn next_task(&mut self) -> Option<ChunkTask> {
         if self.failed || self.handed_out == self.tasks {
             return None;
         }
         let seq = self.handed_out;
         self.handed_out += 1;
-        let start = seq as usize * TASK_ROWS;
-        let end = (start + TASK_ROWS).min(self.mix.selected.len());
-        let rows = (start..end)
-            .map(|position| {
-                let row = self.index.rows[self.mix.selected[position]];
-                TaskRow {
-                    row,
-                    min_cut: self.mix.min_cut(position),
-                    preview: self.take_preview(row.kind),
-                }
-            })
-            .collect();
+        let work = if seq < self.knowledge_tasks {
+            let start = seq as usize * TASK_ROWS;
+            let end = (start + TASK_ROWS).min(self.mix.selected.len());
+            let rows = (start..end)
+                .map(|position| {
+                    let row = self.index.rows[self.mix.selected[position]];
+                    TaskRow {
+                        row,
+                        min_cut: self.mix.min_cut(position),
+                        preview: self.take_preview(row.kind),
+                    }
+                })
+                .collect();
+            Work::Knowledge {
+                rows,
+                cuts: self.written.clone(),
+            }
+        } else if seq < self.counting {
+            let (d, start) = self.dataset_chunks[(seq - self.knowledge_tasks) as usize];
+            let set = &self.index.datasets[d];
+            let end = (start + TASK_ROWS).min(set.rows.len());
+            Work::Dataset {
+                file: set.file,
+                rows: set.rows[start..end].to_vec(),
+            }
+        } else {
+            let (b, start, end) = self.blend_chunks[(seq - self.counting) as usize];
+            let entries = &self.blends.as_ref().expect("blend tasks follow the plan")[b].entries;
+            Work::Blend {
+                rows: entries[start..end].iter().map(|e| self.blend_row(e)).collect(),
+            }
+        };
         Some(ChunkTask {
             seq,
-            rows,
-            cuts: self.written.clone(),
+            work,
             tokenizer: self.settings.tokenizer.clone(),
         })
+    }
+
+    fn blend_row(&self, entry: &Entry) -> BlendRow {
+        match entry.source.checked_sub(1) {
+            None => BlendRow::Knowledge {
+                row: self.index.rows[self.mix.selected[entry.id as usize]],
+                length: self.counts.get(entry.id as usize).map(|t| t.length),
+            },
+            Some(d) => {
+                let set = &self.index.datasets[d as usize];
+                BlendRow::Dataset {
+                    file: set.file,
+                    span: set.rows[entry.id as usize],
+                }
+            }
+        }
+    }
+
+    /// Plans every cut's blend from the counts, once they are all back, and adds the tasks that
+    /// write the blends.
+    fn plan_blends(&mut self) -> Result<()> {
+        if !self.blend.writes_blend() && self.blend.max_seq_len.is_none() {
+            self.blends = Some(Vec::new());
+            return Ok(());
+        }
+        let counted = self.settings.tokenizer.is_some();
+        let kinds: Vec<Kind> = self
+            .mix
+            .selected
+            .iter()
+            .map(|&i| self.index.rows[i].kind)
+            .collect();
+        let mut blends = Vec::new();
+        for cut in self.mix.feasible_cuts() {
+            let mut sources = vec![SourceRows {
+                ids: self.mix.positions_in_cut(cut).map(|p| p as u32).collect(),
+                tokens: counted.then_some(&self.counts[..]),
+                kinds: Some(&kinds),
+            }];
+            for (set, tokens) in self.index.datasets.iter().zip(&self.dataset_tokens) {
+                sources.push(SourceRows {
+                    ids: (0..set.rows.len() as u32).collect(),
+                    tokens: counted.then_some(&tokens[..]),
+                    kinds: None,
+                });
+            }
+            let mut blend = plan_blend(cut, &self.blend, &sources, self.mix.params.seed)?;
+            if let Some(b) = self.blended.iter().position(|&c| c == cut) {
+                blend.report.file_name = Some(blend_file_name(cut));
+                blend.report.recipe_file_name = Some(recipe_file_name(cut));
+                self.blend_chunks.extend(chunks(&blend.entries).map(|(s, e)| (b, s, e)));
+            }
+            blends.push(blend);
+        }
+        self.tasks += self.blend_chunks.len() as u32;
+        self.blends = Some(blends);
+        Ok(())
     }
 
     /// Whether the next row of `kind` is still among the first `previews_per_kind` of its kind.
@@ -222,36 +388,68 @@ impl MixRun {
         self.waiting.insert(seq, result);
         let mut ready = Vec::new();
         while let Some(result) = self.waiting.remove(&self.completed) {
-            ready.push(self.take(result?)?);
+            let taken = self.take(result?);
             self.completed += 1;
+            ready.push(taken?);
+            if self.completed == self.counting && self.blends.is_none() {
+                if let Err(e) = self.plan_blends() {
+                    self.failed = true;
+                    return Err(e);
+                }
+            }
         }
         Ok(ready)
     }
 
     fn take(&mut self, result: ChunkResult) -> Result<Ready> {
-        let start = result.seq as usize * TASK_ROWS;
-        let rows = TASK_ROWS.min(self.mix.selected.len() - start);
-        let counted = result.counts.as_ref().map(Vec::len);
-        let expected = self.settings.tokenizer.as_ref().map(|_| rows);
-        if counted != expected || result.lines.len() != self.tallies.len() {
-            return Err(Error::input(format!(
-                "task {} came back with {} token counts and lines for {} files, not {} and {}",
-                result.seq,
-                counted.unwrap_or(0),
-                result.lines.len(),
-                expected.unwrap_or(0),
-                self.tallies.len()
-            )));
+        let seq = result.seq;
+        let mismatch = |what: &str| {
+            Error::input(format!(
+                "task {seq} came back with {what} other than it was asked for"
+            ))
+        };
+        let mut lines = vec![CutLines::default(); self.file_names.len()];
+        let rows = if seq < self.knowledge_tasks {
+            let start = seq as usize * TASK_ROWS;
+            let rows = TASK_ROWS.min(self.mix.selected.len() - start);
+            let counted = result.counts.as_ref().map(Vec::len);
+            if counted != self.settings.tokenizer.as_ref().map(|_| rows) {
+                return Err(mismatch("token counts"));
+            }
+            if result.lines.len() != self.written.len() {
+                return Err(mismatch("lines"));
+            }
+            self.counts.extend(result.counts.unwrap_or_default());
+            for (slot, cut_lines) in result.lines.into_iter().enumerate() {
+                lines[slot] = cut_lines;
+            }
+            self.previews.extend(result.previews);
+            rows
+        } else if seq < self.counting {
+            let (d, start) = self.dataset_chunks[(seq - self.knowledge_tasks) as usize];
+            let rows = TASK_ROWS.min(self.index.datasets[d].rows.len() - start);
+            match result.counts {
+                Some(counts) if counts.len() == rows => self.dataset_tokens[d].extend(counts),
+                _ => return Err(mismatch("token counts")),
+            }
+            rows
+        } else {
+            let (b, start, end) = self.blend_chunks[(seq - self.counting) as usize];
+            let [blend_lines] = <[CutLines; 1]>::try_from(result.lines).map_err(|_| mismatch("lines"))?;
+            if blend_lines.rows != (end - start) as u64 {
+                return Err(mismatch("lines"));
+            }
+            lines[self.written.len() + b] = blend_lines;
+            end - start
+        };
+        for (tally, file_lines) in self.tallies.iter_mut().zip(&lines) {
+            tally.add(file_lines);
         }
-        self.counts.extend(result.counts.unwrap_or_default());
-        for (tally, lines) in self.tallies.iter_mut().zip(&result.lines) {
-            tally.add(lines);
-        }
-        self.previews.extend(result.previews);
         Ok(Ready {
-            seq: result.seq,
+            seq,
             rows,
-            lines: result.lines,
+            total: self.rows(),
+            lines,
         })
     }
 
@@ -264,15 +462,36 @@ impl MixRun {
             )));
         }
         let index = &self.index;
-        let counts = self.settings.tokenizer.as_ref().map(|_| &self.counts[..]);
+        let lengths: Option<Vec<u32>> = self
+            .settings
+            .tokenizer
+            .as_ref()
+            .map(|_| self.counts.iter().map(|t| t.length).collect());
+        let counts = lengths.as_deref();
         let reports = cut_reports(index, &self.mix, counts);
         let tokenizer = self.settings.tokenizer;
-        let text = report_text(
+        let blends: Vec<BlendReport> = self
+            .blends
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| b.report)
+            .collect();
+        let mut text = report_text(
             index,
             &self.mix,
             &reports,
             tokenizer.as_ref().map(|t| t.name.as_str()),
         );
+        text.push_str(&blend_text(&blends, self.blend.max_seq_len));
+        let texts: Vec<TextFile> = blends
+            .iter()
+            .filter_map(|b| {
+                Some(TextFile {
+                    name: b.recipe_file_name.clone()?,
+                    text: recipe(b, &self.blend, self.mix.params.seed),
+                })
+            })
+            .collect();
         let histograms = counts
             .map(|counts| {
                 self.mix
@@ -280,12 +499,19 @@ impl MixRun {
                     .map(|cut| {
                         let lengths: Vec<u32> =
                             self.mix.positions_in_cut(cut).map(|p| counts[p]).collect();
-                        histogram(cut, &lengths)
+                        histogram(cut, &lengths, self.blend.max_seq_len)
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let outputs: Vec<_> = self.tallies.into_iter().map(OutputTally::finish).collect();
+        let mut outputs: Vec<OutputFile> =
+            self.tallies.into_iter().map(OutputTally::finish).collect();
+        outputs.extend(texts.iter().map(|t| OutputFile {
+            file_name: t.name.clone(),
+            rows: t.text.lines().filter(|l| l.starts_with("- path:")).count() as u64,
+            bytes: t.text.len() as u64,
+            sha256: sha256_hex(t.text.as_bytes()),
+        }));
         let manifest = (!self.settings.dry_run).then(|| {
             Manifest {
                 kmix_version: env!("CARGO_PKG_VERSION"),
@@ -298,6 +524,12 @@ impl MixRun {
                 bad_rows: &index.bad_rows,
                 tokenizer: tokenizer.as_ref(),
                 report: &reports,
+                blend: (self.blend.writes_blend() || self.blend.max_seq_len.is_some()).then_some(
+                    BlendRecord {
+                        params: &self.blend,
+                        cuts: &blends,
+                    },
+                ),
                 outputs: &outputs,
             }
             .to_json()
@@ -312,6 +544,51 @@ impl MixRun {
             histograms,
             previews: self.previews,
             tokenizer,
+            blends,
+            texts,
         })
     }
+}
+
+/// Task bounds over a blend's entries: at most [`TASK_ROWS`] each, but never splitting a row's
+/// copies, so that each is read once.
+fn chunks(entries: &[Entry]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start == entries.len() {
+            return None;
+        }
+        let mut end = (start + TASK_ROWS).min(entries.len());
+        while end < entries.len() && entries[end] == entries[end - 1] {
+            end += 1;
+        }
+        let chunk = (start, end);
+        start = end;
+        Some(chunk)
+    })
+}
+
+/// The recipe of a written blend: the knowledge mix beside it, then each dataset, with the rows
+/// taken of each.
+fn recipe(blend: &BlendReport, params: &BlendParams, seed: u64) -> String {
+    let knowledge = output_file_name(blend.cut);
+    let sources: Vec<(&str, u64)> = blend
+        .sources
+        .iter()
+        .zip(&params.sources)
+        .enumerate()
+        .map(|(i, (s, p))| {
+            let path = if i == 0 { knowledge.as_str() } else { p.recipe_path.as_str() };
+            (path, s.rows)
+        })
+        .collect();
+    let header = format!(
+        "The recipe of {}, written by kmix {} (seed {seed}).\n\
+         sampling_size is the rows kmix took of each dataset; kmix makes the same blend again from\n\
+         this recipe and the same inputs (kmix GENERATED --cuts {} --recipe THIS_FILE).",
+        blend.file_name.as_deref().unwrap_or_default(),
+        env!("CARGO_PKG_VERSION"),
+        blend.cut,
+    );
+    recipe_text(&header, &sources, params.sys_prompt.as_deref())
 }

@@ -7,22 +7,13 @@ use std::io::Write;
 use minijinja::value::{Kwargs, StringInput};
 use minijinja::{Error, ErrorKind, Value};
 
-use crate::render::Message;
 
 /// The widest indent a template may ask of `indent` or `tojson`.
 pub const MAX_INDENT: usize = 1024;
 
 /// What one rendering may write: 1 MB plus 64 times the conversation's own text.
-pub fn output_limit(messages: &[Message]) -> usize {
-    let text: usize = messages
-        .iter()
-        .map(|m| {
-            m.role.len()
-                + m.content.as_ref().map_or(0, String::len)
-                + m.thinking.as_ref().map_or(0, String::len)
-        })
-        .sum();
-    (1 << 20) + 64 * text
+pub fn output_limit(text_bytes: usize) -> usize {
+    (1 << 20) + 64 * text_bytes
 }
 
 /// Collects a rendering, refusing to grow past its limit.

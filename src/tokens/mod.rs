@@ -9,7 +9,7 @@ mod pystr;
 mod template;
 
 use serde::{Deserialize, Serialize};
-use tokenizers::Tokenizer;
+use tokenizers::{PostProcessor, Tokenizer};
 
 use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
@@ -53,8 +53,25 @@ pub struct TokenizerInfo {
     pub date: String,
 }
 
+/// A row's tokens, as the notebook counts them and as the trainer does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowTokens {
+    /// The notebook's `token_length`: `len(encode(rendered))`, special tokens added by `encode`.
+    pub length: u32,
+    /// InstructLab training's count, `apply_chat_template(messages, tokenize=True)`: the
+    /// template's own tokens, none added (for Llama 3.1 one fewer than `length`).
+    pub trained: u32,
+    /// The end-of-sequence token is among the last three trained tokens (training drops a row
+    /// where it is not); true when the tokenizer names no such token.
+    pub ends_with_eos: bool,
+}
+
 pub struct ChatTokenizer {
     tokenizer: Tokenizer,
+    /// Tokens `encode` adds around a text (the post-processor's special tokens).
+    added_by_encode: u32,
+    /// The tokenizer config's `eos_token`, as an id.
+    eos: Option<u32>,
     template: ChatTemplate,
     /// The file the template came from, which its errors name.
     template_file: String,
@@ -99,10 +116,20 @@ impl ChatTokenizer {
             },
         };
         let template_file = files.path(template_file);
+        let added_by_encode = tokenizer
+            .get_post_processor()
+            .map_or(0, |p| p.added_tokens(false) as u32);
+        let eos = config
+            .special_tokens
+            .iter()
+            .find(|(name, _)| name == "eos_token")
+            .and_then(|(_, text)| tokenizer.token_to_id(text));
         let template = ChatTemplate::new(&source, &config, now_local)
             .map_err(|e| e.in_file(&template_file))?;
         Ok(ChatTokenizer {
             tokenizer,
+            added_by_encode,
+            eos,
             template,
             template_file,
             info: TokenizerInfo {
@@ -128,16 +155,38 @@ impl ChatTokenizer {
             .map_err(|e| e.in_file(&self.template_file))
     }
 
+    /// Renders a conversation as read from a training file (each message with whatever keys it has).
+    pub fn render_json(&self, messages: Vec<serde_json::Value>) -> Result<String> {
+        self.template
+            .render_json(messages)
+            .map_err(|e| e.in_file(&self.template_file))
+    }
+
     /// Tokens of a rendered text, special tokens added as Python's `encode` adds them by default.
     pub fn count_text(&self, text: &str) -> Result<u32> {
+        Ok(self.tokens_of_text(text)?.length)
+    }
+
+    /// A rendered text's tokens, both ways, from one encoding.
+    pub fn tokens_of_text(&self, text: &str) -> Result<RowTokens> {
         let encoding = self
             .tokenizer
-            .encode_fast(text, true)
+            .encode_fast(text, false)
             .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))?;
-        Ok(encoding.len() as u32)
+        let ids = encoding.get_ids();
+        let tail = &ids[ids.len().saturating_sub(3)..];
+        Ok(RowTokens {
+            length: ids.len() as u32 + self.added_by_encode,
+            trained: ids.len() as u32,
+            ends_with_eos: self.eos.is_none_or(|eos| tail.contains(&eos)),
+        })
     }
 
     pub fn count(&self, messages: &[Message]) -> Result<u32> {
-        self.count_text(&self.render(messages)?)
+        Ok(self.tokens(messages)?.length)
+    }
+
+    pub fn tokens(&self, messages: &[Message]) -> Result<RowTokens> {
+        self.tokens_of_text(&self.render(messages)?)
     }
 }

@@ -59,16 +59,19 @@ impl ChatTemplate {
     }
 
     pub fn render(&self, messages: &[Message]) -> Result<String> {
+        self.render_json(messages.iter().map(template_message).collect())
+    }
+
+    /// Renders messages given as JSON objects, each handed to the template as it is.
+    pub fn render_json(&self, messages: Vec<Json>) -> Result<String> {
+        let limit = output_limit(messages.iter().map(message_text_len).sum());
         let mut context = self.globals.clone();
-        context.insert(
-            "messages".into(),
-            Json::Array(messages.iter().map(template_message).collect()),
-        );
+        context.insert("messages".into(), Json::Array(messages));
         let template = self
             .env
             .get_template(TEMPLATE)
             .map_err(|e| template_error("the chat template is missing", &e))?;
-        let mut out = BoundedOutput::new(output_limit(messages));
+        let mut out = BoundedOutput::new(limit);
         let rendered = template.render_captured_to(Value::from_serialize(&context), &mut out);
         if out.exceeded {
             return Err(Error::template(format!(
@@ -96,6 +99,16 @@ fn template_message(message: &Message) -> Json {
         m.insert("reasoning_content".into(), thinking.clone().into());
     }
     Json::Object(m)
+}
+
+/// The text a message carries (the length of its JSON, strings and all), which bounds its rendering.
+fn message_text_len(message: &Json) -> usize {
+    match message {
+        Json::String(s) => s.len(),
+        Json::Array(items) => items.iter().map(message_text_len).sum(),
+        Json::Object(map) => map.iter().map(|(k, v)| k.len() + message_text_len(v)).sum(),
+        _ => 8,
+    }
 }
 
 fn template_error(what: &str, e: &JinjaError) -> Error {

@@ -1,0 +1,19 @@
+//! Blends: the knowledge mix beside other chat datasets (skills, replay data, earlier mixes), each
+//! up- or down-sampled by rows, a ratio, tokens or its share of a token budget; InstructLab recipes
+//! read and written; and a pre-flight of what the trainer would drop.
+
+mod params;
+mod plan;
+mod recipe;
+mod report;
+mod sample;
+mod size;
+
+pub use params::{BlendParams, BlendText, SourceParams};
+pub use plan::{
+    plan_blend, trainer_keeps, BlendReport, CutBlend, Drops, Entry, SourceReport, SourceRows,
+    MIN_TRAINED_TOKENS,
+};
+pub use report::blend_text;
+pub use recipe::{parse_recipe, recipe_text, Recipe, RecipeDataset};
+pub use size::{parse_tokens, short_number, Size};
