@@ -134,3 +134,47 @@ fn a_null_response_renders_or_fails_as_in_python() {
         }
     }
 }
+
+/// Rows of other chat datasets (a system message, several turns, extra keys): rendered, counted
+/// as the notebook counts (`length`) and as InstructLab training counts (`trained`, with its
+/// end-of-sequence check) exactly as Python does; a role order the template refuses fails with
+/// the template's own words.
+#[test]
+fn training_counts_match_python() {
+    let expected = golden("training");
+    let rows = expected["rows"].as_array().unwrap();
+    for name in ["llama3_1", "qwen3", "gemma3", "deepseek_v3"] {
+        let tokenizer = common::load_tokenizer(name);
+        for (i, row) in rows.iter().enumerate() {
+            let want = &expected["tokenizers"][name][i];
+            let rendered = tokenizer.render_json(row.as_array().unwrap().clone());
+            if let Some(error) = want["error"].as_str() {
+                let e = rendered.unwrap_err();
+                assert!(e.message.contains(error), "{name} row {i}: {e}");
+                continue;
+            }
+            let rendered = rendered.unwrap();
+            assert_eq!(
+                rendered,
+                want["rendered"].as_str().unwrap(),
+                "{name} row {i}"
+            );
+            let t = tokenizer.tokens_of_text(&rendered).unwrap();
+            assert_eq!(
+                u64::from(t.length),
+                want["length"].as_u64().unwrap(),
+                "{name} row {i}"
+            );
+            assert_eq!(
+                u64::from(t.trained),
+                want["trained"].as_u64().unwrap(),
+                "{name} row {i}"
+            );
+            assert_eq!(
+                t.ends_with_eos,
+                want["ends_with_eos"].as_bool().unwrap(),
+                "{name} row {i}"
+            );
+        }
+    }
+}

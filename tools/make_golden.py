@@ -123,6 +123,41 @@ def write_null_content():
     print("null content", {k: v["token_count"] or v["error"] for k, v in results.items()})
 
 
+# Rows of other chat datasets, as blends read them: a system message, several turns, keys beyond
+# role and content. The trainer's count: apply_chat_template(messages, tokenize=True), no tokens
+# added by encode; and its check for the end-of-sequence token among the last three.
+TRAINING_ROWS = [
+    [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello! How can I help?"}],
+    [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "List three colours."},
+     {"role": "assistant", "content": "Red, green, blue."}],
+    [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"},
+     {"role": "user", "content": "And 3+3?", "name": "kid"}, {"role": "assistant", "content": "6"}],
+    [{"role": "user", "content": SNIPPETS[1] + " " + SNIPPETS[2]}, {"role": "assistant", "content": SNIPPETS[8]}],
+    # Two users in a row: some templates refuse the order (their raise_exception text is kept).
+    [{"role": "user", "content": "one"}, {"role": "user", "content": "two"}],
+]
+
+
+def write_training():
+    results = {}
+    for name in TOKENIZERS:
+        tok = AutoTokenizer.from_pretrained(os.path.join(ROOT, "vendor-tokenizers", name))
+        rows = []
+        for messages in TRAINING_ROWS:
+            try:
+                ids = tok.apply_chat_template(messages, tokenize=True, return_dict=False)
+                rendered = tok.apply_chat_template(messages, tokenize=False)
+                rows.append({"rendered": rendered, "length": len(tok.encode(rendered)), "trained": len(ids),
+                             "ends_with_eos": tok.eos_token_id is None or tok.eos_token_id in ids[-3:],
+                             "error": None})
+            except Exception as e:
+                rows.append({"error": str(e)})
+        results[name] = rows
+    with open(os.path.join(GOLDEN, "training.json"), "w", encoding="utf-8") as f:
+        json.dump({"rows": TRAINING_ROWS, "tokenizers": results}, f, ensure_ascii=False, indent=1)
+    print("training", {k: [r.get("trained") or r["error"][:30] for r in v] for k, v in results.items()})
+
+
 def pin_template_date():
     """transformers' strftime_now reads datetime.now(): pin it, as kmix's --date does."""
     import datetime as real
@@ -149,6 +184,7 @@ def main():
             json.dump({"tokenizer": name, "rendered": rendered, "token_counts": counts}, f, ensure_ascii=False, indent=1)
         print(name, counts)
     write_null_content()
+    write_training()
     pin_template_date()
     tok = AutoTokenizer.from_pretrained(os.path.join(ROOT, "vendor-tokenizers", "llama3_1"))
     templates = {}

@@ -14,6 +14,6 @@ pub use plan::{
     plan_blend, trainer_keeps, BlendReport, CutBlend, Drops, Entry, SourceReport, SourceRows,
     MIN_TRAINED_TOKENS,
 };
-pub use report::blend_text;
 pub use recipe::{parse_recipe, recipe_text, Recipe, RecipeDataset};
+pub use report::blend_text;
 pub use size::{parse_tokens, short_number, Size};

@@ -93,8 +93,10 @@ impl BlendText {
                 })?;
                 let at = known(name.trim(), "shares")?;
                 if shares[at].is_some() {
-                    return Err(Error::parameters(format!("`{}` has two shares", name.trim()))
-                        .field("shares"));
+                    return Err(
+                        Error::parameters(format!("`{}` has two shares", name.trim()))
+                            .field("shares"),
+                    );
                 }
                 shares[at] = Some(parse_share(value.trim())?);
             }
@@ -193,10 +195,10 @@ fn check_budget(
 ) -> Result<()> {
     let Some(_) = budget else {
         return match shares.iter().any(Option::is_some) {
-            true => Err(Error::parameters(
-                "shares divide a token budget: give the budget too",
-            )
-            .field("budget")),
+            true => Err(
+                Error::parameters("shares divide a token budget: give the budget too")
+                    .field("budget"),
+            ),
             false => Ok(()),
         };
     };
@@ -220,10 +222,9 @@ fn check_budget(
     }
     let total: f64 = shares.iter().flatten().sum();
     if (total - 1.0).abs() > SHARE_TOLERANCE {
-        return Err(Error::parameters(format!(
-            "the shares add up to {total}, not 1"
-        ))
-        .field("shares"));
+        return Err(
+            Error::parameters(format!("the shares add up to {total}, not 1")).field("shares"),
+        );
     }
     Ok(())
 }
@@ -263,10 +264,23 @@ mod tests {
         for (t, needle) in [
             (text(&[("other.jsonl", "3")], None, None), "names no source"),
             (text(&[("skills.jsonl", "0")], None, None), "above zero"),
-            (text(&[], Some("2M"), Some("knowledge=0.4,skills.jsonl=0.5")), "add up to 0.9"),
-            (text(&[], Some("2M"), Some("knowledge=1")), "`skills.jsonl` has no share"),
+            (
+                text(&[], Some("2M"), Some("knowledge=0.4,skills.jsonl=0.5")),
+                "add up to 0.9",
+            ),
+            (
+                text(&[], Some("2M"), Some("knowledge=1")),
+                "`skills.jsonl` has no share",
+            ),
             (text(&[], None, Some("knowledge=1")), "give the budget"),
-            (text(&[("knowledge", "2")], Some("2M"), Some("knowledge=0.5,skills.jsonl=0.5")), "has a size"),
+            (
+                text(
+                    &[("knowledge", "2")],
+                    Some("2M"),
+                    Some("knowledge=0.5,skills.jsonl=0.5"),
+                ),
+                "has a size",
+            ),
             (text(&[], Some("lots"), None), "not a size"),
             (text(&[], Some("1M"), Some("knowledge=1.5")), "not a share"),
         ] {

@@ -183,7 +183,11 @@ pub fn plan_blend(
             return Err(Error::parameters(format!(
                 "`{}` has no rows to take{}",
                 p.name,
-                if rows.ids.is_empty() { "" } else { ": the trainer would drop every one" }
+                if rows.ids.is_empty() {
+                    ""
+                } else {
+                    ": the trainer would drop every one"
+                }
             ))
             .field(format!("size of {}", p.name)));
         }
@@ -252,7 +256,10 @@ fn too_few_tokens(
 ) -> Error {
     let (asked, field) = match p.size {
         Some(_) => ("its size asks".to_string(), format!("size of {}", p.name)),
-        None => ("its share of the budget asks".to_string(), "budget".to_string()),
+        None => (
+            "its share of the budget asks".to_string(),
+            "budget".to_string(),
+        ),
     };
     let kept = if params.drop_over_length {
         " that the trainer keeps"
@@ -305,8 +312,16 @@ mod tests {
         let k = tokens(&[50; 10]);
         let s = tokens(&[30, 40, 150, 10, 60, 60, 60, 60]);
         let sources = [
-            SourceRows { ids: (0..10).collect(), tokens: Some(&k), kinds: None },
-            SourceRows { ids: (0..8).collect(), tokens: Some(&s), kinds: None },
+            SourceRows {
+                ids: (0..10).collect(),
+                tokens: Some(&k),
+                kinds: None,
+            },
+            SourceRows {
+                ids: (0..8).collect(),
+                tokens: Some(&s),
+                kinds: None,
+            },
         ];
         let p = params(&[("knowledge", "2.5"), ("skills.jsonl", "4")], None, None);
         let blend = plan_blend(5, &p, &sources, 42).unwrap();
@@ -319,11 +334,17 @@ mod tests {
         assert_eq!((drops.rows, drops.too_long, drops.too_short), (2, 1, 1));
         assert_eq!(drops.tokens, 160);
         // The same again: reproducible.
-        assert_eq!(plan_blend(5, &p, &sources, 42).unwrap().entries, blend.entries);
+        assert_eq!(
+            plan_blend(5, &p, &sources, 42).unwrap().entries,
+            blend.entries
+        );
         let other_seed = plan_blend(5, &p, &sources, 43).unwrap().entries;
         assert_ne!(other_seed, blend.entries);
         // Each source in turn, its rows in file order, copies together.
-        assert!(blend.entries.windows(2).all(|w| (w[0].source, w[0].id) <= (w[1].source, w[1].id)));
+        assert!(blend
+            .entries
+            .windows(2)
+            .all(|w| (w[0].source, w[0].id) <= (w[1].source, w[1].id)));
     }
 
     #[test]
@@ -331,8 +352,16 @@ mod tests {
         let k = tokens(&[50; 10]);
         let s = tokens(&[25; 40]);
         let sources = [
-            SourceRows { ids: (0..10).collect(), tokens: Some(&k), kinds: None },
-            SourceRows { ids: (0..40).collect(), tokens: Some(&s), kinds: None },
+            SourceRows {
+                ids: (0..10).collect(),
+                tokens: Some(&k),
+                kinds: None,
+            },
+            SourceRows {
+                ids: (0..40).collect(),
+                tokens: Some(&s),
+                kinds: None,
+            },
         ];
         let p = params(&[], Some("1000"), Some("knowledge=0.4,skills.jsonl=0.6"));
         let blend = plan_blend(5, &p, &sources, 1).unwrap();
@@ -343,7 +372,10 @@ mod tests {
         assert_eq!(r.sources[1].share_of_tokens, Some(0.6));
         let p = params(&[], Some("2000"), Some("knowledge=0.5,skills.jsonl=0.5"));
         let e = plan_blend(5, &p, &sources, 1).err().unwrap();
-        assert!(e.message.contains("`knowledge` holds 500 trained tokens"), "{e}");
+        assert!(
+            e.message.contains("`knowledge` holds 500 trained tokens"),
+            "{e}"
+        );
         assert_eq!(e.field.as_deref(), Some("budget"));
     }
 
@@ -357,16 +389,41 @@ mod tests {
                 t
             })
             .collect();
-        let kinds = [Kind::ExtractiveSummary, Kind::DetailedSummary, Kind::DetailedSummary, Kind::QnaYaml];
+        let kinds = [
+            Kind::ExtractiveSummary,
+            Kind::DetailedSummary,
+            Kind::DetailedSummary,
+            Kind::QnaYaml,
+        ];
         let sources = [
-            SourceRows { ids: (0..4).collect(), tokens: Some(&k), kinds: Some(&kinds) },
-            SourceRows { ids: vec![], tokens: Some(&[]), kinds: None },
+            SourceRows {
+                ids: (0..4).collect(),
+                tokens: Some(&k),
+                kinds: Some(&kinds),
+            },
+            SourceRows {
+                ids: vec![],
+                tokens: Some(&[]),
+                kinds: None,
+            },
         ];
         let mut p = params(&[("skills.jsonl", "0.5")], None, None);
         let kept = plan_blend(5, &p, &sources, 1).unwrap();
         assert_eq!(kept.report.trainer_drops.unwrap().rows, 3);
         let by_kind = &kept.report.sources[0].drops_by_kind;
-        assert_eq!(by_kind[1], (Kind::DetailedSummary, Drops { rows: 2, tokens: 510, too_long: 1, too_short: 1, no_eos: 0 }));
+        assert_eq!(
+            by_kind[1],
+            (
+                Kind::DetailedSummary,
+                Drops {
+                    rows: 2,
+                    tokens: 510,
+                    too_long: 1,
+                    too_short: 1,
+                    no_eos: 0
+                }
+            )
+        );
         p.drop_over_length = true;
         let dropped = plan_blend(5, &p, &sources, 1).unwrap();
         assert_eq!(dropped.entries, vec![Entry { source: 0, id: 0 }]);

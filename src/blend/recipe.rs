@@ -62,10 +62,11 @@ pub fn parse_recipe(text: &str, file: &str) -> Result<Recipe> {
             let size = match entry.get("sampling_size") {
                 // InstructLab's default: the whole dataset.
                 None | Some(Value::Null) => Size::Ratio(1.0),
-                Some(Value::Number(n)) if n.is_f64() => {
-                    Size::parse(&format!("{:?}", n.as_f64().unwrap_or(0.0)), &field("sampling_size"))
-                        .map_err(|e| e.in_file(file))?
-                }
+                Some(Value::Number(n)) if n.is_f64() => Size::parse(
+                    &format!("{:?}", n.as_f64().unwrap_or(0.0)),
+                    &field("sampling_size"),
+                )
+                .map_err(|e| e.in_file(file))?,
                 Some(Value::Number(n)) => Size::parse(&n.to_string(), &field("sampling_size"))
                     .map_err(|e| e.in_file(file))?,
                 Some(Value::String(s)) => {
@@ -111,11 +112,7 @@ struct MetadataOut<'a> {
 }
 
 /// The recipe of one blend: each source's path and the rows taken of it.
-pub fn recipe_text(
-    header: &str,
-    sources: &[(&str, u64)],
-    sys_prompt: Option<&str>,
-) -> String {
+pub fn recipe_text(header: &str, sources: &[(&str, u64)], sys_prompt: Option<&str>) -> String {
     let recipe = RecipeOut {
         datasets: sources
             .iter()
@@ -164,10 +161,22 @@ mod tests {
             ("other: 1", "datasets"),
             ("datasets: []", "datasets"),
             ("datasets:\n  - sampling_size: 3", "datasets[0].path"),
-            ("datasets:\n  - path: a.jsonl\n    sampling_size: 0", "datasets[0].sampling_size"),
-            ("datasets:\n  - path: a.jsonl\n    sampling_size: -0.5", "datasets[0].sampling_size"),
-            ("datasets:\n  - path: a.jsonl\n    sampling_size: lots", "datasets[0].sampling_size"),
-            ("datasets:\n  - path: a.jsonl\nmetadata:\n  sys_prompt: [1]", "metadata.sys_prompt"),
+            (
+                "datasets:\n  - path: a.jsonl\n    sampling_size: 0",
+                "datasets[0].sampling_size",
+            ),
+            (
+                "datasets:\n  - path: a.jsonl\n    sampling_size: -0.5",
+                "datasets[0].sampling_size",
+            ),
+            (
+                "datasets:\n  - path: a.jsonl\n    sampling_size: lots",
+                "datasets[0].sampling_size",
+            ),
+            (
+                "datasets:\n  - path: a.jsonl\nmetadata:\n  sys_prompt: [1]",
+                "metadata.sys_prompt",
+            ),
         ] {
             let e = parse_recipe(text, "r.yaml").unwrap_err();
             assert_eq!(e.file.as_deref(), Some("r.yaml"), "{text}");

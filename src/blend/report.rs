@@ -9,11 +9,23 @@ use super::size::short_number;
 pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
     let mut out = String::new();
     for r in reports {
-        let tokens = r.tokens.map_or_else(String::new, |t| format!(", {} tokens", short_number(t)));
-        let budget = r.budget.map_or_else(String::new, |b| format!(" (budget {})", short_number(b)));
+        let tokens = r
+            .tokens
+            .map_or_else(String::new, |t| format!(", {} tokens", short_number(t)));
+        let budget = r
+            .budget
+            .map_or_else(String::new, |b| format!(" (budget {})", short_number(b)));
         let _ = match &r.file_name {
-            Some(file) => writeln!(out, "\nblend cut {}x -> {file}: {} rows{tokens}{budget}", r.cut, r.rows),
-            None => writeln!(out, "\ntrainer pre-flight, cut {}x: {} rows{tokens}", r.cut, r.rows),
+            Some(file) => writeln!(
+                out,
+                "\nblend cut {}x -> {file}: {} rows{tokens}{budget}",
+                r.cut, r.rows
+            ),
+            None => writeln!(
+                out,
+                "\ntrainer pre-flight, cut {}x: {} rows{tokens}",
+                r.cut, r.rows
+            ),
         };
         let _ = writeln!(
             out,
@@ -22,7 +34,9 @@ pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
         );
         for s in &r.sources {
             let asked = match s.asked_tokens {
-                Some(t) if !s.asked.ends_with("tokens") => format!("{} ({})", s.asked, short_number(t)),
+                Some(t) if !s.asked.ends_with("tokens") => {
+                    format!("{} ({})", s.asked, short_number(t))
+                }
                 _ => s.asked.clone(),
             };
             let _ = writeln!(
@@ -33,25 +47,39 @@ pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
                 asked,
                 s.rows,
                 s.tokens.map_or("-".into(), short_number),
-                s.share_of_tokens.map_or("-".into(), |f| format!("{:.1}%", f * 100.0)),
+                s.share_of_tokens
+                    .map_or("-".into(), |f| format!("{:.1}%", f * 100.0)),
             );
         }
         let Some(max) = max_seq_len else { continue };
         for s in &r.sources {
             if let Some(drops) = s.trainer_drops.filter(|d| d.rows > 0) {
-                let _ = writeln!(out, "  {}: the trainer would drop {}", s.name, drops_text(&drops, max));
+                let _ = writeln!(
+                    out,
+                    "  {}: the trainer would drop {}",
+                    s.name,
+                    drops_text(&drops, max)
+                );
                 for (kind, d) in s.drops_by_kind.iter().filter(|(_, d)| d.rows > 0) {
                     let _ = writeln!(out, "    {}: {}", kind.name(), drops_text(d, max));
                 }
             }
             if s.left_out > 0 {
-                let _ = writeln!(out, "  {}: {} rows left out before sampling (--drop-over-length)", s.name, s.left_out);
+                let _ = writeln!(
+                    out,
+                    "  {}: {} rows left out before sampling (--drop-over-length)",
+                    s.name, s.left_out
+                );
             }
         }
         if let Some(d) = r.trainer_drops {
             let _ = match d.rows {
                 0 => writeln!(out, "  the trainer (max_seq_len {max}) keeps every row"),
-                _ => writeln!(out, "  of these rows, the trainer (max_seq_len {max}) would drop {}", drops_text(&d, max)),
+                _ => writeln!(
+                    out,
+                    "  of these rows, the trainer (max_seq_len {max}) would drop {}",
+                    drops_text(&d, max)
+                ),
             };
         }
     }
@@ -61,12 +89,20 @@ pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
 fn drops_text(d: &Drops, max: u32) -> String {
     let reasons: Vec<String> = [
         (d.too_long, format!("{max} tokens or more")),
-        (d.too_short, format!("under {} tokens", super::plan::MIN_TRAINED_TOKENS)),
+        (
+            d.too_short,
+            format!("under {} tokens", super::plan::MIN_TRAINED_TOKENS),
+        ),
         (d.no_eos, "no end-of-sequence token at the end".to_string()),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
     .map(|(n, why)| format!("{n} {why}"))
     .collect();
-    format!("{} rows ({} tokens): {}", d.rows, short_number(d.tokens), reasons.join(", "))
+    format!(
+        "{} rows ({} tokens): {}",
+        d.rows,
+        short_number(d.tokens),
+        reasons.join(", ")
+    )
 }

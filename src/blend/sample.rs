@@ -24,11 +24,11 @@ fn seed_for(seed: u64, purpose: &str) -> u64 {
 
 /// The first `count` rows of `order` repeated without end.
 pub fn take(order: &[u32], count: u64) -> impl Iterator<Item = u32> + '_ {
-    order.iter().copied().cycle().take(if order.is_empty() {
-        0
-    } else {
-        count as usize
-    })
+    order
+        .iter()
+        .copied()
+        .cycle()
+        .take(if order.is_empty() { 0 } else { count as usize })
 }
 
 /// How many rows of `order` (a prefix, no row twice) come nearest `target` tokens (the shorter

@@ -62,7 +62,9 @@ pub fn blend_from_args(args: &Args) -> Result<(BlendText, Vec<FileSource>), Erro
         let meta = std::fs::metadata(&path)
             .map_err(|e| Error::io(format!("cannot read the dataset: {e}")).in_file(&shown))?;
         if meta.is_dir() {
-            return Err(Error::parameters("a dataset to blend is a file, not a folder").in_file(shown));
+            return Err(
+                Error::parameters("a dataset to blend is a file, not a folder").in_file(shown),
+            );
         }
         let name = dataset_name(&shown).to_string();
         if let Some(size) = size {
@@ -79,7 +81,11 @@ pub fn blend_from_args(args: &Args) -> Result<(BlendText, Vec<FileSource>), Erro
 fn relative_to(from: &Path, to: &Path) -> String {
     let from: Vec<Component> = from.components().collect();
     let to_parts: Vec<Component> = to.components().collect();
-    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     if common == 0 {
         return to.display().to_string();
     }
@@ -100,7 +106,10 @@ mod tests {
     #[test]
     fn recipe_paths_are_relative_to_the_output_folder() {
         let p = |s: &str| PathBuf::from(s);
-        assert_eq!(relative_to(&p("/w/out"), &p("/w/data/s.jsonl")), "../data/s.jsonl");
+        assert_eq!(
+            relative_to(&p("/w/out"), &p("/w/data/s.jsonl")),
+            "../data/s.jsonl"
+        );
         assert_eq!(relative_to(&p("/w/out"), &p("/w/out/s.jsonl")), "s.jsonl");
     }
 }

@@ -159,7 +159,11 @@ fn execute(args: &Args) -> Result<(), Error> {
     files.push(manifest_file);
     let written = PendingFile::commit_all(files)?;
     for (path, output) in written.iter().zip(&outcome.outputs) {
-        let rows = if output.file_name.ends_with(".yaml") { "datasets" } else { "rows" };
+        let rows = if output.file_name.ends_with(".yaml") {
+            "datasets"
+        } else {
+            "rows"
+        };
         eprintln!(
             "kmix: wrote {} ({} {rows}, {:.1} MB)",
             path.display(),
@@ -170,7 +174,8 @@ fn execute(args: &Args) -> Result<(), Error> {
     if let Some(manifest_path) = written.last() {
         eprintln!("kmix: wrote {}", manifest_path.display());
     }
-    let replaced = |name: &String| names.contains(name) || outcome.texts.iter().any(|t| t.name == *name);
+    let replaced =
+        |name: &String| names.contains(name) || outcome.texts.iter().any(|t| t.name == *name);
     for name in earlier.iter().filter(|name| !replaced(name)) {
         let path = args.out.join(name);
         if std::fs::remove_file(&path).is_ok() {

@@ -25,7 +25,9 @@ pub fn is_mix_name(name: &str) -> bool {
 
 /// The cut whose file `name(cut)` is called `file`.
 fn cut_named(file: &str, name: fn(u32) -> String) -> Option<u32> {
-    let (prefix, suffix) = name(0).split_once('0').map(|(p, s)| (p.to_string(), s.to_string()))?;
+    let (prefix, suffix) = name(0)
+        .split_once('0')
+        .map(|(p, s)| (p.to_string(), s.to_string()))?;
     file.strip_prefix(&prefix)
         .and_then(|rest| rest.strip_suffix(&suffix))
         .and_then(|cut| cut.parse::<u32>().ok())
@@ -67,7 +69,11 @@ mod tests {
             {"file_name": "recipe_cut_6x.yaml"}, {"file_name": "recipe_cut_6x.yml"}]}"#;
         assert_eq!(
             mixes_listed_in(manifest),
-            ["combined_cut_6x.jsonl", "blend_cut_6x.jsonl", "recipe_cut_6x.yaml"]
+            [
+                "combined_cut_6x.jsonl",
+                "blend_cut_6x.jsonl",
+                "recipe_cut_6x.yaml"
+            ]
         );
         assert!(mixes_listed_in("not json").is_empty());
     }

@@ -48,12 +48,16 @@ pub fn dataset_name(path: &str) -> &str {
 
 /// The row's messages, checked: a list of objects, each with a known `role` and text `content`.
 pub fn chat_messages(text: &str) -> Result<Vec<Value>> {
-    let mut row: Map<String, Value> = serde_json::from_str(text).map_err(|e| {
-        Error::input(super::json_problem(&e)).at_column(e.column() as u64)
-    })?;
+    let mut row: Map<String, Value> = serde_json::from_str(text)
+        .map_err(|e| Error::input(super::json_problem(&e)).at_column(e.column() as u64))?;
     let messages = match row.remove("messages") {
         Some(Value::Array(messages)) => messages,
-        None => return Err(Error::input("is missing: a training row holds its conversation in `messages`").field("messages")),
+        None => {
+            return Err(Error::input(
+                "is missing: a training row holds its conversation in `messages`",
+            )
+            .field("messages"))
+        }
         Some(other) => return Err(expected(&other, "messages", "a list of messages")),
     };
     if messages.is_empty() {
@@ -91,9 +95,15 @@ pub fn chat_messages(text: &str) -> Result<Vec<Value>> {
     Ok(messages)
 }
 
-/// The JSON text on one line, as written: white space outside strings dropped, nothing else
-/// changed (key order, numbers and escapes stay as the dataset has them).
+/// The JSON text on one line: a JSON Lines row as it is; a row that spans lines (in a JSON array)
+/// with the white space outside its strings dropped, nothing else changed (key order, numbers and
+/// escapes stay as the dataset has them).
 pub fn one_line(json: &str, out: &mut Vec<u8>) {
+    if !json.contains(['\n', '\r']) {
+        out.extend_from_slice(json.trim().as_bytes());
+        out.push(b'\n');
+        return;
+    }
     let (mut in_string, mut escaped) = (false, false);
     for &b in json.as_bytes() {
         if in_string {
@@ -119,14 +129,35 @@ mod tests {
         assert_eq!(chat_messages(ok).unwrap().len(), 2);
         for (row, needle) in [
             (r#"{"text": "x"}"#, "field `messages`: is missing"),
-            (r#"{"messages": "x"}"#, "field `messages`: must be a list of messages, found a string"),
+            (
+                r#"{"messages": "x"}"#,
+                "field `messages`: must be a list of messages, found a string",
+            ),
             (r#"{"messages": []}"#, "field `messages`: is empty"),
-            (r#"{"messages": [{"content": "x"}]}"#, "field `messages[0].role`: is missing"),
-            (r#"{"messages": [{"role": "human", "content": "x"}]}"#, "`human` is not a role"),
-            (r#"{"messages": [{"role": "user", "content": 5}]}"#, "field `messages[0].content`: must be a string, found a number"),
-            (r#"{"messages": [{"role": "user"}]}"#, "field `messages[0].content`: is missing"),
-            (r#"{"messages": [{"role": "user", "content": "x"}], "unmask": "yes"}"#, "field `unmask`"),
-            (r#"{"messages": [1]}"#, "field `messages[0]`: must be an object"),
+            (
+                r#"{"messages": [{"content": "x"}]}"#,
+                "field `messages[0].role`: is missing",
+            ),
+            (
+                r#"{"messages": [{"role": "human", "content": "x"}]}"#,
+                "`human` is not a role",
+            ),
+            (
+                r#"{"messages": [{"role": "user", "content": 5}]}"#,
+                "field `messages[0].content`: must be a string, found a number",
+            ),
+            (
+                r#"{"messages": [{"role": "user"}]}"#,
+                "field `messages[0].content`: is missing",
+            ),
+            (
+                r#"{"messages": [{"role": "user", "content": "x"}], "unmask": "yes"}"#,
+                "field `unmask`",
+            ),
+            (
+                r#"{"messages": [1]}"#,
+                "field `messages[0]`: must be an object",
+            ),
         ] {
             let e = chat_messages(row).unwrap_err().to_string();
             assert!(e.contains(needle), "{row}: {e}");
@@ -136,7 +167,13 @@ mod tests {
     #[test]
     fn one_line_keeps_everything_but_white_space() {
         let mut out = Vec::new();
-        one_line("{\n  \"a\": \"x \\\" y\\\\\",\n  \"b\": [1.50, 2e3]\n}", &mut out);
-        assert_eq!(String::from_utf8(out).unwrap(), "{\"a\":\"x \\\" y\\\\\",\"b\":[1.50,2e3]}\n");
+        one_line(
+            "{\n  \"a\": \"x \\\" y\\\\\",\n  \"b\": [1.50, 2e3]\n}",
+            &mut out,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\":\"x \\\" y\\\\\",\"b\":[1.50,2e3]}\n"
+        );
     }
 }

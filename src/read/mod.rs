@@ -20,8 +20,8 @@ use serde::Serialize;
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::source::{read_error, ByteSource};
-use generated::GeneratedFields;
 pub use dataset::{chat_messages, dataset_name, one_line, DatasetIndex, Span, KNOWLEDGE};
+use generated::GeneratedFields;
 pub use ids::{TextId, TextIds};
 pub use kind::Kind;
 use kind::{detect, detect_by_fields, Detection};
@@ -194,7 +194,12 @@ impl<S: ByteSource> FirstPass<S> {
         };
         let file = match self.next.checked_sub(self.knowledge) {
             None => read_source(source, self.options, &mut self.index)?,
-            Some(d) => read_dataset(source, &self.dataset_names[d], self.options, &mut self.index)?,
+            Some(d) => read_dataset(
+                source,
+                &self.dataset_names[d],
+                self.options,
+                &mut self.index,
+            )?,
         };
         self.index.files.push(file);
         self.next += 1;
@@ -214,7 +219,10 @@ impl<S: ByteSource> FirstPass<S> {
                 self.sources.len()
             )));
         }
-        if index.files[..self.knowledge].iter().all(|f| f.kind.is_none()) {
+        if index.files[..self.knowledge]
+            .iter()
+            .all(|f| f.kind.is_none())
+        {
             return Err(Error::input(format!(
                 "no input kmix can mix among {} file(s): expected folders {}, qna.yaml or final_seed_data.jsonl",
                 index.files.len(),
@@ -292,8 +300,11 @@ fn read_dataset(
     let path = source.path();
     let mut reader = Hashing::new(open(source)?);
     let mut rows = Vec::new();
-    for_each_record(&mut reader, path, options.max_row_bytes, &mut |at, text| {
-        match text.and_then(chat_messages) {
+    for_each_record(
+        &mut reader,
+        path,
+        options.max_row_bytes,
+        &mut |at, text| match text.and_then(chat_messages) {
             Ok(_) => {
                 rows.push(Span {
                     offset: at.offset,
@@ -303,8 +314,8 @@ fn read_dataset(
                 Ok(Flow::Continue(()))
             }
             Err(err) => row_error(err, path, at.line, options, &mut index.bad_rows),
-        }
-    })?;
+        },
+    )?;
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(e, path))?;
     let file = InputFile {
         path: path.to_string(),

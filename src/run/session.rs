@@ -113,7 +113,11 @@ impl Inputs {
                 .datasets
                 .iter()
                 .enumerate()
-                .flat_map(|(d, set)| (0..set.rows.len()).step_by(TASK_ROWS).map(move |at| (d, at)))
+                .flat_map(|(d, set)| {
+                    (0..set.rows.len())
+                        .step_by(TASK_ROWS)
+                        .map(move |at| (d, at))
+                })
                 .collect(),
             None => Vec::new(),
         };
@@ -237,7 +241,11 @@ impl MixRun {
             Some(_) => self.index.datasets.iter().map(|d| d.rows.len()).sum(),
             None => 0,
         };
-        let blends: usize = self.blend_chunks.iter().map(|(_, start, end)| end - start).sum();
+        let blends: usize = self
+            .blend_chunks
+            .iter()
+            .map(|(_, start, end)| end - start)
+            .sum();
         self.mix.selected.len() + datasets + blends
     }
 
@@ -293,7 +301,10 @@ impl MixRun {
             let (b, start, end) = self.blend_chunks[(seq - self.counting) as usize];
             let entries = &self.blends.as_ref().expect("blend tasks follow the plan")[b].entries;
             Work::Blend {
-                rows: entries[start..end].iter().map(|e| self.blend_row(e)).collect(),
+                rows: entries[start..end]
+                    .iter()
+                    .map(|e| self.blend_row(e))
+                    .collect(),
             }
         };
         Some(ChunkTask {
@@ -351,7 +362,8 @@ impl MixRun {
             if let Some(b) = self.blended.iter().position(|&c| c == cut) {
                 blend.report.file_name = Some(blend_file_name(cut));
                 blend.report.recipe_file_name = Some(recipe_file_name(cut));
-                self.blend_chunks.extend(chunks(&blend.entries).map(|(s, e)| (b, s, e)));
+                self.blend_chunks
+                    .extend(chunks(&blend.entries).map(|(s, e)| (b, s, e)));
             }
             blends.push(blend);
         }
@@ -435,7 +447,8 @@ impl MixRun {
             rows
         } else {
             let (b, start, end) = self.blend_chunks[(seq - self.counting) as usize];
-            let [blend_lines] = <[CutLines; 1]>::try_from(result.lines).map_err(|_| mismatch("lines"))?;
+            let [blend_lines] =
+                <[CutLines; 1]>::try_from(result.lines).map_err(|_| mismatch("lines"))?;
             if blend_lines.rows != (end - start) as u64 {
                 return Err(mismatch("lines"));
             }
@@ -578,7 +591,11 @@ fn recipe(blend: &BlendReport, params: &BlendParams, seed: u64) -> String {
         .zip(&params.sources)
         .enumerate()
         .map(|(i, (s, p))| {
-            let path = if i == 0 { knowledge.as_str() } else { p.recipe_path.as_str() };
+            let path = if i == 0 {
+                knowledge.as_str()
+            } else {
+                p.recipe_path.as_str()
+            };
             (path, s.rows)
         })
         .collect();

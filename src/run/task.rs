@@ -104,8 +104,10 @@ pub fn process_chunk(
                     Error::tokenizer("a dataset's rows are counted only with a tokenizer")
                 })?;
                 let rendered = tokenizer.render_json(messages).map_err(|e| {
-                    at(Error::input(format!("the chat template rejects the row: {}", e.message))
-                        .field("messages"))
+                    at(
+                        Error::input(format!("the chat template rejects the row: {}", e.message))
+                            .field("messages"),
+                    )
                 })?;
                 tokenizer.tokens_of_text(&rendered).map_err(at)
             };

@@ -7,7 +7,6 @@ use std::io::Write;
 use minijinja::value::{Kwargs, StringInput};
 use minijinja::{Error, ErrorKind, Value};
 
-
 /// The widest indent a template may ask of `indent` or `tojson`.
 pub const MAX_INDENT: usize = 1024;
 
