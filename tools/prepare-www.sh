@@ -6,14 +6,19 @@ cd "$(dirname "$0")/.."
 bash tools/build-wasm.sh
 
 if [ ! -f www/example.json ]; then
-  rm -rf www/example
+  rm -rf www/example www/example-blend
   python3 tools/gen_step03.py --out www/example --raw-docs 6 --summaries-per-raw 10 --reasoning >/dev/null
+  # The blend example: a skills dataset and the recipe that blends half of it.
+  mkdir -p www/example-blend
+  python3 tools/gen_chat.py --out www/example-blend/skills.jsonl --rows 400 >/dev/null
+  cp examples/blend/recipe.yaml www/example-blend/
   python3 - <<'PY'
 import json, os
 root = "www/example"
 files = sorted(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/")
                for d, _, fs in os.walk(root) for f in fs)
-json.dump({"files": files, "tokenizer": "llama3_1", "params": {"cuts": "5, 8", "qa_per_doc": "3", "seed": "42"}},
+json.dump({"files": files, "tokenizer": "llama3_1", "params": {"cuts": "5, 8", "qa_per_doc": "3", "seed": "42"},
+           "blend": ["skills.jsonl", "recipe.yaml"]},
           open("www/example.json", "w"), indent=1)
 PY
 fi

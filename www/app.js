@@ -6,6 +6,7 @@ import { readParams, writeParams, markInvalid, onParamsChange } from './params.j
 import { renderInputs, renderFeasibility, renderReport, renderHistograms, renderPreviews } from './results.js';
 import { renderDownloads } from './downloads.js';
 import { listenToParent } from './embed.js';
+import { Blend, renderBlends } from './blend.js';
 import { errorText, formatBytes, formatInt } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -13,6 +14,10 @@ const form = $('params');
 // `?workers=N` caps the processor pool, say in a shared JupyterLab; by default one per core.
 const core = new CoreBridge(Number(new URLSearchParams(location.search).get('workers')) || undefined);
 const state = { inputsReady: false, tokenizer: null, running: false, served: [], leftOut: new Set() };
+const blend = new Blend({
+  table: $('blend-table'), status: $('blend-status'), error: $('blend-error'), note: $('blend-note'),
+  budget: $('blend-budget'), shares: $('blend-shares'), maxSeqLen: $('max-seq-len'), dropOver: $('drop-over-length'),
+}, core, () => setInputs(core.lastInputs(), [...state.leftOut]), () => planSoon());
 
 function say(id, text, isError = false) {
   const el = $(id);
@@ -38,7 +43,7 @@ async function setInputs(chosen, leftOut = []) {
   const total = files.reduce((n, f) => n + f.blob.size, 0);
   say('input-status', `Reading ${files.length} files (${formatBytes(total)})…`);
   try {
-    const summary = await core.loadInputs(chosen, $('skip-bad-rows').checked, (p) =>
+    const summary = await core.loadInputs(chosen, $('skip-bad-rows').checked, blend.datasets, (p) =>
       say('input-status', `Reading ${files.length} files… ${Math.round((100 * p.done) / Math.max(p.total, 1))}%`));
     renderInputs($('input-table'), summary, state.leftOut, refreshPlan);
     const used = summary.files.filter((f) => !f.ignored).length;
@@ -63,6 +68,12 @@ async function tryExample() {
       path, blob: await (await fetch(`example/${path}`)).blob(),
     })));
     if (index.params) writeParams(form, index.params);
+    blend.clear();
+    if (index.blend) {
+      await blend.add(await Promise.all(index.blend.map(async (path) => ({
+        path, blob: await (await fetch(`example-blend/${path}`)).blob(),
+      }))));
+    }
     if (!state.tokenizer && state.served.some((t) => t.name === index.tokenizer)) {
       $('tokenizer-select').value = index.tokenizer;
       await setServedTokenizer(index.tokenizer);
@@ -147,9 +158,10 @@ async function setTokenizerFiles({ files }) {
 async function refreshPlan() {
   if (!state.inputsReady) return;
   try {
-    const planned = await core.plan(mixParams());
+    const planned = await core.plan(mixParams(), blend.form());
     markInvalid(form, null);
-    renderFeasibility($('feasibility'), planned);
+    renderFeasibility($('feasibility'), planned.mix);
+    blend.render(planned.blend, planned.blendError);
   } catch (e) {
     if (e?.kind === 'cancelled') return;
     markInvalid(form, e?.field);
@@ -183,6 +195,12 @@ function progressReporter() {
 /** The form's parameters, and the inputs the person left out in the table. */
 const mixParams = () => ({ ...readParams(form), leave_out: [...state.leftOut] });
 
+let planTimer;
+function planSoon() {
+  clearTimeout(planTimer);
+  planTimer = setTimeout(refreshPlan, 250);
+}
+
 async function runMix(params = mixParams(), onProgress = () => {}) {
   state.running = true;
   updateButtons();
@@ -193,7 +211,7 @@ async function runMix(params = mixParams(), onProgress = () => {}) {
   const report = progressReporter();
   const started = performance.now();
   try {
-    const result = await core.run(params, (p) => { report(p); onProgress(p); });
+    const result = await core.run(params, blend.form(), (p) => { report(p); onProgress(p); });
     showResults(result, (performance.now() - started) / 1000);
     say('progress-text', 'Done.');
     $('progress-bar').value = 1;
@@ -216,15 +234,17 @@ function showResults(result, seconds) {
   const { outcome } = result;
   const files = [
     ...result.files,
+    ...outcome.texts.map((t) => ({ name: t.name, blob: new Blob([t.text], { type: 'application/yaml' }) })),
     { name: outcome.manifest_file_name, blob: new Blob([outcome.manifest], { type: 'application/json' }) },
   ];
-  const mixes = result.files.length;
+  const mixes = outcome.reports.length;
   $('results').hidden = false;
   $('results-summary').textContent = `Mixed ${mixes} cut${mixes === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
     + ` on ${result.memory.workers} workers, using ${formatBytes(result.memory.bytes)} of memory at most.`;
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
   renderReport($('report'), outcome.reports, Boolean(outcome.tokenizer));
+  renderBlends($('blends'), outcome.blends);
   renderHistograms($('histograms'), outcome.histograms);
   renderPreviews($('previews'), outcome.previews);
   renderFeasibility($('feasibility'), outcome.mix);
@@ -257,6 +277,8 @@ attachDropZone($('input-drop'), $('input-files'), setInputs);
 $('input-files').addEventListener('change', (e) => setInputs(pickedFiles(e.target)));
 $('input-folder').addEventListener('change', (e) => setInputs(pickedFiles(e.target)));
 $('try-example').addEventListener('click', tryExample);
+attachDropZone($('blend-drop'), $('blend-files'), ({ files }) => blend.add(files));
+$('blend-files').addEventListener('change', (e) => blend.add(pickedFiles(e.target).files));
 $('skip-bad-rows').addEventListener('change', () => setInputs(core.lastInputs()));
 attachDropZone($('tokenizer-drop'), $('tokenizer-files'), setTokenizerFiles);
 $('tokenizer-files').addEventListener('change', (e) => setTokenizerFiles(pickedFiles(e.target)));

@@ -18,9 +18,10 @@ export class CoreBridge {
     this.has = { inputs: false, tokenizer: false };
   }
 
-  /** `chosen`: {files: [{path, blob}], roots} as the drop zone gives them. */
-  async loadInputs(chosen, skipBadRows, onProgress) {
-    this.replay.inputs = { chosen, skipBadRows };
+  /** `chosen`: {files: [{path, blob}], roots} as the drop zone gives them; `datasets`: [{path,
+   * blob}] to blend beside the knowledge mix, each path its file name. */
+  async loadInputs(chosen, skipBadRows, datasets, onProgress) {
+    this.replay.inputs = { chosen, skipBadRows, datasets };
     this.has.inputs = true;
     return this.core.request('loadInputs', inputsRequest(this.replay.inputs), onProgress);
   }
@@ -43,14 +44,18 @@ export class CoreBridge {
     return this.core.request('clearTokenizer');
   }
 
-  async plan(params) {
-    await this.restore();
-    return this.core.request('plan', { params });
+  async parseRecipe(text, name) {
+    return this.core.request('parseRecipe', { text, name });
   }
 
-  async run(params, onProgress) {
+  async plan(params, blend) {
     await this.restore();
-    return this.core.request('run', { params, previewsPerKind: 2 }, onProgress);
+    return this.core.request('plan', { params, blend });
+  }
+
+  async run(params, blend, onProgress) {
+    await this.restore();
+    return this.core.request('run', { params, blend, previewsPerKind: 2 }, onProgress);
   }
 
   /** After a cancel, the new worker gets the inputs and tokenizer again before it works. Both are
@@ -75,6 +80,7 @@ export class CoreBridge {
   }
 }
 
-const inputsRequest = ({ chosen, skipBadRows }) => ({
+const inputsRequest = ({ chosen, skipBadRows, datasets = [] }) => ({
   files: chosen.files.map(({ path, blob }) => ({ path, data: blob })), roots: chosen.roots, skipBadRows,
+  datasets: datasets.map(({ path, blob }) => ({ path, data: blob })),
 });

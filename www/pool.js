@@ -43,7 +43,12 @@ export class Pool {
         while (!failure && run.inFlight >= window) await new Promise((resolve) => waiting.push(resolve));
         if (failure) return;
         const task = run.nextTask();
-        if (!task) return;
+        if (!task) {
+          if (run.allHandedOut) return;
+          // The next stage (the blends) waits for the tasks out to come back.
+          await new Promise((resolve) => waiting.push(resolve));
+          continue;
+        }
         let answer;
         try {
           answer = { result: await worker.request('process', { task }) };

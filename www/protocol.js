@@ -3,13 +3,17 @@
 // The shapes named here (InputSummary, MixSummary, ChunkTask, ...) are declared in pkg/kmix.d.ts.
 //
 // Page -> coordinator (worker.js):
-//   loadInputs     {files: [{path, data: Blob}], roots, skipBadRows} -> InputSummary   progress {phase: 'reading', done, total}
+//   loadInputs     {files: [{path, data: Blob}], datasets: [{path, data}], roots, skipBadRows} -> InputSummary
+//                                                                 progress {phase: 'reading', done, total}
 //   loadTokenizer  {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}, now}
 //                                                              -> {name, info: TokenizerInfo}
 //                  (`now`: what templates see as now, milliseconds of local time since 1970)
+//   parseRecipe    {text, name}                                -> RecipeJs (an InstructLab recipe, read by the core)
 //   clearTokenizer {}                                          -> {name: null, info: null}
-//   plan           {params: MixForm}                           -> MixSummary (MixForm.leave_out: the table's choices)
-//   run            {params: MixForm, previewsPerKind}          -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
+//   plan           {params: MixForm, blend: BlendForm}         -> {mix: MixSummary, blend?: BlendPreview[], blendError?: KmixError}
+//                                                                 (MixForm.leave_out: the table's choices)
+//   run            {params: MixForm, blend: BlendForm, previewsPerKind}
+//                                                              -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
 //                                                                 progress {phase: 'counting' | 'writing', done, total}
 // Coordinator -> each processor (processor.js):
 //   tokenizer      {source: {name, files, now} | null}         -> {name, info: TokenizerInfo | null}

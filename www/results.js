@@ -14,7 +14,7 @@ const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
 export function renderInputs(table, summary, leftOut, onChange) {
   const body = table.tBodies[0];
   const choose = (f) => {
-    if (f.ignored) return '';
+    if (f.ignored || f.dataset) return '';
     const box = h('input', { type: 'checkbox', checked: !leftOut.has(f.path), 'aria-label': `Mix ${f.path}` });
     box.addEventListener('change', () => {
       if (box.checked) leftOut.delete(f.path);
@@ -26,7 +26,7 @@ export function renderInputs(table, summary, leftOut, onChange) {
   body.replaceChildren(...summary.files.map((f) => h('tr', { class: f.ignored ? 'ignored' : null },
     h('td', {}, choose(f)),
     h('td', { class: 'path' }, f.path),
-    h('td', {}, f.ignored ? `ignored: ${f.ignored}` : kindLabel(f.kind)),
+    h('td', {}, f.ignored ? `ignored: ${f.ignored}` : f.dataset ? 'dataset to blend' : kindLabel(f.kind)),
     h('td', { class: 'num' }, f.ignored ? '' : formatInt(f.rows)),
     h('td', { class: 'num' }, formatBytes(f.size)))));
   table.hidden = false;
@@ -74,10 +74,18 @@ export function renderHistograms(container, histograms) {
       x: pad + (i * (W - pad)) / bins, y: H - pad - ((H - 2 * pad) * c) / top,
       width: (W - pad) / bins - 1, height: ((H - 2 * pad) * c) / top,
     }, svg('title', {}, `${i * hist.bin_width}–${(i + 1) * hist.bin_width - 1} tokens: ${c} rows`)));
-    const label = `Token lengths in cut ${hist.cut}x: ${hist.rows} rows, 0 to ${hist.max} tokens`;
+    const limit = hist.max_seq_len;
+    const label = `Token lengths in cut ${hist.cut}x: ${hist.rows} rows, 0 to ${hist.max} tokens`
+      + (limit ? `; maximum sequence length ${limit}${limit > hist.max ? ', beyond the longest row' : ''}` : '');
+    // The trainer's limit, where it falls within the chart (bar i spans i*bin_width tokens on).
+    const limitX = limit && limit <= hist.max ? pad + ((W - pad) * limit) / (bins * hist.bin_width) : null;
+    const mark = limitX == null ? [] : [
+      svg('line', { class: 'limit', x1: limitX, x2: limitX, y1: pad - 6, y2: H - pad }),
+      svg('text', { x: limitX - 2, y: pad - 8, 'text-anchor': 'end' }, `max_seq_len ${limit}`),
+    ];
     return h('figure', {},
       svg('svg', { class: 'histogram', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
-        bars,
+        bars, mark,
         svg('text', { x: pad, y: H - 4 }, '0'),
         svg('text', { x: W - 4, y: H - 4, 'text-anchor': 'end' }, `${hist.max} tokens`),
         svg('text', { x: pad, y: 12 }, `${top} rows`)),

@@ -2,7 +2,7 @@
 // slices) into the index, plans from the form, and drives a run on a pool of processor workers
 // (one per core, each with its own tokenizer), writing the lines the run gives back, in order,
 // into the output files. Cancel = the page ends this worker, and with it the pool.
-import init, { FirstPass } from './pkg/kmix.js';
+import init, { FirstPass, parseRecipe } from './pkg/kmix.js';
 import { serve } from './protocol.js';
 import { Pool } from './pool.js';
 import { createOutputs } from './outputs.js';
@@ -11,18 +11,18 @@ const ready = init();
 const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('workers'));
 const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8));
 let inputs = null; // the core's Inputs
-let files = []; // [{path, data}] as the page gave them, for the pool
+let files = []; // [{path, data}] as the page gave them (inputs, then datasets), for the pool
 let roots = []; // the names of the folders and files the person chose, for the manifest
 let tokenizer = null; // {name, info} once every pool worker holds it
 
 serve({
-  async loadInputs({ files: given, roots: chosen, skipBadRows }, progress) {
+  async loadInputs({ files: given, datasets = [], roots: chosen, skipBadRows }, progress) {
     await ready;
     inputs?.free();
     inputs = null;
-    files = given;
+    files = [...given, ...datasets];
     roots = chosen ?? [];
-    const pass = new FirstPass(given, skipBadRows);
+    const pass = new FirstPass(given, skipBadRows, datasets);
     const total = pass.files;
     for (let done = 1; pass.readNext(); done++) {
       progress({ phase: 'reading', done, total });
@@ -50,30 +50,44 @@ serve({
     return pool.all('tokenizer', { source: null });
   },
 
-  async plan({ params }) {
-    const plan = requireInputs().plan(params);
+  async parseRecipe({ text, name }) {
+    await ready;
+    return parseRecipe(text, name);
+  },
+
+  /** The plan, and the blend before counting (or why the blend's fields are wrong). */
+  async plan({ params, blend }) {
+    const read = requireInputs();
+    const plan = read.plan(params);
     try {
-      return plan.summary();
+      try {
+        return { mix: plan.summary(), blend: read.blendPreview(plan, blend ?? {}) };
+      } catch (blendError) {
+        return { mix: plan.summary(), blendError };
+      }
     } finally {
       plan.free();
     }
   },
 
-  async run({ params, previewsPerKind }, progress) {
+  async run({ params, blend, previewsPerKind }, progress) {
     const read = requireInputs();
     const started = performance.now();
-    const run = read.start(read.plan(params),
-      { tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: previewsPerKind, input_roots: roots });
+    const run = read.start(read.plan(params), {
+      tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: previewsPerKind, input_roots: roots,
+      blend: blend ?? {},
+    });
     try {
       const names = run.fileNames();
       const outputs = await createOutputs(names);
       await pool.each('inputs', { inputFiles: run.inputFiles(), files });
-      const total = run.rows;
+      let total = run.rows;
       let done = 0;
       await pool.drive(run, (batch) => {
         for (const ready of batch) {
-          ready.lines.forEach((lines, i) => outputs.append(i, lines.bytes));
+          ready.lines.forEach((lines, i) => { if (lines.rows) outputs.append(i, lines.bytes); });
           done += ready.rows;
+          total = ready.total;
         }
         progress({ phase: 'counting', done, total });
       });

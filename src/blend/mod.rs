@@ -11,8 +11,8 @@ mod size;
 
 pub use params::{BlendParams, BlendText, SourceParams};
 pub use plan::{
-    plan_blend, trainer_keeps, BlendReport, CutBlend, Drops, Entry, SourceReport, SourceRows,
-    MIN_TRAINED_TOKENS,
+    plan_blend, preview, trainer_keeps, BlendReport, CutBlend, Drops, Entry, SourcePreview,
+    SourceReport, SourceRows, MIN_TRAINED_TOKENS,
 };
 pub use recipe::{parse_recipe, recipe_text, Recipe, RecipeDataset};
 pub use report::blend_text;

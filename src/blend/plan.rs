@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::params::BlendParams;
+use super::params::{BlendParams, SourceParams};
 use super::sample::{rows_for_tokens, seeded_order, take};
 use super::size::{short_number, Size};
 use crate::error::{Error, Result};
@@ -122,6 +122,32 @@ pub struct CutBlend {
     pub report: BlendReport,
 }
 
+/// A source of a blend before any token is counted, for a person choosing sizes.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourcePreview {
+    pub name: String,
+    pub available: u64,
+    pub asked: String,
+    /// Rows a row or ratio size takes; none for tokens or a share (they wait for the counts).
+    pub rows: Option<u64>,
+}
+
+/// Each source's rows as far as they are known before counting; `available[i]` is the rows of
+/// `params.sources[i]`.
+pub fn preview(params: &BlendParams, available: &[usize]) -> Vec<SourcePreview> {
+    params
+        .sources
+        .iter()
+        .zip(available)
+        .map(|(p, &n)| SourcePreview {
+            name: p.name.clone(),
+            available: n as u64,
+            asked: asked(p),
+            rows: p.size.and_then(|s| s.rows(n)),
+        })
+        .collect()
+}
+
 /// Plans the blend of `cut` from `sources` (in the order of `params.sources`).
 pub fn plan_blend(
     cut: u32,
@@ -205,11 +231,7 @@ pub fn plan_blend(
         reports.push(SourceReport {
             name: p.name.clone(),
             available: rows.ids.len() as u64,
-            asked: match (p.size, p.share) {
-                (Some(size), _) => size.describe(),
-                (None, Some(share)) => format!("{:.1}% of the budget", share * 100.0),
-                (None, None) => String::new(),
-            },
+            asked: asked(p),
             asked_tokens,
             rows: count,
             tokens,
@@ -248,12 +270,16 @@ pub fn plan_blend(
     })
 }
 
-fn too_few_tokens(
-    p: &super::params::SourceParams,
-    params: &BlendParams,
-    held: u64,
-    target: u64,
-) -> Error {
+/// The size or share asked, as a person reads it.
+fn asked(p: &SourceParams) -> String {
+    match (p.size, p.share) {
+        (Some(size), _) => size.describe(),
+        (None, Some(share)) => format!("{:.1}% of the budget", share * 100.0),
+        (None, None) => String::new(),
+    }
+}
+
+fn too_few_tokens(p: &SourceParams, params: &BlendParams, held: u64, target: u64) -> Error {
     let (asked, field) = match p.size {
         Some(_) => ("its size asks".to_string(), format!("size of {}", p.name)),
         None => (

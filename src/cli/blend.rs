@@ -66,13 +66,17 @@ pub fn blend_from_args(args: &Args) -> Result<(BlendText, Vec<FileSource>), Erro
                 Error::parameters("a dataset to blend is a file, not a folder").in_file(shown),
             );
         }
+        // Known by its file name, as the page knows it: the manifest and the report name no
+        // folder of this machine, and a blend's manifest is the same bytes in both.
         let name = dataset_name(&shown).to_string();
         if let Some(size) = size {
             text.sizes.push((name.clone(), size));
         }
-        text.recipe_paths
-            .push((name, relative_to(&resolved(&args.out), &resolved(&path))));
-        sources.push(FileSource::new(shown, path, meta.len()));
+        text.recipe_paths.push((
+            name.clone(),
+            relative_to(&resolved(&args.out), &resolved(&path)),
+        ));
+        sources.push(FileSource::new(name, path, meta.len()));
     }
     Ok((text, sources))
 }

@@ -47,13 +47,21 @@ pub fn mixes_listed_in(manifest: &str) -> Vec<String> {
     let Ok(manifest) = serde_json::from_str::<serde_json::Value>(manifest) else {
         return Vec::new();
     };
-    manifest["outputs"]
-        .as_array()
+    let listed = |list: &str, key: &str| -> Vec<String> {
+        let list = match list {
+            "outputs" => &manifest["outputs"],
+            _ => &manifest["blend"]["cuts"],
+        };
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry[key].as_str().map(str::to_string))
+            .collect()
+    };
+    listed("outputs", "file_name")
         .into_iter()
-        .flatten()
-        .filter_map(|output| output["file_name"].as_str())
+        .chain(listed("blend", "recipe_file_name"))
         .filter(|name| is_output_name(name))
-        .map(str::to_string)
         .collect()
 }
 
@@ -65,8 +73,9 @@ mod tests {
     fn only_mix_names_are_taken_from_a_manifest() {
         let manifest = r#"{"outputs": [{"file_name": "combined_cut_6x.jsonl"},
             {"file_name": "../etc/passwd"}, {"file_name": "combined_cut_06x.jsonl"},
-            {"file_name": "notes.txt"}, {"file_name": "blend_cut_6x.jsonl"},
-            {"file_name": "recipe_cut_6x.yaml"}, {"file_name": "recipe_cut_6x.yml"}]}"#;
+            {"file_name": "notes.txt"}, {"file_name": "blend_cut_6x.jsonl"}],
+            "blend": {"cuts": [{"recipe_file_name": "recipe_cut_6x.yaml"},
+            {"recipe_file_name": "recipe_cut_6x.yml"}]}}"#;
         assert_eq!(
             mixes_listed_in(manifest),
             [

@@ -172,7 +172,7 @@ impl<S: ByteSource> FirstPass<S> {
             }
             if self.sources.iter().any(|s| s.path() == path) {
                 return Err(Error::parameters(
-                    "the file is given both as an input and as a dataset to blend",
+                    "an input file has the same name as this dataset to blend; rename the dataset",
                 )
                 .in_file(path));
             }

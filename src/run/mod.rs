@@ -10,5 +10,5 @@ mod session;
 mod task;
 
 pub use outcome::{Outcome, Preview, TextFile};
-pub use session::{InputSummary, Inputs, MixRun, Ready, RunSettings};
+pub use session::{BlendPreview, InputSummary, Inputs, MixRun, Ready, RunSettings};
 pub use task::{process_chunk, BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};

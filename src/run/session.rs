@@ -9,10 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::outcome::{Outcome, Preview, TextFile};
 use super::task::{BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};
 use crate::blend::{
-    blend_text, plan_blend, recipe_text, BlendParams, BlendReport, BlendText, CutBlend, Entry,
-    SourceRows,
+    blend_text, plan_blend, preview, recipe_text, BlendParams, BlendReport, BlendText, CutBlend,
+    Entry, SourcePreview, SourceRows,
 };
-use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
 use crate::output::{
@@ -85,6 +84,25 @@ impl Inputs {
     pub fn blend_params(&self, text: &BlendText) -> Result<BlendParams> {
         let names: Vec<String> = self.index.datasets.iter().map(|d| d.name.clone()).collect();
         text.parse(&names)
+    }
+
+    /// Per feasible cut, each source of the blend as far as it is known before counting (rows
+    /// for row and ratio sizes), so that a person sees what a size takes as they type it.
+    pub fn blend_preview(&self, mix: &Mix, text: &BlendText) -> Result<Vec<BlendPreview>> {
+        let params = self.blend_params(text)?;
+        Ok(mix
+            .feasible_cuts()
+            .map(|cut| {
+                let available: Vec<usize> = std::iter::once(mix.positions_in_cut(cut).count())
+                    .chain(self.index.datasets.iter().map(|d| d.rows.len()))
+                    .collect();
+                BlendPreview {
+                    cut,
+                    writes_blend: params.writes_blend(),
+                    sources: preview(&params, &available),
+                }
+            })
+            .collect())
     }
 
     /// Starts a run of a plan; it needs at least one feasible cut.
@@ -160,6 +178,13 @@ impl Inputs {
         }
         Ok(run)
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlendPreview {
+    pub cut: u32,
+    pub writes_blend: bool,
+    pub sources: Vec<SourcePreview>,
 }
 
 /// A run under way.
@@ -517,14 +542,9 @@ impl MixRun {
                     .collect()
             })
             .unwrap_or_default();
-        let mut outputs: Vec<OutputFile> =
-            self.tallies.into_iter().map(OutputTally::finish).collect();
-        outputs.extend(texts.iter().map(|t| OutputFile {
-            file_name: t.name.clone(),
-            rows: t.text.lines().filter(|l| l.starts_with("- path:")).count() as u64,
-            bytes: t.text.len() as u64,
-            sha256: sha256_hex(t.text.as_bytes()),
-        }));
+        // The recipes name their datasets by where they are, which differs between machines and
+        // edges: the manifest lists them by name (in its blend section), not by checksum.
+        let outputs: Vec<OutputFile> = self.tallies.into_iter().map(OutputTally::finish).collect();
         let manifest = (!self.settings.dry_run).then(|| {
             Manifest {
                 kmix_version: env!("CARGO_PKG_VERSION"),

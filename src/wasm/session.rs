@@ -6,9 +6,10 @@ use super::convert::{error_from_js, from_js, to_js, IntoJs};
 use super::source::JsSource;
 use super::tokenizer::Tokenizer;
 use super::types::{
-    ChunkResultJs, ChunkTaskJs, InputFiles, InputSources, InputSummaryJs, KmixError, MixForm,
-    MixSummary, OutcomeJs, ReadyList, RunSettingsJs, Strings,
+    BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, InputFiles, InputSources, InputSummaryJs,
+    KmixError, MixForm, MixSummary, OutcomeJs, ReadyList, RecipeJs, RunSettingsJs, Strings,
 };
+use crate::blend::{parse_recipe, BlendText};
 use crate::mix::{Mix, ParamsText};
 use crate::read::{InputFile, ReadOptions};
 use crate::reread::{RereadCache, Rereader};
@@ -24,16 +25,24 @@ pub struct FirstPass {
 
 #[wasm_bindgen]
 impl FirstPass {
+    /// `datasets`: chat datasets to blend beside the knowledge mix, each `path` its file name.
     #[wasm_bindgen(constructor)]
-    pub fn new(files: InputSources, skip_bad_rows: bool) -> Result<FirstPass, JsValue> {
+    pub fn new(
+        files: InputSources,
+        skip_bad_rows: bool,
+        datasets: Option<InputSources>,
+    ) -> Result<FirstPass, JsValue> {
         let options = ReadOptions {
             skip_bad_rows,
             ..ReadOptions::default()
         };
-        let sources = JsSource::list(files.into())?;
-        Ok(FirstPass {
-            inner: crate::read::FirstPass::new(sources, options),
-        })
+        let mut inner = crate::read::FirstPass::new(JsSource::list(files.into())?, options);
+        if let Some(datasets) = datasets {
+            inner
+                .add_datasets(JsSource::list(datasets.into())?)
+                .into_js()?;
+        }
+        Ok(FirstPass { inner })
     }
 
     /// How many files the pass reads.
@@ -88,6 +97,15 @@ impl Inputs {
         Ok(Plan { mix })
     }
 
+    /// Per feasible cut of the plan, each source of the blend as far as it is known before
+    /// counting.
+    #[wasm_bindgen(js_name = blendPreview)]
+    pub fn blend_preview(&self, plan: &Plan, form: BlendForm) -> Result<BlendPreviews, JsValue> {
+        let text: BlendText = from_js(form.into(), "the blend")?;
+        let preview = self.inner.blend_preview(&plan.mix, &text).into_js()?;
+        Ok(to_js(&preview)?.unchecked_into())
+    }
+
     /// Starts a run of the plan (which it takes).
     pub fn start(&self, plan: Plan, settings: RunSettingsJs) -> Result<Run, JsValue> {
         let settings: RunSettings = from_js(settings.into(), "the run's settings")?;
@@ -130,6 +148,13 @@ impl Run {
     #[wasm_bindgen(getter, js_name = inFlight)]
     pub fn in_flight(&self) -> Result<u32, JsValue> {
         Ok(self.run()?.in_flight())
+    }
+
+    /// Whether every task is out: when not, and `nextTask` gives none, the next tasks wait for
+    /// those out to come back.
+    #[wasm_bindgen(getter, js_name = allHandedOut)]
+    pub fn all_handed_out(&self) -> Result<bool, JsValue> {
+        Ok(self.run()?.all_handed_out())
     }
 
     /// The next task, or `undefined` when all are out (or one failed).
@@ -178,6 +203,39 @@ fn finished() -> JsValue {
 
 fn ready_to_js(ready: &[run::Ready]) -> Result<ReadyList, JsValue> {
     Ok(to_js(ready)?.unchecked_into())
+}
+
+/// Reads an InstructLab recipe (`file` names it in errors): each dataset's path, the name a blend
+/// knows it by, its size as the blend form takes it, and whether it stands for the knowledge mix.
+#[wasm_bindgen(js_name = parseRecipe)]
+pub fn parse_recipe_js(text: &str, file: &str) -> Result<RecipeJs, JsValue> {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        path: &'a str,
+        name: &'a str,
+        size: String,
+        knowledge: bool,
+    }
+    #[derive(serde::Serialize)]
+    struct Recipe<'a> {
+        datasets: Vec<Entry<'a>>,
+        sys_prompt: Option<&'a str>,
+    }
+    let recipe = parse_recipe(text, file).into_js()?;
+    let shown = Recipe {
+        datasets: recipe
+            .datasets
+            .iter()
+            .map(|d| Entry {
+                path: &d.path,
+                name: crate::read::dataset_name(&d.path),
+                size: d.size.text(),
+                knowledge: d.is_knowledge_mix(),
+            })
+            .collect(),
+        sys_prompt: recipe.sys_prompt.as_deref(),
+    };
+    Ok(to_js(&shown)?.unchecked_into())
 }
 
 /// A pool worker's engine: the run's inputs and this worker's tokenizer; processes tasks.

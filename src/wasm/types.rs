@@ -24,6 +24,8 @@ export interface InputFile {
   ignored?: string; compressed: boolean;
   /** Rows kept although their response is null. */
   null_responses?: number;
+  /** An added dataset's name: blended beside the knowledge mix. */
+  dataset?: string;
 }
 /** `run::InputSummary`. */
 export interface InputSummary {
@@ -53,24 +55,47 @@ export interface RunSettings {
   tokenizer: TokenizerInfo | null; dry_run: boolean; previews_per_kind: number;
   /** The folders and files the user chose, by name, for the manifest. */
   input_roots: string[];
+  blend?: BlendForm;
+}
+/** `blend::BlendText`: the blend as typed. Sizes: `30000` rows, `0.5` a ratio, `5Mtok` tokens. */
+export interface BlendForm {
+  /** [source, size] pairs: `knowledge` or a dataset's file name. */
+  sizes?: [string, string][];
+  budget?: string; shares?: string; max_seq_len?: string; drop_over_length?: boolean;
+  sys_prompt?: string | null; recipe_paths?: [string, string][];
+}
+/** `run::BlendPreview`: per cut, each source's rows before counting (none for tokens or shares). */
+export interface BlendPreview {
+  cut: number; writes_blend: boolean;
+  sources: { name: string; available: number; asked: string; rows: number | null }[];
+}
+/** `blend::Recipe`, as the page fills its table from it. */
+export interface RecipeJs { datasets: { path: string; name: string; size: string; knowledge: boolean }[]; sys_prompt: string | null; }
+/** `blend::Drops`: rows the trainer would drop, and why. */
+export interface Drops { rows: number; tokens: number; too_long: number; too_short: number; no_eos: number; }
+/** `blend::BlendReport`: one cut's blend (or the pre-flight alone). */
+export interface BlendReport {
+  cut: number; file_name?: string; recipe_file_name?: string; rows: number; tokens?: number; budget?: number;
+  sources: { name: string; available: number; asked: string; asked_tokens?: number; rows: number; tokens?: number;
+             share_of_tokens?: number; trainer_drops?: Drops; drops_by_kind?: [string, Drops][]; left_out: number }[];
+  trainer_drops?: Drops;
 }
 /** `render::Message`. */
 export interface Message { role: string; content: string | null; thinking: string | null; }
-/** `run::ChunkTask`: plain data, posted to any pool worker. */
-export interface ChunkTask {
-  seq: number;
-  rows: { row: object; min_cut: number; preview: boolean }[];
-  cuts: number[];
-  tokenizer: TokenizerInfo | null;
-}
+/** `run::ChunkTask`: plain data, posted to any pool worker. `work` is one of `{knowledge: {rows,
+ * cuts}}`, `{dataset: {file, rows}}`, `{blend: {rows}}`. */
+export interface ChunkTask { seq: number; work: object; tokenizer: TokenizerInfo | null; }
+/** `tokens::RowTokens`. */
+export interface RowTokens { length: number; trained: number; ends_with_eos: boolean; }
 /** `render::CutLines`: lines of one file. */
 export interface CutLines { bytes: Uint8Array; rows: number; }
 /** `run::Preview`. */
 export interface Preview { kind: string; messages: Message[]; rendered: string | null; token_length: number | null; }
 /** `run::ChunkResult`: what a pool worker sends back. */
-export interface ChunkResult { seq: number; counts: number[] | null; lines: CutLines[]; previews: Preview[]; }
-/** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()`. */
-export interface Ready { seq: number; rows: number; lines: CutLines[]; }
+export interface ChunkResult { seq: number; counts: RowTokens[] | null; lines: CutLines[]; previews: Preview[]; }
+/** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()`; `total`: the
+ * rows of the run as far as known (the blends' are known once every row is counted). */
+export interface Ready { seq: number; rows: number; total: number; lines: CutLines[]; }
 /** `output::CutReport`. */
 export interface CutReport {
   cut: number; file_name: string; samples: number; tokens?: number;
@@ -78,7 +103,7 @@ export interface CutReport {
            documents_per_raw_document: number; tokens?: number }[];
 }
 /** `output::Histogram`: bar i counts rows of i*bin_width ..= (i+1)*bin_width-1 tokens. */
-export interface Histogram { cut: number; rows: number; max: number; bin_width: number; counts: number[]; }
+export interface Histogram { cut: number; rows: number; max: number; bin_width: number; counts: number[]; max_seq_len?: number; }
 /** `output::OutputFile`. */
 export interface OutputFile { file_name: string; rows: number; bytes: number; sha256: string; }
 /** `run::Outcome`. */
@@ -86,6 +111,9 @@ export interface Outcome {
   mix: MixSummary; reports: CutReport[]; text: string;
   manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
   histograms: Histogram[]; previews: Preview[]; tokenizer: TokenizerInfo | null;
+  blends: BlendReport[];
+  /** Written before the manifest: the blends' recipes. */
+  texts: { name: string; text: string }[];
 }
 "#;
 
@@ -119,4 +147,10 @@ extern "C" {
     pub type OutcomeJs;
     #[wasm_bindgen(typescript_type = "string[]")]
     pub type Strings;
+    #[wasm_bindgen(typescript_type = "BlendForm")]
+    pub type BlendForm;
+    #[wasm_bindgen(typescript_type = "BlendPreview[]")]
+    pub type BlendPreviews;
+    #[wasm_bindgen(typescript_type = "RecipeJs")]
+    pub type RecipeJs;
 }

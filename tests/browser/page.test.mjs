@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { root, serve, serveFixtures, launch, openPage, cliMix, generate } from './harness.mjs';
 
 const example = join(root, 'www/example');
+const exampleRecipe = join(root, 'www/example-blend/recipe.yaml');
 const tokenizers = join(root, 'vendor-tokenizers');
 const shots = join(root, 'target/browser');
 let server;
@@ -54,11 +55,16 @@ async function downloadAll(page) {
   return files;
 }
 
+/** The page's files are the CLI's, byte for byte; a recipe names its datasets by path from the
+ * CLI's output folder, and by file name from the page (which knows no folders). */
 function assertSameAsCli(files, cliOut) {
   const expected = readdirSync(cliOut).sort();
   assert.deepEqual(Object.keys(files).sort(), expected);
+  const byName = (text) => text.replace(/^(- path: ).*\//gm, '$1');
   for (const name of expected) {
-    assert.ok(files[name].equals(readFileSync(join(cliOut, name))), `${name} differs from the CLI's`);
+    const cli = readFileSync(join(cliOut, name));
+    if (name.endsWith('.yaml')) assert.equal(files[name].toString(), byName(cli.toString()), name);
+    else assert.ok(files[name].equals(cli), `${name} differs from the CLI's`);
   }
 }
 
@@ -161,8 +167,10 @@ test('the tokenizer picker: served tokenizers count as the CLI does; own files l
   await setParams(page, { cuts: '3', seed: '5' });
   await mixAndWait(page);
   const files = await downloadAll(page);
-  const cli = cliMix(example, ['--cuts', '3', '--seed', '5', '--tokenizer', join(tokenizers, 'qwen3')]);
+  // The example comes with a skills dataset and a recipe that blends half of it.
+  const cli = cliMix(example, ['--cuts', '3', '--seed', '5', '--tokenizer', join(tokenizers, 'qwen3'), '--recipe', exampleRecipe]);
   assertSameAsCli(files, cli);
+  assert.ok(files['blend_cut_3x.jsonl'] && files['recipe_cut_3x.yaml']);
 
   await page.setInputFiles('#tokenizer-files', ['tokenizer.json', 'tokenizer_config.json'].map((f) => join(tokenizers, 'gemma3', f)));
   await page.waitForFunction(() => /Tokenizer: /.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
@@ -293,5 +301,43 @@ test('inputs unticked in the table and a pinned date: the same bytes as the CLI 
   assert.match(manifest, /"date": "2024-07-26"/);
   assert.match(manifest, /"left_out": \[\s*"key_facts_to_qa\/gen_01.jsonl",\s*"qna.yaml"\s*\]/);
   assert.match(manifest, /"roots": \[\s*"example"\s*\]/);
+  await context.close();
+});
+
+test('blends: a recipe fills the table, sizes and a budget are checked live, blends are the CLI\'s bytes', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.click('#try-example');
+  await waitForInputs(page);
+  await chooseTokenizer(page, 'llama3_1');
+  // The recipe set the sizes: the knowledge mix whole, half of the 400 skills rows.
+  assert.equal(await page.inputValue('input[aria-label="Size of skills.jsonl"]'), '0.5');
+  await page.waitForFunction(() => /5x: 200/.test(document.querySelector('#blend-table').textContent));
+  assert.match(await page.textContent('#input-table'), /skills\.jsonl.*dataset to blend/);
+  await page.fill('#max-seq-len', '2048');
+  await mixAndWait(page);
+  let files = await downloadAll(page);
+  assertSameAsCli(files, cliMix(example, ['--cuts', '5,8', '--tokenizer', join(tokenizers, 'llama3_1'),
+    '--recipe', exampleRecipe, '--max-seq-len', '2048']));
+  const blends = await page.textContent('#blends');
+  assert.match(blends, /Cut 5x → blend_cut_5x\.jsonl/);
+  assert.match(blends, /Trainer drops/);
+  assert.match(await page.getAttribute('#histograms svg', 'aria-label'), /maximum sequence length 2048/);
+
+  // A budget with sizes still set is refused at once, naming the source; with shares alone it is
+  // solved from the counts, as the CLI solves it.
+  await page.fill('#blend-budget', '60K');
+  await page.fill('#blend-shares', 'knowledge=0.5, skills.jsonl=0.5');
+  await page.waitForFunction(() => /has a size, but under a budget/.test(document.querySelector('#blend-error').textContent));
+  await page.fill('input[aria-label="Size of knowledge"]', '');
+  await page.fill('input[aria-label="Size of skills.jsonl"]', '');
+  await page.waitForFunction(() => document.querySelector('#blend-error').hidden);
+  await page.check('#drop-over-length');
+  await mixAndWait(page);
+  await page.waitForFunction(() => /budget 60,000/.test(document.querySelector('#blends').textContent));
+  files = await downloadAll(page);
+  assertSameAsCli(files, cliMix(example, ['--cuts', '5,8', '--tokenizer', join(tokenizers, 'llama3_1'),
+    '--add', join(root, 'www/example-blend/skills.jsonl'), '--budget', '60K', '--share', 'knowledge=0.5,skills.jsonl=0.5',
+    '--max-seq-len', '2048', '--drop-over-length']));
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,0 +1,133 @@
+// The Blend step: chat datasets beside the knowledge mix, each with a size (rows, a ratio or
+// tokens), or a token budget with shares; a recipe YAML fills the table; the trainer's maximum
+// sequence length. The page only collects what is typed: the core checks and sizes it all.
+import { h, formatInt, errorText } from './dom.js';
+
+const RECIPE = /\.ya?ml$/i;
+const name = (path) => path.split('/').pop();
+
+export class Blend {
+  /** `els`: the section's elements; `core`: the bridge (for recipes); `onChange()`: the datasets
+   * changed (the inputs are read again); `onSizes()`: a size or field changed (plan again). */
+  constructor(els, core, onChange, onSizes) {
+    Object.assign(this, { els, core, onChange, onSizes });
+    this.datasets = []; // [{path: file name, blob}]
+    this.sizes = new Map(); // source name -> size as typed
+    this.sysPrompt = null;
+    this.missing = []; // datasets a recipe names that were not given
+    this.preview = null;
+    for (const field of [els.budget, els.shares, els.maxSeqLen, els.dropOver]) field.addEventListener('input', () => onSizes());
+  }
+
+  /** Files dropped or picked: datasets are added (a file of the same name replaces the old one);
+   * a recipe sets the sizes of what it names. */
+  async add(files) {
+    for (const f of files.filter((f) => RECIPE.test(f.path))) {
+      try {
+        const recipe = await this.core.parseRecipe(await f.blob.text(), name(f.path));
+        for (const d of recipe.datasets) this.sizes.set(d.knowledge ? 'knowledge' : d.name, d.size);
+        this.sysPrompt = recipe.sys_prompt;
+        this.missing = recipe.datasets.filter((d) => !d.knowledge).map((d) => d.name);
+      } catch (e) {
+        this.say(errorText(e), true);
+        return;
+      }
+    }
+    for (const f of files.filter((f) => !RECIPE.test(f.path))) {
+      this.datasets = this.datasets.filter((d) => d.path !== name(f.path));
+      this.datasets.push({ path: name(f.path), blob: f.blob });
+    }
+    this.missing = this.missing.filter((m) => !this.datasets.some((d) => d.path === m));
+    this.say(this.missing.length ? `The recipe also names ${this.missing.join(', ')}: add ${this.missing.length > 1 ? 'them' : 'it'} here too.` : '');
+    await this.onChange();
+  }
+
+  remove(path) {
+    this.datasets = this.datasets.filter((d) => d.path !== path);
+    this.sizes.delete(path);
+    this.onChange();
+  }
+
+  clear() {
+    this.datasets = [];
+    this.sizes.clear();
+    this.sysPrompt = null;
+    this.missing = [];
+  }
+
+  say(text, isError = false) {
+    this.els.status.textContent = text;
+    this.els.status.classList.toggle('error', isError);
+  }
+
+  /** The blend as the core takes it (`BlendForm`). */
+  form() {
+    const { budget, shares, maxSeqLen, dropOver } = this.els;
+    return {
+      sizes: [...this.sizes].filter(([, size]) => size.trim() !== ''),
+      budget: budget.value, shares: shares.value, max_seq_len: maxSeqLen.value,
+      drop_over_length: dropOver.checked, sys_prompt: this.sysPrompt,
+    };
+  }
+
+  /** The table of sources, from the core's preview (per cut) or its error. */
+  render(preview, error) {
+    const { table, error: errorBox } = this.els;
+    errorBox.textContent = error ? errorText(error) : '';
+    errorBox.hidden = !error;
+    if (preview) this.preview = preview;
+    const cuts = this.preview ?? [];
+    const sources = cuts[0]?.sources ?? [{ name: 'knowledge', available: 0 }, ...this.datasets.map((d) => ({ name: d.path, available: 0 }))];
+    const taken = (source) => cuts.map((c) => {
+      const s = c.sources.find((x) => x.name === source);
+      return `${c.cut}x: ${s?.rows == null ? 'after counting' : formatInt(s.rows)}`;
+    }).join(' · ');
+    const rows = sources.map((s) => {
+      const isKnowledge = s.name === 'knowledge';
+      const size = h('input', {
+        value: this.sizes.get(s.name) ?? '', placeholder: isKnowledge ? '1.0 (whole)' : 'whole', autocomplete: 'off',
+        'aria-label': `Size of ${s.name}`, 'aria-invalid': error?.field === `size of ${s.name}` ? 'true' : null,
+      });
+      size.addEventListener('input', () => {
+        this.sizes.set(s.name, size.value);
+        this.onSizes();
+      });
+      const remove = isKnowledge ? '' : h('button', { type: 'button', 'aria-label': `Remove ${s.name}` }, 'Remove');
+      if (remove) remove.addEventListener('click', () => this.remove(s.name));
+      return h('tr', {},
+        h('th', { scope: 'row', class: 'path' }, isKnowledge ? 'knowledge mix' : s.name),
+        h('td', { class: 'num' }, cuts.length ? formatInt(s.available) + (isKnowledge && cuts.length > 1 ? ` (${cuts[0].cut}x)` : '') : '—'),
+        h('td', {}, size),
+        h('td', {}, taken(s.name)),
+        h('td', {}, remove));
+    });
+    table.tBodies[0].replaceChildren(...rows);
+    const writes = cuts.some((c) => c.writes_blend);
+    this.els.note.textContent = writes
+      ? 'A blend_cut_{N}x.jsonl and its recipe_cut_{N}x.yaml are written beside each combined_cut_{N}x.jsonl.'
+      : 'No blend yet: add a dataset, size the knowledge mix, or set a budget.';
+  }
+}
+
+/** After a run: per cut, each source's rows, tokens and share, and what the trainer would drop. */
+export function renderBlends(container, blends) {
+  const drops = (d) => (d && d.rows ? `${formatInt(d.rows)} rows (${formatInt(d.tokens)} tokens)` : d ? 'none' : '—');
+  container.replaceChildren(...(blends.length ? [h('h3', {}, 'Blends and the trainer pre-flight')] : []), ...blends.map((b) => h('div', { class: 'scroll' }, h('table', {},
+    h('caption', {}, b.file_name
+      ? `Cut ${b.cut}x → ${b.file_name}: ${formatInt(b.rows)} rows${b.tokens != null ? `, ${formatInt(b.tokens)} tokens` : ''}${b.budget ? ` (budget ${formatInt(b.budget)})` : ''}`
+      : `Trainer pre-flight, cut ${b.cut}x`),
+    h('thead', {}, h('tr', {}, ['Source', 'Available', 'Asked', 'Rows', 'Tokens', 'Share', 'Trainer drops', 'Left out']
+      .map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
+    h('tbody', {}, b.sources.map((s) => h('tr', {},
+      h('th', { scope: 'row', class: 'path' }, s.name),
+      h('td', { class: 'num' }, formatInt(s.available)),
+      h('td', { class: 'num' }, s.asked + (s.asked_tokens != null && !s.asked.endsWith('tokens') ? ` (${formatInt(s.asked_tokens)} tokens)` : '')),
+      h('td', { class: 'num' }, formatInt(s.rows)),
+      h('td', { class: 'num' }, s.tokens != null ? formatInt(s.tokens) : '—'),
+      h('td', { class: 'num' }, s.share_of_tokens != null ? `${(100 * s.share_of_tokens).toFixed(1)}%` : '—'),
+      h('td', { class: 'num' }, drops(s.trainer_drops)),
+      h('td', { class: 'num' }, formatInt(s.left_out))))),
+    b.trainer_drops ? h('tfoot', {}, h('tr', {}, h('td', { colspan: 8 },
+      b.trainer_drops.rows ? `Of these rows the trainer would drop ${drops(b.trainer_drops)}: ${b.trainer_drops.too_long} too long, ${b.trainer_drops.too_short} under 20 tokens, ${b.trainer_drops.no_eos} without an end-of-sequence token.`
+        : 'The trainer keeps every row.'))) : ''))));
+}
