@@ -303,6 +303,12 @@ fn budgets_are_solved_from_the_counts() {
 #[test]
 fn the_pre_flight_reports_and_can_leave_out_what_the_trainer_drops() {
     let dir = example();
+    // Coverage: the raw documents with fewer augmentations than a cut, named.
+    let stdout = ok(dir.path(), &["--cuts", "5", "--dry-run"]);
+    assert!(
+        stdout.contains("cut 5: 1 raw documents of extractive_summary have fewer than 5 augmentations, e.g. \"Section "),
+        "{stdout}"
+    );
     let stdout = ok(dir.path(), &["--max-seq-len", "1024", "--dry-run"]);
     // Knowledge alone: a report, no blend.
     assert!(stdout.contains("trainer pre-flight, cut 2x"), "{stdout}");

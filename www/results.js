@@ -38,7 +38,10 @@ export function renderFeasibility(container, mix) {
   const cuts = mix.cuts.map((c) => h('li', { class: c.feasible ? 'ok' : 'no' },
     c.feasible ? `✓ cut ${c.cut}: feasible` : `✗ cut ${c.cut}: not feasible — ${c.reason}`));
   const notes = (mix.notes ?? []).map((n) => h('li', { class: 'note' }, `Note: ${n}`));
-  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts, notes));
+  const coverage = mix.cuts.flatMap((c) => (c.coverage ?? []).map((k) => h('li', { class: 'note' },
+    `Cut ${c.cut}: ${formatInt(k.raw_documents)} raw documents of ${kindLabel(k.kind)} have fewer than ${c.cut} augmentations, e.g. `
+    + k.examples.map(([text, n]) => `“${text}” (${n})`).join(', '))));
+  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts, coverage, notes));
 }
 
 /** `reports`: the outcome's CutReport per cut. */

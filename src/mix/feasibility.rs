@@ -1,7 +1,7 @@
 //! Which cuts the data can fill: for every summary kind, the mean number of distinct augmentations
 //! per raw document must reach the cut size.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -13,7 +13,23 @@ pub struct AugmentationStats {
     pub documents: u64,
     pub raw_documents: u64,
     pub mean_per_raw_document: f64,
+    /// Distinct augmentations of each raw document, fewest first, with the start of its text.
+    #[serde(skip)]
+    per_raw_document: Vec<(u64, String)>,
 }
+
+/// Raw documents of one kind with fewer augmentations than a cut asks: the cut takes all they
+/// have, so they weigh less in it than the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub kind: Kind,
+    pub raw_documents: u64,
+    /// A few of them: the start of the text, and how many augmentations it has.
+    pub examples: Vec<(String, u64)>,
+}
+
+/// Raw documents named per kind and cut.
+const COVERAGE_EXAMPLES: usize = 3;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CutFeasibility {
@@ -22,6 +38,9 @@ pub struct CutFeasibility {
     /// Why not, with the numbers, when not feasible.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Per summary kind, the raw documents with fewer augmentations than the cut.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<Coverage>,
 }
 
 /// Distinct augmentations per raw document for each summary kind present, over the kept rows.
@@ -31,21 +50,30 @@ pub fn augmentation_stats(index: &Index, kept: &[bool]) -> Vec<AugmentationStats
         .filter(|k| k.is_summary())
         .filter_map(|kind| {
             let mut pairs = HashSet::new();
-            let mut raws = HashSet::new();
+            let mut per_raw: HashMap<_, u64> = HashMap::new();
             for (row, _) in index
                 .rows
                 .iter()
                 .zip(kept)
                 .filter(|(r, &k)| k && r.kind == kind)
             {
-                pairs.insert((row.raw_document, row.document));
-                raws.insert(row.raw_document);
+                let augmentations = per_raw.entry(row.raw_document).or_insert(0);
+                if pairs.insert((row.raw_document, row.document)) {
+                    *augmentations += 1;
+                }
             }
-            (!raws.is_empty()).then(|| AugmentationStats {
+            let raws = per_raw.len();
+            let mut per_raw_document: Vec<(u64, String)> = per_raw
+                .into_iter()
+                .map(|(raw, n)| (n, index.texts.start(raw).unwrap_or_default().to_string()))
+                .collect();
+            per_raw_document.sort();
+            (raws > 0).then(|| AugmentationStats {
                 kind,
                 documents: pairs.len() as u64,
-                raw_documents: raws.len() as u64,
-                mean_per_raw_document: pairs.len() as f64 / raws.len() as f64,
+                raw_documents: raws as u64,
+                mean_per_raw_document: pairs.len() as f64 / raws as f64,
+                per_raw_document,
             })
         })
         .collect()
@@ -71,7 +99,30 @@ pub fn feasibility(cuts: &[u32], stats: &[AugmentationStats]) -> Vec<CutFeasibil
                 cut,
                 feasible: short.is_empty(),
                 reason: (!short.is_empty()).then(|| short.join("; ")),
+                coverage: coverage(cut, stats),
             }
+        })
+        .collect()
+}
+
+fn coverage(cut: u32, stats: &[AugmentationStats]) -> Vec<Coverage> {
+    stats
+        .iter()
+        .filter_map(|s| {
+            let short: Vec<&(u64, String)> = s
+                .per_raw_document
+                .iter()
+                .take_while(|(n, _)| *n < u64::from(cut))
+                .collect();
+            (!short.is_empty()).then(|| Coverage {
+                kind: s.kind,
+                raw_documents: short.len() as u64,
+                examples: short
+                    .iter()
+                    .take(COVERAGE_EXAMPLES)
+                    .map(|(n, text)| (text.clone(), *n))
+                    .collect(),
+            })
         })
         .collect()
 }

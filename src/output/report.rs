@@ -107,6 +107,24 @@ pub fn report_text(
     for note in &mix.notes {
         let _ = writeln!(out, "note: {note}");
     }
+    for c in &mix.cuts {
+        for k in &c.coverage {
+            let named: Vec<String> = k
+                .examples
+                .iter()
+                .map(|(text, n)| format!("\"{text}\" ({n})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "cut {}: {} raw documents of {} have fewer than {} augmentations, e.g. {}",
+                c.cut,
+                k.raw_documents,
+                k.kind.name(),
+                c.cut,
+                named.join(", ")
+            );
+        }
+    }
     for c in mix.cuts.iter().filter(|c| !c.feasible) {
         let _ = writeln!(
             out,

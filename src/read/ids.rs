@@ -11,7 +11,12 @@ pub type TextId = u32;
 pub struct TextIds {
     ids: HashMap<u128, TextId>,
     hashes: Vec<u128>,
+    /// The start of each source chunk's text, so that a report can name one.
+    starts: HashMap<TextId, String>,
 }
+
+/// How much of a source chunk's text names it in a report.
+const START_CHARS: usize = 60;
 
 impl TextIds {
     pub fn id(&mut self, text: &str) -> TextId {
@@ -20,6 +25,25 @@ impl TextIds {
             self.hashes.push(hash);
             (self.hashes.len() - 1) as TextId
         })
+    }
+
+    /// As [`TextIds::id`], keeping the start of the text to name it by (for source chunks: few,
+    /// and named in coverage reports).
+    pub fn named_id(&mut self, text: &str) -> TextId {
+        let id = self.id(text);
+        self.starts.entry(id).or_insert_with(|| {
+            let start: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            match start.char_indices().nth(START_CHARS) {
+                Some((at, _)) => format!("{}…", &start[..at]),
+                None => start,
+            }
+        });
+        id
+    }
+
+    /// The start of a text given to [`TextIds::named_id`].
+    pub fn start(&self, id: TextId) -> Option<&str> {
+        self.starts.get(&id).map(String::as_str)
     }
 
     /// The text's hash: stable across platforms and versions, so it can seed sampling.

@@ -440,7 +440,7 @@ fn read_generated(
                 len: pos.len,
                 part: 0,
                 document: texts.id(&row.document),
-                raw_document: texts.id(&row.raw_document),
+                raw_document: texts.named_id(&row.raw_document),
                 placeholder: is_placeholder_question(&row.question),
             });
             Ok(())

@@ -43,7 +43,9 @@ export interface MixForm {
 export interface MixSummary {
   params: { cuts: number[]; qa_per_doc: number; seed: number; gpt_oss: boolean; left_out?: string[] };
   augmentations: { kind: string; documents: number; raw_documents: number; mean_per_raw_document: number }[];
-  cuts: { cut: number; feasible: boolean; reason?: string }[];
+  cuts: { cut: number; feasible: boolean; reason?: string;
+          /** Raw documents with fewer augmentations than the cut: [start of text, augmentations]. */
+          coverage?: { kind: string; raw_documents: number; examples: [string, number][] }[] }[];
   filtered_rows: number;
   /** How the parameters were taken, e.g. a cut given twice. */
   notes?: string[];
