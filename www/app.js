@@ -265,6 +265,9 @@ async function embeddedRequest(request, onProgress) {
     await setServedTokenizer(t.name);
   }
   if (request.params) writeParams(form, request.params);
+  blend.clear();
+  blend.setFields(request.blend ?? {});
+  if (request.datasets?.length) await blend.add(request.datasets.map((f) => ({ path: f.path, blob: toBlob(f.data) })));
   const files = request.files.map((f) => ({ path: f.path, blob: toBlob(f.data) }));
   await setInputs({ files, roots: request.roots ?? [] }, request.params?.leave_out ?? []);
   if (!state.inputsReady) throw { text: $('input-status').textContent };

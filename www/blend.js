@@ -48,6 +48,15 @@ export class Blend {
     this.onChange();
   }
 
+  /** Sets the fields from a `BlendForm` (an embedding page's request). */
+  setFields({ sizes = [], budget = '', shares = '', max_seq_len: maxSeqLen = '', drop_over_length: dropOver = false }) {
+    for (const [source, size] of sizes) this.sizes.set(source, String(size));
+    Object.assign(this.els.budget, { value: budget });
+    Object.assign(this.els.shares, { value: shares });
+    Object.assign(this.els.maxSeqLen, { value: maxSeqLen });
+    this.els.dropOver.checked = Boolean(dropOver);
+  }
+
   clear() {
     this.datasets = [];
     this.sizes.clear();

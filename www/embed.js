@@ -5,7 +5,10 @@
 //                   tokenizer?: {name} (served) | {name, files: {tokenizer_json, tokenizer_config_json?,
 //                                chat_template_jinja?, chat_template_json?}},
 //                   params?: {cuts: '5, 50', qa_per_doc: '3', seed: '42', gpt_oss: false, date: 'YYYY-MM-DD',
-//                             leave_out: [path | folder/ | kind]}}
+//                             leave_out: [path | folder/ | kind]},
+//                   datasets?: [{path: 'skills.jsonl' | 'recipe.yaml', data}] (to blend; a recipe sets sizes),
+//                   blend?: {sizes: [['skills.jsonl', '30000']], budget: '20M', shares: 'knowledge=0.4,...',
+//                            max_seq_len: '8192', drop_over_length: false}}
 // Page -> parent:  {kmix: 'ready'} once loaded; then for a request: {kmix: 'progress', id, phase, done, total},
 //                  {kmix: 'result', id, report, manifest, files: [{name, data: ArrayBuffer}]} or {kmix: 'error', id, error}.
 
@@ -20,9 +23,10 @@ export function listenToParent(runRequest) {
       const { outcome } = result;
       const files = [
         ...(await Promise.all(result.files.map(async (f) => ({ name: f.name, data: await f.blob.arrayBuffer() })))),
+        ...outcome.texts.map((t) => ({ name: t.name, data: new TextEncoder().encode(t.text).buffer })),
         { name: outcome.manifest_file_name, data: new TextEncoder().encode(outcome.manifest).buffer },
       ];
-      const report = { cuts: outcome.reports, text: outcome.text };
+      const report = { cuts: outcome.reports, blends: outcome.blends, text: outcome.text };
       reply({ kmix: 'result', report, manifest: outcome.manifest, files }, files.map((f) => f.data));
     } catch (error) {
       reply({ kmix: 'error', error: { text: error?.text ?? String(error), ...error } });

@@ -259,6 +259,18 @@ test('embedded in an iframe on another origin: files in, mixes out by postMessag
   assert.deepEqual(reply.files.map((f) => f.name).sort(), readdirSync(cli).sort());
   for (const f of reply.files) assert.equal(f.text, readFileSync(join(cli, f.name), 'utf8'), f.name);
 
+  // A dataset to blend and the blend's fields go by postMessage too.
+  const skills = join(root, 'www/example-blend/skills.jsonl');
+  const datasets = [{ path: 'skills.jsonl', base64: readFileSync(skills).toString('base64') }];
+  const blended = await page.evaluate(([f, d]) => window.runKmix(f, { cuts: '2', seed: '3' }, { name: 'llama3_1' }, ['gen'],
+    { datasets: d, blend: { sizes: [['skills.jsonl', '50']], max_seq_len: '4096' } }), [files, datasets]);
+  assert.equal(blended.kmix, 'result', JSON.stringify(blended.error));
+  const cliBlend = cliMix(inputs, ['--cuts', '2', '--seed', '3', '--tokenizer', join(tokenizers, 'llama3_1'),
+    '--add', `${skills}=50`, '--max-seq-len', '4096']);
+  assert.deepEqual(blended.files.map((f) => f.name).sort(), readdirSync(cliBlend).sort());
+  for (const f of blended.files.filter((x) => !x.name.endsWith('.yaml'))) assert.equal(f.text, readFileSync(join(cliBlend, f.name), 'utf8'), f.name);
+  assert.equal(blended.report.blends[0].sources[1].rows, 50);
+
   // A message that does not come from the parent is ignored.
   const frame = page.frames().find((f) => f.url().startsWith(server.url));
   await frame.evaluate(() => window.postMessage({ kmix: 'mix', id: 'x', files: [] }, '*'));

@@ -11,8 +11,9 @@ const ready = new Promise((resolve) => {
 });
 frame.src = kmixUrl.href;
 
-/** Sends files and parameters; resolves to {progress: [...], result | error}. */
-window.runKmix = async (files, params, tokenizer, roots) => {
+/** Sends files and parameters (and, in `extra`, datasets to blend and the blend's fields);
+ * resolves to {progress: [...], result | error}. */
+window.runKmix = async (files, params, tokenizer, roots, extra = {}) => {
   await ready;
   const id = Math.random().toString(36).slice(2);
   const progress = [];
@@ -24,7 +25,10 @@ window.runKmix = async (files, params, tokenizer, roots) => {
       const decoded = e.data.files?.map((f) => ({ name: f.name, text: new TextDecoder().decode(f.data) }));
       resolve({ progress, kmix: e.data.kmix, error: e.data.error, files: decoded, report: e.data.report });
     });
-    const payload = files.map((f) => ({ path: f.path, data: Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)).buffer }));
-    frame.contentWindow.postMessage({ kmix: 'mix', id, files: payload, roots, params, tokenizer }, kmixUrl.origin);
+    const decode = (list) => list.map((f) => ({ path: f.path, data: Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)).buffer }));
+    frame.contentWindow.postMessage({
+      kmix: 'mix', id, files: decode(files), roots, params, tokenizer,
+      datasets: decode(extra.datasets ?? []), blend: extra.blend,
+    }, kmixUrl.origin);
   });
 };
