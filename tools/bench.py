@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: kmix against the bare tokenizer on the same rendered texts, natively and in the page.
 
-    python3 tools/bench.py [--mb 100,1000] [--tokenizer llama3_1] [--threads N] [--no-page]
+    python3 tools/bench.py [--mb 100,1000] [--tokenizer llama3_1] [--threads N] [--no-page] [--blend-mb 100]
 
 For each size, generates the input with tools/gen_step03.py (cached under target/bench/; the shape
 of the issue's reference input: one raw-document pattern, 12 summaries, 5 Q&A each, 800 words),
@@ -13,6 +13,9 @@ then, side by side in one run:
     (wall time, the workers' wasm memory, the browser processes' peak memory, PSS);
   - bare tokenizer in the page: the same texts encoded by as many workers as the page's pool.
 It prints rows/s, tokens/s, peak memory and each side's ratio of kmix's time to the bare tokenizer's.
+With --blend-mb N it also blends N MB of chat data (tools/gen_chat.py) beside the same mix on the
+command line (`--add chat.jsonl --max-seq-len 8192`: every added row counted, both counts and the
+pre-flight, and a blend written per cut) and prints its time against the knowledge-only mix's.
 """
 import argparse
 import json
@@ -70,6 +73,7 @@ def main():
     ap.add_argument("--tokenizer", default="llama3_1")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--no-page", action="store_true", help="the CLI only")
+    ap.add_argument("--blend-mb", type=int, help="also blend this many MB of chat data on the command line")
     a = ap.parse_args()
 
     subprocess.run(["bash", os.path.join(ROOT, "tools", "fetch-tokenizers.sh")], check=True)
@@ -95,6 +99,19 @@ def main():
         print(f"  {'':34} {'seconds':>9} {'rows/s':>10} {'tokens/s':>12} {'peak memory':>24} {'ratio':>7}")
         print(row(f"CLI kmix ({a.threads} threads)", kmix_s, texts, tokens, kmix_rss, kmix_s / bare["seconds"]))
         print(row(f"CLI bare tokenizer ({a.threads} threads)", bare["seconds"], texts, tokens, 0, 0))
+        if a.blend_mb:
+            chat = os.path.join(ROOT, "target", "bench", f"chat-{a.blend_mb}mb.jsonl")
+            if not os.path.exists(chat):
+                subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_chat.py"), "--out", chat,
+                                "--target-mb", str(a.blend_mb)], check=True, stdout=subprocess.DEVNULL)
+            blend_s, blend_rss, _ = peak_rss([os.path.join(ROOT, "target", "release", "kmix"), inputs, "--cuts", "5,10",
+                                              "--tokenizer", tok, "--out", out, "--threads", str(a.threads), "--quiet",
+                                              "--add", chat, "--max-seq-len", "8192"])
+            blended = json.load(open(os.path.join(out, "manifest.json")))["blend"]["cuts"]
+            added_rows = blended[0]["sources"][1]["available"]
+            print(f"  blend: + {os.path.getsize(chat) / 1e6:,.0f} MB of chat data ({added_rows:,} rows counted), "
+                  f"{blend_s:.2f} s and {blend_rss / 1e6:,.0f} MB peak RSS against {kmix_s:.2f} s for the knowledge "
+                  f"mix alone: {blend_s / kmix_s:.2f}x")
         if a.no_page:
             continue
         _, page_out = run(["node", os.path.join(ROOT, "tools", "bench-page.mjs"), inputs, largest], cwd=ROOT)
