@@ -17,6 +17,7 @@ pub mod blend;
 pub mod checksum;
 pub mod error;
 pub mod mix;
+pub mod names;
 pub mod output;
 pub mod read;
 pub mod render;

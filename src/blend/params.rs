@@ -229,21 +229,25 @@ fn check_budget(
     Ok(())
 }
 
+/// A blend as typed, for tests: sizes, a budget and shares.
+#[cfg(test)]
+pub fn typed(sizes: &[(&str, &str)], budget: Option<&str>, shares: Option<&str>) -> BlendText {
+    BlendText {
+        sizes: sizes
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect(),
+        budget: budget.map(str::to_string),
+        shares: shares.map(str::to_string),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(sizes: &[(&str, &str)], budget: Option<&str>, shares: Option<&str>) -> BlendText {
-        BlendText {
-            sizes: sizes
-                .iter()
-                .map(|(n, s)| (n.to_string(), s.to_string()))
-                .collect(),
-            budget: budget.map(str::to_string),
-            shares: shares.map(str::to_string),
-            ..Default::default()
-        }
-    }
+    use typed as text;
 
     #[test]
     fn sizes_and_shares_are_checked_against_the_sources() {

@@ -305,7 +305,7 @@ fn too_few_tokens(p: &SourceParams, params: &BlendParams, held: u64, target: u64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blend::params::BlendText;
+    use crate::blend::params::{typed, BlendText};
 
     fn tokens(trained: &[u32]) -> Vec<RowTokens> {
         trained
@@ -320,14 +320,8 @@ mod tests {
 
     fn params(sizes: &[(&str, &str)], budget: Option<&str>, shares: Option<&str>) -> BlendParams {
         BlendText {
-            sizes: sizes
-                .iter()
-                .map(|(n, s)| (n.to_string(), s.to_string()))
-                .collect(),
-            budget: budget.map(str::to_string),
-            shares: shares.map(str::to_string),
             max_seq_len: Some("100".into()),
-            ..Default::default()
+            ..typed(sizes, budget, shares)
         }
         .parse(&["skills.jsonl".to_string()])
         .unwrap()

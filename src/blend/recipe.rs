@@ -7,7 +7,7 @@ use serde_yaml::Value;
 
 use super::size::Size;
 use crate::error::{Error, Result};
-use crate::output::is_mix_name;
+use crate::names::is_mix_name;
 use crate::read::dataset_name;
 
 #[derive(Debug, Clone, PartialEq)]

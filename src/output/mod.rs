@@ -3,15 +3,14 @@
 
 mod histogram;
 mod manifest;
-mod names;
 mod report;
 mod tally;
 
-pub use histogram::{histogram, Histogram};
-pub use manifest::{BlendRecord, Manifest, OutputFile, ReadRecord};
-pub use names::{
+pub use crate::names::{
     blend_file_name, is_mix_name, mixes_listed_in, output_file_name, recipe_file_name,
     MANIFEST_FILE_NAME,
 };
+pub use histogram::{histogram, Histogram};
+pub use manifest::{BlendRecord, Manifest, OutputFile, ReadRecord};
 pub use report::{cut_reports, report_text, CutReport, KindReport};
 pub use tally::OutputTally;

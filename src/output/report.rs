@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::names::output_file_name;
 use crate::mix::Mix;
+use crate::names::output_file_name;
 use crate::read::{Index, Kind};
 
 #[derive(Debug, Clone, Serialize)]

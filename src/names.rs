@@ -1,4 +1,4 @@
-//! What a run's files are called: one place, for the command line and the page alike.
+//! What a run's files are called: one place, for the command line, the page and the recipes alike.
 
 pub const MANIFEST_FILE_NAME: &str = "manifest.json";
 
