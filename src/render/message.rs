@@ -37,6 +37,18 @@ pub fn conversation(row: &Record) -> [Message; 2] {
     ]
 }
 
+/// The part of a conversation's user message before the question: the augmentation (or source
+/// chunk) that every Q&A row of it repeats. None for key facts, whose message leaves it out.
+pub fn shared_context<'a>(row: &Record, conversation: &'a [Message; 2]) -> Option<&'a str> {
+    match row.kind {
+        Kind::KeyFactsToQa => None,
+        _ => conversation[0]
+            .content
+            .as_deref()?
+            .strip_suffix(row.question.as_str()),
+    }
+}
+
 /// Removes the teacher's `[END]` and `[ANSWER]` markers, then trims white space as the notebook's
 /// polars `strip_chars()` does: Unicode White_Space, which keeps the separators U+001C..U+001F.
 pub fn clean_response(response: &str) -> String {

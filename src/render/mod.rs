@@ -6,4 +6,4 @@ mod message;
 
 pub use cuts::{lines_for_cuts, CutLines};
 pub use line::write_row;
-pub use message::{clean_response, conversation, metadata, Message};
+pub use message::{clean_response, conversation, metadata, shared_context, Message};

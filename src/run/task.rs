@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::outcome::Preview;
 use crate::error::{Error, Result};
 use crate::read::{chat_messages, one_line, IndexRow, Record, Span};
-use crate::render::{conversation, lines_for_cuts, write_row, CutLines};
+use crate::render::{conversation, lines_for_cuts, shared_context, write_row, CutLines};
 use crate::reread::Rereader;
-use crate::tokens::{ChatTokenizer, RowTokens, TokenizerInfo};
+use crate::tokens::{ChatTokenizer, RowTokens, SharedText, TokenizerInfo};
 
 /// Rows per task: enough to keep a worker's per-task cost small, few enough to balance the work
 /// and bound what waits in memory to be written in order.
@@ -129,9 +129,10 @@ fn knowledge(
     let records = rereader.records(&index_rows)?;
     let counts = counting
         .map(|t| {
+            let mut shared = SharedText::default();
             records
                 .iter()
-                .map(|r| count(r, t))
+                .map(|r| count(r, t, &mut shared))
                 .collect::<Result<Vec<_>>>()
         })
         .transpose()?;
@@ -180,9 +181,11 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
     Ok(out)
 }
 
-/// The row's tokens; a failure says which row it was.
-fn count(record: &Record, tokenizer: &ChatTokenizer) -> Result<RowTokens> {
+/// The row's tokens (its augmentation's text counted once for the rows that share it); a failure
+/// says which row it was.
+fn count(record: &Record, tokenizer: &ChatTokenizer, shared: &mut SharedText) -> Result<RowTokens> {
+    let messages = conversation(record);
     tokenizer
-        .tokens(&conversation(record))
+        .tokens_sharing(&messages, shared_context(record, &messages), shared)
         .map_err(|e| e.context(format!("{} row {:?}", record.kind.name(), record.question)))
 }

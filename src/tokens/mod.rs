@@ -6,6 +6,8 @@ mod config;
 mod generation;
 mod pyjson;
 mod pystr;
+mod seam;
+mod shared;
 mod template;
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +18,8 @@ use crate::error::{Error, Result};
 use crate::render::Message;
 pub use clock::parse_date;
 pub use config::TokenizerConfig;
+pub use seam::SeamRule;
+pub use shared::SharedText;
 pub use template::ChatTemplate;
 
 /// The files of a model's tokenizer, as found in its folder.
@@ -73,6 +77,8 @@ pub struct ChatTokenizer {
     /// The tokenizer config's `eos_token`, as an id.
     eos: Option<u32>,
     template: ChatTemplate,
+    /// Where the tokenizer guarantees that a text splits in two, if it does.
+    seam: Option<SeamRule>,
     /// The file the template came from, which its errors name.
     template_file: String,
     info: TokenizerInfo,
@@ -127,6 +133,7 @@ impl ChatTokenizer {
         let template = ChatTemplate::new(&source, &config, now_local)
             .map_err(|e| e.in_file(&template_file))?;
         Ok(ChatTokenizer {
+            seam: SeamRule::of(&tokenizer),
             tokenizer,
             added_by_encode,
             eos,
@@ -169,17 +176,69 @@ impl ChatTokenizer {
 
     /// A rendered text's tokens, both ways, from one encoding.
     pub fn tokens_of_text(&self, text: &str) -> Result<RowTokens> {
+        let ids = self.encode(text)?;
+        Ok(self.row_tokens(ids.len() as u32, &ids))
+    }
+
+    /// The template's own tokens of a text, none added by `encode`.
+    fn encode(&self, text: &str) -> Result<Vec<u32>> {
         let encoding = self
             .tokenizer
             .encode_fast(text, false)
             .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))?;
-        let ids = encoding.get_ids();
+        Ok(encoding.get_ids().to_vec())
+    }
+
+    /// A row's tokens from its trained count and (at least) its last three tokens.
+    fn row_tokens(&self, trained: u32, ids: &[u32]) -> RowTokens {
         let tail = &ids[ids.len().saturating_sub(3)..];
-        Ok(RowTokens {
-            length: ids.len() as u32 + self.added_by_encode,
-            trained: ids.len() as u32,
+        RowTokens {
+            length: trained + self.added_by_encode,
+            trained,
             ends_with_eos: self.eos.is_none_or(|eos| tail.contains(&eos)),
-        })
+        }
+    }
+
+    /// Whether this tokenizer guarantees a seam, so that [`Self::tokens_sharing`] saves work.
+    pub fn shares_text(&self) -> bool {
+        self.seam.is_some()
+    }
+
+    /// A conversation's tokens, exactly as [`Self::tokens`] counts them, where its user message
+    /// begins with `shared`, a text that the rows before it may have shared: a row that shares
+    /// the text `memo` holds is encoded from the seam after it on only.
+    pub fn tokens_sharing(
+        &self,
+        messages: &[Message],
+        shared: Option<&str>,
+        memo: &mut SharedText,
+    ) -> Result<RowTokens> {
+        let text = self.render(messages)?;
+        let seam = match (&self.seam, shared) {
+            (Some(rule), Some(shared)) if !shared.is_empty() => text
+                .find(shared)
+                .map(|at| at + shared.len())
+                .filter(|&at| rule.splits_at(&text, at)),
+            _ => None,
+        };
+        let Some(at) = seam else {
+            return self.tokens_of_text(&text);
+        };
+        let (prefix, rest) = text.split_at(at);
+        if !memo.holds(prefix) {
+            let whole = self.tokens_of_text(&text)?;
+            memo.remember(prefix, whole.trained, rest);
+            return Ok(whole);
+        }
+        let rest_ids = self.encode(rest)?;
+        if rest_ids.len() < 3 {
+            // The end-of-sequence check needs the last three tokens.
+            return self.tokens_of_text(&text);
+        }
+        let prefix_tokens =
+            memo.prefix_tokens(|first_rest| Ok(self.encode(first_rest)?.len() as u32))?;
+        memo.counted_from_seam();
+        Ok(self.row_tokens(prefix_tokens + rest_ids.len() as u32, &rest_ids))
     }
 
     pub fn count(&self, messages: &[Message]) -> Result<u32> {

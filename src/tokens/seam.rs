@@ -1,0 +1,259 @@
+//! Where a rendered text can be cut in two and its tokens are the tokens of the two parts, by the
+//! tokenizer's own pipeline: the guarantee that lets a text shared by many rows be counted once.
+//!
+//! The seam is always right after a newline, before a character that is not white space: that is
+//! where every Q&A row's question follows the augmentation it shares with its siblings
+//! (`"{outline}\n{document}\n\n"`). Two pipelines give the guarantee, each shown from its parts
+//! and recognised from the loaded tokenizer; any other part (a normalizer, pre-tokenizer or
+//! added-token option not listed here) gives no rule and every row is counted whole.
+//!
+//! 1. [`SeamRule::NewlineTokens`] (SentencePiece-style, e.g. Gemma): newlines are added tokens.
+//!    Added tokens are matched first, on the raw text, longest first, and every other stretch of
+//!    text is normalized, pre-tokenized and modelled on its own. If every added token holding a
+//!    newline is a run of newlines only, and `"\n"` is one of them, the run of newlines that ends at
+//!    the seam is matched by tokens that end there (the next character is no newline), whatever
+//!    follows; so the stretch after the seam is tokenized as it would be alone.
+//! 2. [`SeamRule::PreTokenizer`] (byte-level BPE, e.g. Llama 3, Qwen, GPT-OSS, DeepSeek): the
+//!    pre-tokenizer's patterns (a table below, each read for this) never put a newline and a
+//!    following non-white-space character in one piece, a piece can start at any newline, no
+//!    pattern looks behind, and after a newline a pattern tests only whether the next character
+//!    is white space (or one of a few listed characters). So a piece ends at the seam, the pieces
+//!    before it do not depend on what follows, and those after it are the pieces of the rest
+//!    alone. The model tokenizes each piece on its own. No added token may hold a newline or start
+//!    at the seam, and a normalizer may only be one that leaves `\n` and an ASCII character
+//!    beside it alone (Unicode forms, lowercase), in which case the rest must start with one.
+//!
+//! Neither rule holds with added tokens that strip white space or must be single words, or when
+//! special tokens are to be encoded as text.
+
+use serde_json::Value;
+use tokenizers::Tokenizer;
+
+/// How a tokenizer guarantees a token boundary after a newline, if it does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeamRule {
+    NewlineTokens,
+    PreTokenizer {
+        /// A normalizer changes the text (the rest must then start with an ASCII character).
+        normalized: bool,
+        /// Characters a piece may hold after a newline besides white space.
+        after_newline: Vec<char>,
+        /// The first characters of the added tokens: none of them may start the rest.
+        added_first: Vec<char>,
+    },
+}
+
+/// A split pattern the pre-tokenizer rule knows, read for the properties the rule needs.
+struct KnownPattern {
+    regex: &'static str,
+    /// A match can start at any newline, so a newline is never left in a gap between pieces.
+    covers_newlines: bool,
+    /// What a match may hold after a newline other than white space.
+    after_newline: &'static [char],
+}
+
+/// Each pattern's alternatives were read one by one: a newline appears only in `\s`, `[\r\n]`
+/// (or `[\r\n/]`) classes that are followed, within the alternative, by nothing but such classes
+/// or `(?!\S)`; every other class excludes `\r\n`.
+const KNOWN_PATTERNS: &[KnownPattern] = &[
+    // Llama 3 (cl100k-style).
+    KnownPattern {
+        regex: r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        covers_newlines: true,
+        after_newline: &[],
+    },
+    // Qwen 2 and 3: single digits.
+    KnownPattern {
+        regex: r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        covers_newlines: true,
+        after_newline: &[],
+    },
+    // GPT-OSS (o200k-style): punctuation may be followed by newlines and slashes.
+    KnownPattern {
+        regex: r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        covers_newlines: true,
+        after_newline: &['/'],
+    },
+    // DeepSeek V3: its main pattern ...
+    KnownPattern {
+        regex: "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
+        covers_newlines: true,
+        after_newline: &[],
+    },
+    // ... and the two it splits with first, which never match a newline.
+    KnownPattern {
+        regex: r"\p{N}{1,3}",
+        covers_newlines: false,
+        after_newline: &[],
+    },
+    KnownPattern {
+        regex: "[\u{4e00}-\u{9fa5}\u{3040}-\u{309f}\u{30a0}-\u{30ff}]+",
+        covers_newlines: false,
+        after_newline: &[],
+    },
+];
+
+/// GPT-2's pattern, which the ByteLevel pre-tokenizer splits with when `use_regex` is set:
+/// ` ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+` hold no white space and `\s+(?!\S)|\s+` only white space.
+const BYTE_LEVEL_PATTERN: KnownPattern = KnownPattern {
+    regex: "",
+    covers_newlines: true,
+    after_newline: &[],
+};
+
+/// What a normalizer does, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Normalizer {
+    /// Nothing at all.
+    Identity,
+    /// Unicode forms and lowercase: each leaves `\n` and a following ASCII character alone, and
+    /// normalizes a text cut there as the two parts.
+    Unicode,
+    /// Works on each stretch between added tokens on its own, whatever its place (replacing,
+    /// prepending): fine where added tokens make the seam.
+    PerStretch,
+}
+
+impl SeamRule {
+    /// The rule the loaded tokenizer guarantees, if any.
+    pub fn of(tokenizer: &Tokenizer) -> Option<SeamRule> {
+        if tokenizer.get_encode_special_tokens() {
+            return None;
+        }
+        let added: Vec<_> = tokenizer.get_added_tokens_decoder().into_values().collect();
+        if added.iter().any(|t| t.lstrip || t.rstrip || t.single_word) {
+            return None;
+        }
+        let normalizer = match tokenizer.get_normalizer() {
+            None => Normalizer::Identity,
+            Some(n) => normalizer_kind(&serde_json::to_value(n).ok()?)?,
+        };
+        let pre_tokenizer = tokenizer
+            .get_pre_tokenizer()
+            .map(serde_json::to_value)
+            .transpose()
+            .ok()?;
+        let with_newline: Vec<_> = added.iter().filter(|t| t.content.contains('\n')).collect();
+        if !with_newline.is_empty() {
+            let runs_of_newlines = with_newline
+                .iter()
+                .all(|t| !t.normalized && t.content.bytes().all(|b| b == b'\n'));
+            let single = with_newline.iter().any(|t| t.content == "\n");
+            let per_stretch = pre_tokenizer.as_ref().is_none_or(splits_each_stretch_alike);
+            return (runs_of_newlines && single && per_stretch).then_some(SeamRule::NewlineTokens);
+        }
+        let normalized = match normalizer {
+            Normalizer::Identity => false,
+            Normalizer::Unicode => true,
+            Normalizer::PerStretch => return None,
+        };
+        if normalized && added.iter().any(|t| t.normalized) {
+            return None; // they would be matched on normalized text
+        }
+        let mut added_first: Vec<char> = added
+            .iter()
+            .filter_map(|t| t.content.chars().next())
+            .collect();
+        added_first.sort_unstable();
+        added_first.dedup();
+        Some(SeamRule::PreTokenizer {
+            normalized,
+            after_newline: pre_tokenizer_after_newline(pre_tokenizer.as_ref()?)?,
+            added_first,
+        })
+    }
+
+    /// The tokens of `text` are those of `text[..at]` followed by those of `text[at..]` alone
+    /// (`at` just after a newline).
+    pub fn splits_at(&self, text: &str, at: usize) -> bool {
+        let (Some(before), Some(rest)) = (text.get(..at), text.get(at..)) else {
+            return false;
+        };
+        let Some(next) = rest.chars().next() else {
+            return false;
+        };
+        if !before.ends_with('\n') {
+            return false;
+        }
+        match self {
+            SeamRule::NewlineTokens => next != '\n',
+            SeamRule::PreTokenizer {
+                normalized,
+                after_newline,
+                added_first,
+            } => {
+                !next.is_whitespace()
+                    && !after_newline.contains(&next)
+                    && added_first.binary_search(&next).is_err()
+                    && (!normalized || next.is_ascii_graphic())
+            }
+        }
+    }
+}
+
+fn normalizer_kind(n: &Value) -> Option<Normalizer> {
+    match n["type"].as_str()? {
+        "Sequence" => n["normalizers"]
+            .as_array()?
+            .iter()
+            .map(normalizer_kind)
+            .try_fold(Normalizer::Identity, |acc, kind| {
+                let kind = kind?;
+                Some(
+                    if acc == Normalizer::PerStretch || kind == Normalizer::PerStretch {
+                        Normalizer::PerStretch
+                    } else if acc == Normalizer::Unicode || kind == Normalizer::Unicode {
+                        Normalizer::Unicode
+                    } else {
+                        Normalizer::Identity
+                    },
+                )
+            }),
+        "NFC" | "NFD" | "NFKC" | "NFKD" | "Lowercase" => Some(Normalizer::Unicode),
+        "Replace" | "Prepend" => Some(Normalizer::PerStretch),
+        _ => None,
+    }
+}
+
+/// A pre-tokenizer that treats every stretch between added tokens alike, wherever it stands (no
+/// prefix space or metaspace added to the first stretch only).
+fn splits_each_stretch_alike(pre: &Value) -> bool {
+    match pre["type"].as_str() {
+        Some("Sequence") => pre["pretokenizers"]
+            .as_array()
+            .is_some_and(|steps| steps.iter().all(splits_each_stretch_alike)),
+        Some("Split") => pre["pattern"]["String"].is_string(),
+        Some("ByteLevel") => pre["add_prefix_space"] == false,
+        _ => false,
+    }
+}
+
+/// The characters a piece may hold after a newline besides white space, if the pre-tokenizer is
+/// made of known patterns of which one covers every newline.
+fn pre_tokenizer_after_newline(pre: &Value) -> Option<Vec<char>> {
+    let steps = match pre["type"].as_str()? {
+        "Sequence" => pre["pretokenizers"].as_array()?.iter().collect(),
+        _ => vec![pre],
+    };
+    let mut covered = false;
+    let mut after_newline = Vec::new();
+    for step in steps {
+        let pattern = match step["type"].as_str()? {
+            "Split" if step["behavior"] == "Isolated" && step["invert"] == false => {
+                let regex = step["pattern"]["Regex"].as_str()?;
+                KNOWN_PATTERNS.iter().find(|k| k.regex == regex)?
+            }
+            "ByteLevel" if step["add_prefix_space"] == false => {
+                if step["use_regex"] == true {
+                    &BYTE_LEVEL_PATTERN
+                } else {
+                    continue; // bytes mapped to characters one by one
+                }
+            }
+            _ => return None,
+        };
+        covered |= pattern.covers_newlines;
+        after_newline.extend_from_slice(pattern.after_newline);
+    }
+    covered.then_some(after_newline)
+}

@@ -1,0 +1,387 @@
+//! Counting a shared text once is exact: the fast path (the shared part's tokens taken from the
+//! first row, each later row encoded from the seam on) against plain encoding of every whole row,
+//! on generated text that is varied everywhere and adversarial at the seam.
+//!
+//! `KMIX_SEAM_MB` sets how much text each of the two families' tokenizers checks (default 50 MB:
+//! byte-level BPE with a regex pre-tokenizer, Llama 3.1; SentencePiece-style BPE with a normalizer,
+//! Gemma 3); the other tokenizers check a fifth of it.
+
+mod common;
+
+use kmix::render::Message;
+use kmix::tokens::{ChatTokenizer, SharedText};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// Pieces of text chosen to hit every branch of the pre-tokenizers: words, contractions, digits,
+/// punctuation runs, every kind of white space, scripts that are split apart, emoji, combining
+/// marks and the text of special tokens.
+const PIECES: &[&str] = &[
+    "the",
+    "The",
+    "knowledge",
+    "mixing",
+    "Tokenizer",
+    "model's",
+    "we'll",
+    "I'd",
+    "don't",
+    "IBM",
+    "x",
+    "Q",
+    "2024",
+    "3.14159",
+    "1,000,000",
+    "007",
+    "12345678",
+    "½",
+    "٣",
+    ".",
+    ",",
+    "...",
+    "?!",
+    "--",
+    "—",
+    "\"",
+    "'",
+    "(",
+    ")",
+    "[END]",
+    "[ANSWER]",
+    "/",
+    "//",
+    "://",
+    "#",
+    "**",
+    "`code`",
+    "{",
+    "}",
+    "\\",
+    "~",
+    " ",
+    "  ",
+    "   ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    "\r\n",
+    "\r",
+    " \n",
+    "\n ",
+    "\u{a0}",
+    "\u{2028}",
+    "\u{3000}",
+    "\u{200b}",
+    "\u{1f}",
+    "知识混合",
+    "カタカナ",
+    "ひらがな",
+    "한국어",
+    "Ελληνικά",
+    "Привет",
+    "עברית",
+    "مرحبا",
+    "ไทย",
+    "😀",
+    "👩\u{200d}💻",
+    "🇩🇪",
+    "e\u{301}",
+    "\u{301}",
+    "A\u{30a}",
+    "ﬁ",
+    "Å",
+    "<|eot_id|>",
+    "<|start_header_id|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<start_of_turn>",
+    "<end_of_turn>",
+    "<bos>",
+    "<think>",
+    "</think>",
+    "<|end|>",
+    "<|begin▁of▁sentence|>",
+];
+
+/// What a question may start with: mostly what questions start with, and every seam hazard.
+const STARTS: &[&str] = &[
+    "What",
+    "How",
+    "Why",
+    "Which",
+    "Describe",
+    "what",
+    "Q:",
+    "1.",
+    "2024",
+    "(a)",
+    "\"Why",
+    "'s",
+    "/",
+    "//path",
+    "...",
+    "—",
+    "#",
+    "[",
+    " What",
+    "  How",
+    "\nWhat",
+    "\n\nWhy",
+    "\r\nWhat",
+    "\r",
+    "\t",
+    "\u{a0}What",
+    "\u{2028}",
+    "\u{3000}",
+    "知识",
+    "カ",
+    "😀",
+    "e\u{301}",
+    "\u{301}",
+    "Å",
+    "ﬁ",
+    "<|eot_id|>",
+    "<|im_start|>",
+    "<start_of_turn>",
+    "<bos>",
+    "<think>",
+    "<",
+    "Ελ",
+    "Пр",
+];
+
+/// The test tokenizers; GPT-OSS's package has no chat template, so it gets the shape of its own.
+fn load(name: &str) -> ChatTokenizer {
+    let mut files = common::tokenizer_files(&common::tokenizer_dir(name));
+    if name == "gptoss" {
+        files.chat_template_jinja = Some(
+            "{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}"
+                .into(),
+        );
+    }
+    ChatTokenizer::load(&files, 0).unwrap()
+}
+
+struct Text {
+    rng: StdRng,
+}
+
+impl Text {
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.rng.random_range(0..from.len())]
+    }
+
+    /// Mostly words and single spaces, as prose is, with any piece now and then.
+    fn prose(&mut self, pieces: usize) -> String {
+        let mut out = String::new();
+        for _ in 0..pieces {
+            let piece = if self.rng.random_bool(0.7) {
+                self.pick(&PIECES[..11])
+            } else {
+                self.pick(PIECES)
+            };
+            out.push_str(piece);
+            if self.rng.random_bool(0.6) {
+                out.push(' ');
+            }
+        }
+        out
+    }
+
+    fn question(&mut self) -> String {
+        let start = self.pick(STARTS);
+        let words = self.rng.random_range(0..14);
+        format!("{start}{}", self.prose(words))
+    }
+}
+
+/// Checks `megabytes` of rows, in groups that share an augmentation, and returns how many rows
+/// there were and how many were counted from the seam.
+fn check(name: &str, megabytes: usize, seed: u64) -> (u64, u64) {
+    let tokenizer = load(name);
+    assert!(
+        tokenizer.shares_text(),
+        "{name}: no seam rule recognised; the fast path would never run"
+    );
+    let mut text = Text {
+        rng: StdRng::seed_from_u64(seed),
+    };
+    let mut shared = SharedText::default();
+    let (mut bytes, mut rows) = (0, 0u64);
+    while bytes < megabytes * 1_000_000 {
+        let outline = text.prose(6);
+        let document_pieces = text.rng.random_range(1..900);
+        let document = text.prose(document_pieces);
+        let context = format!("{outline}\n{document}\n\n");
+        for _ in 0..text.rng.random_range(1..6) {
+            let question = text.question();
+            let response_pieces = text.rng.random_range(0..60);
+            let response = text.prose(response_pieces);
+            let messages = [
+                Message {
+                    role: "user".into(),
+                    content: Some(format!("{context}{question}")),
+                    thinking: None,
+                },
+                Message {
+                    role: "assistant".into(),
+                    content: Some(response),
+                    thinking: Some(String::new()),
+                },
+            ];
+            let fast = tokenizer
+                .tokens_sharing(&messages, Some(&context), &mut shared)
+                .unwrap();
+            let whole = tokenizer.tokens(&messages).unwrap();
+            assert_eq!(
+                fast,
+                whole,
+                "{name}: the fast path miscounts a row whose question is {question:?} after \
+                 a document ending {:?}",
+                &context[context.len().saturating_sub(40)..]
+            );
+            bytes += context.len() + question.len();
+            rows += 1;
+        }
+    }
+    let from_seam = shared.rows_counted_from_seam();
+    eprintln!("{name}: {megabytes} MB, {rows} rows, {from_seam} counted from the seam");
+    (rows, from_seam)
+}
+
+fn megabytes() -> usize {
+    std::env::var("KMIX_SEAM_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50)
+}
+
+/// The fast path must actually run for most rows, or the test proves nothing.
+fn check_family(name: &str, megabytes: usize, seed: u64) {
+    let (rows, from_seam) = check(name, megabytes, seed);
+    assert!(
+        from_seam * 10 > rows,
+        "{name}: only {from_seam} of {rows} rows were counted from the seam"
+    );
+}
+
+#[test]
+fn byte_level_bpe_llama3_1_counts_shared_text_exactly() {
+    check_family("llama3_1", megabytes(), 1);
+}
+
+#[test]
+fn sentencepiece_bpe_gemma3_counts_shared_text_exactly() {
+    check_family("gemma3", megabytes(), 2);
+}
+
+#[test]
+fn qwen3_gptoss_and_deepseek_v3_count_shared_text_exactly() {
+    for (seed, name) in ["qwen3", "gptoss", "deepseek_v3"].into_iter().enumerate() {
+        check_family(name, megabytes().div_ceil(5), 10 + seed as u64);
+    }
+}
+
+/// Every seam hazard against every way a document can end, each pair counted both ways.
+#[test]
+fn adversarial_seams_count_exactly() {
+    let endings = [
+        "end.",
+        "end",
+        "end ",
+        "end  ",
+        "end\t",
+        "end\r",
+        "1999",
+        "...",
+        "?!",
+        "知识",
+        "😀",
+        "e\u{301}",
+        "<|eot_id|>",
+        "<start_of_turn>",
+        "\u{a0}",
+        "'",
+        "/",
+        "",
+    ];
+    for name in ["llama3_1", "qwen3", "gemma3", "deepseek_v3", "gptoss"] {
+        let tokenizer = load(name);
+        for ending in endings {
+            let context = format!("Outline\nSome document text {ending}\n\n");
+            let mut shared = SharedText::default();
+            for start in STARTS.iter().chain(&["What"]) {
+                let messages = [
+                    Message {
+                        role: "user".into(),
+                        content: Some(format!("{context}{start} is it?")),
+                        thinking: None,
+                    },
+                    Message {
+                        role: "assistant".into(),
+                        content: Some("It is so.".into()),
+                        thinking: Some(String::new()),
+                    },
+                ];
+                let fast = tokenizer
+                    .tokens_sharing(&messages, Some(&context), &mut shared)
+                    .unwrap();
+                assert_eq!(
+                    fast,
+                    tokenizer.tokens(&messages).unwrap(),
+                    "{name}: document ending {ending:?}, question starting {start:?}"
+                );
+            }
+            assert!(shared.rows_counted_from_seam() > 0, "{name}: {ending:?}");
+        }
+    }
+}
+
+fn tokenizer_with(name: &str, change: impl FnOnce(&mut serde_json::Value)) -> ChatTokenizer {
+    let mut files = common::tokenizer_files(&common::tokenizer_dir(name));
+    let mut json: serde_json::Value = serde_json::from_slice(&files.tokenizer_json).unwrap();
+    change(&mut json);
+    files.tokenizer_json = serde_json::to_vec(&json).unwrap();
+    ChatTokenizer::load(&files, 0).unwrap()
+}
+
+/// Where the guarantee cannot be shown, rows are counted whole.
+#[test]
+fn no_seam_is_assumed_for_pipelines_the_rules_do_not_know() {
+    let lstrip = tokenizer_with("llama3_1", |json| {
+        json["added_tokens"][0]["lstrip"] = true.into();
+    });
+    assert!(
+        !lstrip.shares_text(),
+        "an added token that strips white space"
+    );
+    let other_pattern = tokenizer_with("llama3_1", |json| {
+        json["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] = r"\S+\n?|\s+".into();
+    });
+    assert!(
+        !other_pattern.shares_text(),
+        "a split pattern not read for it"
+    );
+    let metaspace = tokenizer_with("gemma3", |json| {
+        json["pre_tokenizer"] = serde_json::json!({
+            "type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": false
+        });
+    });
+    assert!(
+        !metaspace.shares_text(),
+        "a metaspace added to the first stretch only"
+    );
+    let newline_word = tokenizer_with("gemma3", |json| {
+        let tokens = json["added_tokens"].as_array_mut().unwrap();
+        let three = tokens
+            .iter_mut()
+            .find(|t| t["content"] == "\n\n\n")
+            .unwrap();
+        three["content"] = "\n\nx".into();
+    });
+    assert!(
+        !newline_word.shares_text(),
+        "an added token of a newline and more"
+    );
+}
