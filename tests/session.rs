@@ -68,10 +68,12 @@ fn complete(
     results: Vec<(u32, kmix::Result<ChunkResult>)>,
 ) -> kmix::Result<(Vec<Vec<u8>>, Outcome)> {
     let mut files = vec![Vec::new(); run.file_names().len()];
+    let mut tallies = run.output_tallies();
     let mut order = Vec::new();
     for (seq, result) in results {
         for ready in run.complete(seq, result)? {
             order.push(ready.seq);
+            tallies.add(&ready.lines);
             for (file, lines) in files.iter_mut().zip(ready.lines) {
                 file.extend_from_slice(&lines.bytes);
             }
@@ -82,7 +84,7 @@ fn complete(
         (0..run.tasks()).collect::<Vec<_>>(),
         "lines come out in order"
     );
-    Ok((files, run.finish()?))
+    Ok((files, run.finish(tallies)?))
 }
 
 /// Every task of the run processed and given back in order.
@@ -261,6 +263,21 @@ fn a_run_needs_a_feasible_cut_and_every_task_back() {
 
     let mut run = start(&inputs, &[2], RunSettings::default());
     run.next_task().unwrap();
-    let e = run.finish().err().unwrap();
+    let tallies = run.output_tallies();
+    let e = run.finish(tallies).err().unwrap();
     assert!(e.message.contains("not complete"), "{e}");
+}
+
+#[test]
+fn the_manifest_needs_checksums_of_every_line_written() {
+    let (files, inputs) = example();
+    let mut run = start(&inputs, &[2], settings(None, 0));
+    let tasks = all_tasks(&mut run);
+    let results = process(&files, &run, &tasks, None);
+    let tallies = run.output_tallies();
+    for (seq, result) in results.into_iter().enumerate() {
+        run.complete(seq as u32, result).unwrap(); // lines never reach the tallies
+    }
+    let e = run.finish(tallies).err().unwrap();
+    assert!(e.message.contains("did not see every line"), "{e}");
 }

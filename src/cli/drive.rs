@@ -7,6 +7,7 @@ use std::sync::mpsc::SyncSender;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use indicatif::ProgressBar;
+use kmix::output::OutputTallies;
 use kmix::reread::Rereader;
 use kmix::run::{process_chunk, MixRun, Ready};
 use kmix::source::ByteSource;
@@ -26,14 +27,16 @@ pub struct Drive<'a> {
 }
 
 impl Drive<'_> {
-    /// Runs every task; the files (one per [`MixRun::file_names`]) receive their lines in order.
+    /// Runs every task; the files (one per [`MixRun::file_names`]) receive their lines in order,
+    /// and the writer hashes them as it writes (off the lock the counting threads take turns at).
     pub fn run(
         &self,
         run: MixRun,
         files: Vec<PendingFile>,
-    ) -> Result<(MixRun, Vec<PendingFile>), Error> {
+    ) -> Result<(MixRun, Vec<PendingFile>, OutputTallies), Error> {
         let threads = self.threads.max(1);
         let window = TASKS_PER_THREAD * threads as u32;
+        let tallies = run.output_tallies();
         let run = Mutex::new(run);
         let turn = Condvar::new();
         let stop = AtomicBool::new(false);
@@ -43,20 +46,21 @@ impl Drive<'_> {
             lock(&first_error).get_or_insert(e);
             turn.notify_all();
         };
-        let files = std::thread::scope(|scope| {
+        let written = std::thread::scope(|scope| {
             let (to_writer, ready_lines) = std::sync::mpsc::sync_channel::<Vec<Ready>>(2 * threads);
             let writer = scope.spawn(move || -> Result<_, Error> {
-                let mut files = files;
+                let (mut files, mut tallies) = (files, tallies);
                 for batch in ready_lines {
                     for ready in batch {
                         for (file, lines) in files.iter_mut().zip(&ready.lines) {
                             file.write_all(&lines.bytes)?;
                         }
+                        tallies.add(&ready.lines);
                         self.progress.set_length(ready.total as u64);
                         self.progress.inc(ready.rows as u64);
                     }
                 }
-                Ok(files)
+                Ok((files, tallies))
             });
             for _ in 0..threads {
                 let to_writer = to_writer.clone();
@@ -75,7 +79,8 @@ impl Drive<'_> {
             return Err(e);
         }
         let run = run.into_inner().unwrap_or_else(|e| e.into_inner());
-        Ok((run, files?))
+        let (files, tallies) = written?;
+        Ok((run, files, tallies))
     }
 
     /// One thread's loop: take a task, process it, give the result back, send what is ready on.

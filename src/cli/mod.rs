@@ -140,9 +140,9 @@ fn execute(args: &Args) -> Result<(), Error> {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         progress: &progress,
     };
-    let (run, files) = drive.run(run, files)?;
+    let (run, files, tallies) = drive.run(run, files)?;
     progress.finish_and_clear();
-    let outcome = run.finish()?;
+    let outcome = run.finish(tallies)?;
     print!("{}", outcome.text);
     let Some(manifest) = &outcome.manifest else {
         eprintln!("kmix: dry run: nothing written");

@@ -13,4 +13,4 @@ pub use crate::names::{
 pub use histogram::{histogram, Histogram};
 pub use manifest::{BlendRecord, Manifest, OutputFile, ReadRecord};
 pub use report::{cut_reports, report_text, CutReport, KindReport};
-pub use tally::OutputTally;
+pub use tally::{OutputTallies, OutputTally};

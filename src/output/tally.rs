@@ -1,4 +1,5 @@
-//! Counts and hashes an output file as its lines are written, for the manifest.
+//! Counts and hashes the output files as their lines are written, for the manifest. The edge
+//! that writes holds them, so that hashing runs on its writing thread, beside the counting ones.
 
 use std::io::Write;
 
@@ -36,5 +37,30 @@ impl OutputTally {
             bytes: self.hashing.bytes(),
             sha256: self.hashing.finish().1,
         }
+    }
+}
+
+/// One tally per file a run writes, fed with each task's lines in order.
+pub struct OutputTallies(Vec<OutputTally>);
+
+impl OutputTallies {
+    pub fn new(file_names: &[String]) -> Self {
+        OutputTallies(file_names.iter().cloned().map(OutputTally::new).collect())
+    }
+
+    /// A task's lines, one entry per file.
+    pub fn add(&mut self, lines: &[CutLines]) {
+        for (tally, file_lines) in self.0.iter_mut().zip(lines) {
+            tally.add(file_lines);
+        }
+    }
+
+    /// Rows tallied per file.
+    pub fn rows(&self) -> Vec<u64> {
+        self.0.iter().map(|t| t.rows).collect()
+    }
+
+    pub fn finish(self) -> Vec<OutputFile> {
+        self.0.into_iter().map(OutputTally::finish).collect()
     }
 }

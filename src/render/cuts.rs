@@ -15,26 +15,61 @@ pub struct CutLines {
 }
 
 /// `min_cuts[i]` is the smallest cut of `records[i]`; `counts`, when given, their token lengths.
+/// Each row is serialised once; a cut that holds every row takes those bytes as they are, and the
+/// others copy their rows out at their exact size (no buffer grows by copying itself).
 pub fn lines_for_cuts(
     records: &[Record],
     min_cuts: &[u32],
     counts: Option<&[u32]>,
     cuts: &[u32],
 ) -> Vec<CutLines> {
-    let mut out = vec![CutLines::default(); cuts.len()];
     if cuts.is_empty() {
-        return out;
+        return Vec::new();
     }
-    let mut line = Vec::new();
+    let mut all = Vec::with_capacity(records.iter().map(estimated_line_bytes).sum());
+    let mut ends = Vec::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
-        line.clear();
-        write_row(record, counts.map(|c| c[i]), &mut line);
-        for (lines, &cut) in out.iter_mut().zip(cuts) {
-            if min_cuts[i] <= cut {
-                lines.bytes.extend_from_slice(&line);
+        write_row(record, counts.map(|c| c[i]), &mut all);
+        ends.push(all.len());
+    }
+    let rows_of = |cut: u32| (0..records.len()).filter(move |&i| min_cuts[i] <= cut);
+    let whole = cuts
+        .iter()
+        .position(|&cut| rows_of(cut).count() == records.len());
+    let mut out: Vec<CutLines> = cuts
+        .iter()
+        .enumerate()
+        .map(|(at, &cut)| {
+            if whole == Some(at) {
+                return CutLines::default(); // takes `all` below
+            }
+            let range = |i: usize| if i == 0 { 0 } else { ends[i - 1] }..ends[i];
+            let mut lines = CutLines {
+                bytes: Vec::with_capacity(rows_of(cut).map(|i| range(i).len()).sum()),
+                rows: 0,
+            };
+            for i in rows_of(cut) {
+                lines.bytes.extend_from_slice(&all[range(i)]);
                 lines.rows += 1;
             }
-        }
+            lines
+        })
+        .collect();
+    if let Some(at) = whole {
+        out[at] = CutLines {
+            bytes: all,
+            rows: records.len() as u64,
+        };
     }
     out
+}
+
+/// About what a row's line takes: its texts appear two or three times (fields, messages and the
+/// metadata string), a little more where JSON escapes them.
+fn estimated_line_bytes(row: &Record) -> usize {
+    let texts = row.question.len() + row.outline.len();
+    let documents = row.document.len() + row.raw_document.len();
+    let response = row.response.as_ref().map_or(0, String::len);
+    let reasoning = row.reasoning.as_ref().map_or(0, String::len);
+    (2 * texts + 3 * documents + response + reasoning) * 11 / 10 + 256
 }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
 use crate::output::{
     blend_file_name, cut_reports, histogram, output_file_name, recipe_file_name, report_text,
-    BlendRecord, Manifest, OutputFile, OutputTally, ReadRecord, MANIFEST_FILE_NAME,
+    BlendRecord, Manifest, OutputFile, OutputTallies, ReadRecord, MANIFEST_FILE_NAME,
 };
 use crate::read::{BadRows, Index, InputFile, Kind};
 use crate::render::CutLines;
@@ -147,7 +147,7 @@ impl Inputs {
             .collect();
         let mut run = MixRun {
             index: Arc::clone(&self.index),
-            tallies: file_names.iter().cloned().map(OutputTally::new).collect(),
+            rows_out: vec![0; file_names.len()],
             file_names,
             written,
             blended,
@@ -203,7 +203,8 @@ pub struct MixRun {
     written: Vec<u32>,
     /// The cuts whose blend is written.
     blended: Vec<u32>,
-    tallies: Vec<OutputTally>,
+    /// Rows handed out for writing, per file: what the edge's tallies must have seen.
+    rows_out: Vec<u64>,
     knowledge_tasks: u32,
     /// The counting tasks of the datasets, after the knowledge tasks: (dataset, first row).
     dataset_chunks: Vec<(usize, usize)>,
@@ -480,8 +481,8 @@ impl MixRun {
             lines[self.written.len() + b] = blend_lines;
             end - start
         };
-        for (tally, file_lines) in self.tallies.iter_mut().zip(&lines) {
-            tally.add(file_lines);
+        for (rows_out, file_lines) in self.rows_out.iter_mut().zip(&lines) {
+            *rows_out += file_lines.rows;
         }
         Ok(Ready {
             seq,
@@ -491,13 +492,24 @@ impl MixRun {
         })
     }
 
-    /// The outcome, once every task is complete.
-    pub fn finish(self) -> Result<Outcome> {
+    /// Tallies for the files this run writes, for the edge to feed every [`Ready`]'s lines to
+    /// as it writes them and to hand to [`MixRun::finish`].
+    pub fn output_tallies(&self) -> OutputTallies {
+        OutputTallies::new(&self.file_names)
+    }
+
+    /// The outcome, once every task is complete and `tallies` has seen every line written.
+    pub fn finish(self, tallies: OutputTallies) -> Result<Outcome> {
         if self.completed != self.tasks {
             return Err(Error::input(format!(
                 "the run is not complete: {} of {} tasks are back",
                 self.completed, self.tasks
             )));
+        }
+        if tallies.rows() != self.rows_out {
+            return Err(Error::input(
+                "the output checksums did not see every line written",
+            ));
         }
         let index = &self.index;
         let lengths: Option<Vec<u32>> = self
@@ -544,7 +556,7 @@ impl MixRun {
             .unwrap_or_default();
         // The recipes name their datasets by where they are, which differs between machines and
         // edges: the manifest lists them by name (in its blend section), not by checksum.
-        let outputs: Vec<OutputFile> = self.tallies.into_iter().map(OutputTally::finish).collect();
+        let outputs: Vec<OutputFile> = tallies.finish();
         let manifest = (!self.settings.dry_run).then(|| {
             Manifest {
                 kmix_version: env!("CARGO_PKG_VERSION"),

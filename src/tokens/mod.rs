@@ -215,9 +215,9 @@ impl ChatTokenizer {
     ) -> Result<RowTokens> {
         let text = self.render(messages)?;
         let seam = match (&self.seam, shared) {
-            (Some(rule), Some(shared)) if !shared.is_empty() => text
-                .find(shared)
-                .map(|at| at + shared.len())
+            (Some(rule), Some(shared)) if !shared.is_empty() => memo
+                .seam_in(&text, shared)
+                .or_else(|| text.find(shared).map(|at| at + shared.len()))
                 .filter(|&at| rule.splits_at(&text, at)),
             _ => None,
         };

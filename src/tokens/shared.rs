@@ -24,6 +24,13 @@ impl SharedText {
         self.rows_counted_from_seam
     }
 
+    /// Where the seam after `shared` is in `text` when `text` begins with the remembered prefix,
+    /// which ends with `shared`: found without searching the text.
+    pub(super) fn seam_in(&self, text: &str, shared: &str) -> Option<usize> {
+        (!self.prefix.is_empty() && self.prefix.ends_with(shared) && text.starts_with(&self.prefix))
+            .then_some(self.prefix.len())
+    }
+
     /// Whether `prefix` is the text remembered.
     pub(super) fn holds(&self, prefix: &str) -> bool {
         !self.prefix.is_empty() && self.prefix == prefix

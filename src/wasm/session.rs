@@ -11,6 +11,7 @@ use super::types::{
 };
 use crate::blend::{parse_recipe, BlendText};
 use crate::mix::{Mix, ParamsText};
+use crate::output::OutputTallies;
 use crate::read::{InputFile, ReadOptions};
 use crate::reread::{RereadCache, Rereader};
 use crate::run::{self, process_chunk, RunSettings};
@@ -110,7 +111,10 @@ impl Inputs {
     pub fn start(&self, plan: Plan, settings: RunSettingsJs) -> Result<Run, JsValue> {
         let settings: RunSettings = from_js(settings.into(), "the run's settings")?;
         let inner = self.inner.start(plan.mix, settings).into_js()?;
-        Ok(Run { inner: Some(inner) })
+        Ok(Run {
+            tallies: Some(inner.output_tallies()),
+            inner: Some(inner),
+        })
     }
 }
 
@@ -119,6 +123,8 @@ impl Inputs {
 pub struct Run {
     /// Taken by `finish`.
     inner: Option<run::MixRun>,
+    /// The output files' checksums, fed with the lines `complete` gives out.
+    tallies: Option<OutputTallies>,
 }
 
 #[wasm_bindgen]
@@ -170,6 +176,7 @@ impl Run {
     pub fn complete(&mut self, result: ChunkResultJs) -> Result<ReadyList, JsValue> {
         let result: run::ChunkResult = from_js(result.into(), "a task's result")?;
         let ready = self.run_mut()?.complete(result.seq, Ok(result)).into_js()?;
+        self.tally(&ready);
         ready_to_js(&ready)
     }
 
@@ -177,17 +184,25 @@ impl Run {
     pub fn fail(&mut self, seq: u32, error: KmixError) -> Result<ReadyList, JsValue> {
         let error = error_from_js(error.into());
         let ready = self.run_mut()?.complete(seq, Err(error)).into_js()?;
+        self.tally(&ready);
         ready_to_js(&ready)
     }
 
     /// The outcome, once every task is back; the run is over.
     pub fn finish(&mut self) -> Result<OutcomeJs, JsValue> {
         let run = self.inner.take().ok_or_else(finished)?;
-        Ok(to_js(&run.finish().into_js()?)?.unchecked_into())
+        let tallies = self.tallies.take().ok_or_else(finished)?;
+        Ok(to_js(&run.finish(tallies).into_js()?)?.unchecked_into())
     }
 }
 
 impl Run {
+    fn tally(&mut self, ready: &[run::Ready]) {
+        if let Some(tallies) = &mut self.tallies {
+            ready.iter().for_each(|r| tallies.add(&r.lines));
+        }
+    }
+
     fn run(&self) -> Result<&run::MixRun, JsValue> {
         self.inner.as_ref().ok_or_else(finished)
     }
