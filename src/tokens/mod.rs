@@ -225,20 +225,40 @@ impl ChatTokenizer {
             return self.tokens_of_text(&text);
         };
         let (prefix, rest) = text.split_at(at);
-        if !memo.holds(prefix) {
-            let whole = self.tokens_of_text(&text)?;
-            memo.remember(prefix, whole.trained, rest);
-            return Ok(whole);
-        }
         let rest_ids = self.encode(rest)?;
         if rest_ids.len() < 3 {
             // The end-of-sequence check needs the last three tokens.
             return self.tokens_of_text(&text);
         }
-        let prefix_tokens =
-            memo.prefix_tokens(|first_rest| Ok(self.encode(first_rest)?.len() as u32))?;
-        memo.counted_from_seam();
+        let prefix_tokens = match memo.tokens_of(prefix) {
+            Some(tokens) => tokens,
+            None => match self.tokens_before_seam(prefix)? {
+                Some(tokens) => {
+                    memo.remember(prefix, tokens);
+                    tokens
+                }
+                None => return self.tokens_of_text(&text),
+            },
+        };
         Ok(self.row_tokens(prefix_tokens + rest_ids.len() as u32, &rest_ids))
+    }
+
+    /// The tokens of `prefix` where it stands before a seam: those of `prefix` followed by a
+    /// character the seam allows, less that character's own. The pieces before a seam do not
+    /// depend on what follows it, so any row that goes on from this seam has these tokens first.
+    fn tokens_before_seam(&self, prefix: &str) -> Result<Option<u32>> {
+        const NEXT: &str = "X";
+        let probe = format!("{prefix}{NEXT}");
+        if !self
+            .seam
+            .as_ref()
+            .is_some_and(|r| r.splits_at(&probe, prefix.len()))
+        {
+            return Ok(None);
+        }
+        let whole = self.encode(&probe)?.len() as u32;
+        let next = self.encode(NEXT)?.len() as u32;
+        Ok(Some(whole - next))
     }
 
     pub fn count(&self, messages: &[Message]) -> Result<u32> {
