@@ -280,8 +280,16 @@ fn read_source(
     file.kind = Some(kind);
     file.rows = (index.rows.len() - rows_before) as u64;
     file.sha256 = Some(reader.finish().1);
-    file.compressed = is_gzip(&mut open(source)?).map_err(|e| read_error(e, path))?;
+    file.compressed = starts_gzip(source)?;
     Ok(file)
+}
+
+/// Whether the file is gzip, from its first two bytes alone (a stream would read a whole slice).
+fn starts_gzip(source: &dyn ByteSource) -> Result<bool> {
+    let head = source
+        .read_at(0, source.size().min(2) as usize)
+        .map_err(|e| read_error(e, source.path()))?;
+    is_gzip(&mut head.as_slice()).map_err(|e| read_error(e, source.path()))
 }
 
 fn open(source: &dyn ByteSource) -> Result<Box<dyn Read>> {
@@ -324,7 +332,7 @@ fn read_dataset(
         rows: rows.len() as u64,
         sha256: Some(reader.finish().1),
         ignored: None,
-        compressed: is_gzip(&mut open(source)?).map_err(|e| read_error(e, path))?,
+        compressed: starts_gzip(source)?,
         null_responses: 0,
         dataset: Some(name.to_string()),
     };

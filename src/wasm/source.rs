@@ -56,6 +56,15 @@ impl JsSource {
 
 /// Bytes `[offset, offset + len)` of a Blob, through the worker-only synchronous reader.
 fn blob_slice(blob: &web_sys::Blob, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    Ok(blob_bytes(blob, offset, len)?.to_vec())
+}
+
+/// The same bytes as a view of the buffer the browser read them into, to copy where they go.
+fn blob_bytes(
+    blob: &web_sys::Blob,
+    offset: u64,
+    len: usize,
+) -> std::io::Result<js_sys::Uint8Array> {
     let io = |e: JsValue| std::io::Error::other(format!("{e:?}"));
     let slice = blob
         .slice_with_f64_and_f64(offset as f64, (offset + len as u64) as f64)
@@ -64,7 +73,7 @@ fn blob_slice(blob: &web_sys::Blob, offset: u64, len: usize) -> std::io::Result<
         .map_err(io)?
         .read_as_array_buffer(&slice)
         .map_err(io)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    Ok(js_sys::Uint8Array::new(&buffer))
 }
 
 /// Reads a Blob forward in large slices.
@@ -80,10 +89,11 @@ impl Read for BlobReader {
         if len == 0 {
             return Ok(0);
         }
-        let bytes = blob_slice(&self.blob, self.position, len)?;
-        buf[..bytes.len()].copy_from_slice(&bytes);
-        self.position += bytes.len() as u64;
-        Ok(bytes.len())
+        let bytes = blob_bytes(&self.blob, self.position, len)?;
+        let read = bytes.length() as usize;
+        bytes.copy_to(&mut buf[..read]); // straight into the reader's buffer: no copy between
+        self.position += read as u64;
+        Ok(read)
     }
 }
 
