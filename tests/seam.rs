@@ -163,6 +163,22 @@ fn load(name: &str) -> ChatTokenizer {
     ChatTokenizer::load(&files, 0).unwrap()
 }
 
+/// A row's conversation, as kmix writes it.
+fn chat(user: String, response: String) -> [Message; 2] {
+    [
+        Message {
+            role: "user".into(),
+            content: Some(user),
+            thinking: None,
+        },
+        Message {
+            role: "assistant".into(),
+            content: Some(response),
+            thinking: Some(String::new()),
+        },
+    ]
+}
+
 struct Text {
     rng: StdRng,
 }
@@ -218,18 +234,7 @@ fn check(name: &str, megabytes: usize, seed: u64) -> (u64, u64) {
             let question = text.question();
             let response_pieces = text.rng.random_range(0..60);
             let response = text.prose(response_pieces);
-            let messages = [
-                Message {
-                    role: "user".into(),
-                    content: Some(format!("{context}{question}")),
-                    thinking: None,
-                },
-                Message {
-                    role: "assistant".into(),
-                    content: Some(response),
-                    thinking: Some(String::new()),
-                },
-            ];
+            let messages = chat(format!("{context}{question}"), response);
             let fast = tokenizer
                 .tokens_sharing(&messages, Some(&context), &mut shared)
                 .unwrap();
@@ -312,18 +317,7 @@ fn adversarial_seams_count_exactly() {
             let context = format!("Outline\nSome document text {ending}\n\n");
             let mut shared = SharedText::default();
             for start in STARTS.iter().chain(&["What"]) {
-                let messages = [
-                    Message {
-                        role: "user".into(),
-                        content: Some(format!("{context}{start} is it?")),
-                        thinking: None,
-                    },
-                    Message {
-                        role: "assistant".into(),
-                        content: Some("It is so.".into()),
-                        thinking: Some(String::new()),
-                    },
-                ];
+                let messages = chat(format!("{context}{start} is it?"), "It is so.".into());
                 let fast = tokenizer
                     .tokens_sharing(&messages, Some(&context), &mut shared)
                     .unwrap();
