@@ -13,7 +13,11 @@ const $ = (id) => document.getElementById(id);
 const form = $('params');
 // `?workers=N` caps the processor pool, say in a shared JupyterLab; by default one per core.
 const core = new CoreBridge(Number(new URLSearchParams(location.search).get('workers')) || undefined);
-const state = { inputsReady: false, tokenizer: null, running: false, served: [], leftOut: new Set() };
+const state = {
+  inputsReady: false, reading: false, tokenizer: null, running: false, served: [], leftOut: new Set(),
+  inputsLoaded: 0, // counts loads, so that results can tell whether the inputs changed since
+  shownFor: null, // what the results on screen were made from (see `runSettings`)
+};
 const blend = new Blend({
   table: $('blend-table'), status: $('blend-status'), error: $('blend-error'), note: $('blend-note'),
   budget: $('blend-budget'), shares: $('blend-shares'), maxSeqLen: $('max-seq-len'), dropOver: $('drop-over-length'),
@@ -28,6 +32,45 @@ function say(id, text, isError = false) {
 function updateButtons() {
   $('mix').disabled = !state.inputsReady || state.running;
   $('cancel').hidden = !state.running;
+  // Say why Mix cannot be pressed, where it cannot.
+  say('mix-why', state.running ? 'Mixing…'
+    : state.reading ? 'Reading the input files…'
+      : state.inputsReady ? '' : 'Add input files first (step 1), or try the example.');
+}
+
+/** What a run is made from: the inputs loaded, the tokenizer and the date templates see, and every
+ * parameter; results made from other settings no longer apply. */
+function runSettings() {
+  return {
+    inputs: state.inputsLoaded,
+    tokenizer: state.tokenizer ? `${state.tokenizer} (${$('template-date').value})` : null,
+    params: JSON.stringify([mixParams(), blend.form()]),
+  };
+}
+
+/** Removes the results of an earlier run, so that none can be taken for the next one's. */
+function clearResults() {
+  state.shownFor = null;
+  $('results').hidden = true;
+  $('results').classList.remove('is-stale');
+  for (const id of ['downloads', 'report', 'blends', 'histograms', 'previews']) $(id).replaceChildren();
+  $('progress').hidden = true;
+  $('run-error').hidden = true;
+}
+
+/** Marks the results on screen when the tokenizer or parameters have changed since they were
+ * made (the downloads stay, labelled as the earlier run's). */
+function markStale() {
+  if (!state.shownFor) return;
+  const now = runSettings();
+  const changed = [
+    now.tokenizer !== state.shownFor.tokenizer && 'the tokenizer',
+    now.params !== state.shownFor.params && 'the parameters',
+  ].filter(Boolean);
+  $('results').classList.toggle('is-stale', changed.length > 0);
+  $('results-stale').hidden = changed.length === 0;
+  say('results-stale', `These results are from an earlier run: ${changed.join(' and ')} changed since. `
+    + 'Mix again for results that match the form.');
 }
 
 // ---- inputs ----
@@ -38,7 +81,13 @@ async function setInputs(chosen, leftOut = []) {
   const { files } = chosen;
   if (files.length === 0) return;
   state.inputsReady = false;
+  state.reading = true;
+  state.inputsLoaded += 1;
   state.leftOut = new Set(leftOut);
+  // What was shown for the earlier inputs no longer applies, whether or not these load.
+  clearResults();
+  $('input-table').hidden = true;
+  $('feasibility').replaceChildren();
   updateButtons();
   const total = files.reduce((n, f) => n + f.blob.size, 0);
   say('input-status', `Reading ${files.length} files (${formatBytes(total)})…`);
@@ -57,6 +106,7 @@ async function setInputs(chosen, leftOut = []) {
   } catch (e) {
     if (e?.kind !== 'cancelled') say('input-status', errorText(e), true);
   }
+  state.reading = false;
   updateButtons();
 }
 
@@ -132,6 +182,7 @@ async function useTokenizer(name, files) {
     state.tokenizer = null;
     say('tokenizer-status', errorText(e), true);
   }
+  markStale();
 }
 
 const setServedTokenizer = (name) => useTokenizer(name || 'none', name ? servedFiles(name) : null);
@@ -162,10 +213,12 @@ async function refreshPlan() {
     markInvalid(form, null);
     renderFeasibility($('feasibility'), planned.mix);
     blend.render(planned.blend, planned.blendError);
+    markStale();
   } catch (e) {
     if (e?.kind === 'cancelled') return;
     markInvalid(form, e?.field);
     $('feasibility').replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: errorText(e) }));
+    markStale();
   }
 }
 
@@ -210,8 +263,10 @@ async function runMix(params = mixParams(), onProgress = () => {}) {
   say('progress-text', 'Starting…');
   const report = progressReporter();
   const started = performance.now();
+  const settings = runSettings();
   try {
     const result = await core.run(params, blend.form(), (p) => { report(p); onProgress(p); });
+    state.shownFor = settings;
     showResults(result, (performance.now() - started) / 1000);
     say('progress-text', 'Done.');
     $('progress-bar').value = 1;
@@ -237,11 +292,15 @@ function showResults(result, seconds) {
     ...outcome.texts.map((t) => ({ name: t.name, blob: new Blob([t.text], { type: 'application/yaml' }) })),
     { name: outcome.manifest_file_name, blob: new Blob([outcome.manifest], { type: 'application/json' }) },
   ];
-  const mixes = outcome.reports.length;
+  const mixed = outcome.reports.map((r) => r.cut);
+  const skipped = outcome.mix.cuts.filter((c) => !c.feasible);
   $('results').hidden = false;
-  $('results-summary').textContent = `Mixed ${mixes} cut${mixes === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`
+  $('results').classList.remove('is-stale');
+  $('results-stale').hidden = true;
+  $('results-summary').textContent = `Mixed cut${mixed.length === 1 ? '' : 's'} ${mixed.join(', ')} in ${seconds.toFixed(1)} s`
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
-    + ` on ${result.memory.workers} workers, using ${formatBytes(result.memory.bytes)} of memory at most.`;
+    + ` on ${result.memory.workers} workers, using ${formatBytes(result.memory.bytes)} of memory at most.`
+    + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}`).join('');
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
   renderReport($('report'), outcome.reports, Boolean(outcome.tokenizer));
   renderBlends($('blends'), outcome.blends);
@@ -249,6 +308,7 @@ function showResults(result, seconds) {
   renderPreviews($('previews'), outcome.previews);
   renderFeasibility($('feasibility'), outcome.mix);
   $('results-heading').scrollIntoView({ block: 'start' });
+  $('results-heading').focus({ preventScroll: true }); // keyboard and screen reader users land on the results
 }
 
 // ---- embedding ----
@@ -293,7 +353,16 @@ $('template-date').addEventListener('change', () => {
 });
 onParamsChange(form, refreshPlan);
 $('mix').addEventListener('click', () => runMix().catch(() => {}));
+// Enter in a field of the parameters or the blend mixes, as a form's submit would.
+for (const fields of [form, $('blend-budget').closest('.params')]) {
+  fields.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.target.type === 'checkbox' || !e.target.matches('input')) return;
+    e.preventDefault();
+    if (!$('mix').disabled) runMix().catch(() => {});
+  });
+}
 $('cancel').addEventListener('click', () => core.cancel());
 await loadServedList();
+updateButtons();
 listenToParent(embeddedRequest);
 document.body.dataset.ready = 'true';

@@ -353,3 +353,42 @@ test('blends: a recipe fills the table, sizes and a budget are checked live, ble
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('honest state: why Mix is disabled, Enter mixes, results marked or cleared when what made them changes', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  assert.match(await page.textContent('#mix-why'), /Add input files first/);
+  await page.click('#try-example');
+  await waitForInputs(page);
+  assert.equal(await page.textContent('#mix-why'), '');
+  await page.fill('input[name=cuts]', '5, 500');
+  await page.waitForFunction(() => /cut 500: not feasible/.test(document.querySelector('#feasibility').textContent));
+  // Enter in a field mixes; focus lands on the results; the summary says which cut was skipped.
+  await page.press('input[name=seed]', 'Enter');
+  await page.waitForSelector('#results:not([hidden])', { timeout: 300_000 });
+  const summary = await page.textContent('#results-summary');
+  assert.match(summary, /^Mixed cut 5 in /);
+  assert.match(summary, /Skipped cut 500: .*fewer than 500/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'results-heading');
+  assert.equal(await page.isHidden('#results-stale'), true);
+  // A changed parameter marks the results as an earlier run's; changing it back unmarks them.
+  await page.fill('input[name=seed]', '7');
+  await page.waitForSelector('#results-stale:not([hidden])');
+  assert.match(await page.textContent('#results-stale'), /earlier run: the parameters changed since/);
+  await page.fill('input[name=seed]', '42');
+  await page.waitForSelector('#results-stale', { state: 'hidden' });
+  // So does another tokenizer.
+  await chooseTokenizer(page, 'qwen3');
+  await page.waitForSelector('#results-stale:not([hidden])');
+  assert.match(await page.textContent('#results-stale'), /the tokenizer changed/);
+  // New inputs that fail to load leave nothing of the earlier inputs or run on screen.
+  await page.setInputFiles('#input-files', [
+    { name: 'extractive_summary.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from('{"question": 1}\n') },
+  ]);
+  await waitForInputs(page);
+  assert.equal(await page.isHidden('#results'), true);
+  assert.equal(await page.isHidden('#input-table'), true);
+  assert.equal(await page.textContent('#feasibility'), '');
+  assert.equal(await page.locator('#downloads a').count(), 0);
+  assert.match(await page.textContent('#mix-why'), /Add input files first/);
+  await context.close();
+});
