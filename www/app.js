@@ -129,6 +129,10 @@ async function tryExample() {
       await setServedTokenizer(index.tokenizer);
     }
     await setInputs({ files, roots: ['example'] });
+    const changed = [index.params && `cuts ${index.params.cuts}, ${index.params.qa_per_doc} Q&A per augmentation, seed ${index.params.seed}`,
+      state.tokenizer === index.tokenizer && `the ${index.tokenizer} tokenizer`,
+      index.blend && `a blend with ${index.blend.join(' and ')}`].filter(Boolean);
+    if (state.inputsReady) say('input-status', `${$('input-status').textContent} The example set ${changed.join('; ')}.`);
   } catch (e) {
     say('input-status', `Could not load the example: ${errorText(e)}`, true);
   }

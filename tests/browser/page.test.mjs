@@ -360,6 +360,7 @@ test('honest state: why Mix is disabled, Enter mixes, results marked or cleared 
   await page.click('#try-example');
   await waitForInputs(page);
   assert.equal(await page.textContent('#mix-why'), '');
+  assert.match(await page.textContent('#input-status'), /The example set cuts 5, 8, 3 Q&A per augmentation, seed 42; the llama3_1 tokenizer; a blend with skills\.jsonl and recipe\.yaml\./);
   await page.fill('input[name=cuts]', '5, 500');
   await page.waitForFunction(() => /cut 500: not feasible/.test(document.querySelector('#feasibility').textContent));
   // Enter in a field mixes; focus lands on the results; the summary says which cut was skipped.
