@@ -45,3 +45,23 @@ for name in sorted(os.listdir("vendor-tokenizers")):
 entries.sort(key=lambda e: e["name"] != "llama3_1")  # the notebook's default student model first
 json.dump(entries, open("www/tokenizers/index.json", "w"), indent=1)
 PY
+
+# What the service worker (www/sw.js) keeps for offline use, and its version: a digest of those
+# files, so that a new deployment installs as a new version beside the old.
+python3 - <<'PY'
+import hashlib, json, os
+www = "www"
+shell = sorted(f for f in os.listdir(www)
+               if os.path.isfile(os.path.join(www, f)) and f not in ("sw.js", "precache.js") and not f.startswith("."))
+default = json.load(open(os.path.join(www, "tokenizers/index.json")))[:1]
+files = (shell + ["pkg/kmix.js", "pkg/kmix_bg.wasm"]
+         + sorted(os.path.relpath(os.path.join(d, f), www) for folder in ("example", "example-blend")
+                  for d, _, fs in os.walk(os.path.join(www, folder)) for f in fs)
+         + ["tokenizers/index.json"] + [f"tokenizers/{t['name']}/{f}" for t in default for f in t["files"]])
+digest = hashlib.sha256()
+for f in files:
+    digest.update(f.encode() + b"\0" + open(os.path.join(www, f), "rb").read())
+with open(os.path.join(www, "precache.js"), "w") as out:
+    out.write("// Written by tools/prepare-www.sh: what sw.js keeps for offline use.\n")
+    out.write(f"self.KMIX_PRECACHE = {json.dumps({'version': digest.hexdigest()[:16], 'files': ['./'] + files}, indent=1)};\n")
+PY

@@ -21,7 +21,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
                       ".json": "application/json", ".jsonl": "application/jsonl", ".svg": "image/svg+xml",
-                      ".yaml": "text/yaml", ".jinja": "text/plain"}
+                      ".yaml": "text/yaml", ".jinja": "text/plain",
+                      ".webmanifest": "application/manifest+json"}
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)

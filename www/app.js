@@ -8,6 +8,7 @@ import { renderDownloads } from './downloads.js';
 import { listenToParent } from './embed.js';
 import { Blend, renderBlends } from './blend.js';
 import { errorText, formatBytes, formatInt } from './dom.js';
+import { keepForOffline } from './offline.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('params');
@@ -30,12 +31,13 @@ function say(id, text, isError = false) {
 }
 
 function updateButtons() {
-  $('mix').disabled = !state.inputsReady || state.running;
+  $('mix').disabled = !state.inputsReady || state.running || state.tokenizerFailed;
   $('cancel').hidden = !state.running;
   // Say why Mix cannot be pressed, where it cannot.
   say('mix-why', state.running ? 'Mixing…'
     : state.reading ? 'Reading the input files…'
-      : state.inputsReady ? '' : 'Add input files first (step 1), or try the example.');
+      : !state.inputsReady ? 'Add input files first (step 1), or try the example.'
+        : state.tokenizerFailed ? 'The tokenizer chosen did not load (step 2): pick another, or none to mix without token counts.' : '');
 }
 
 /** What a run is made from: the inputs loaded, the tokenizer and the date templates see, and every
@@ -181,11 +183,15 @@ async function useTokenizer(name, files) {
     if (files) await core.loadTokenizer(name, files, templateNow());
     else await core.clearTokenizer();
     state.tokenizer = files ? name : null;
+    state.tokenizerFailed = false;
     say('tokenizer-status', files ? `Tokenizer: ${name}. Token counts will match Python transformers.` : 'No tokenizer: token counts are off.');
   } catch (e) {
     state.tokenizer = null;
+    // Not silently a mix without token counts: Mix waits for a tokenizer that loads, or none.
+    state.tokenizerFailed = true;
     say('tokenizer-status', errorText(e), true);
   }
+  updateButtons();
   markStale();
 }
 
@@ -368,5 +374,6 @@ for (const fields of [form, $('blend-budget').closest('.params')]) {
 $('cancel').addEventListener('click', () => core.cancel());
 await loadServedList();
 updateButtons();
+keepForOffline({ status: $('offline-status'), update: $('update'), reload: $('reload') });
 listenToParent(embeddedRequest);
 document.body.dataset.ready = 'true';

@@ -47,7 +47,12 @@ async function loadTokenizer({ name, files, now }) {
 }
 
 async function fetchBlob(url) {
-  const response = await fetch(url);
+  const response = await fetch(url).catch(() => {
+    throw {
+      kind: 'tokenizer', message: 'offline',
+      text: `Cannot load ${url}: the network is off, and this tokenizer has not been used in this browser before (once used, it is kept for offline use). Pick another, or drop its files.`,
+    };
+  });
   if (!response.ok) throw { kind: 'tokenizer', text: `Cannot load ${url}: HTTP ${response.status}`, message: `HTTP ${response.status}` };
   return response.blob();
 }

@@ -1,7 +1,8 @@
 // The page in Debian's headless Chromium: what a person does, start to finish.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, mkdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, statSync, existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, serve, serveFixtures, launch, openPage, cliMix, generate } from './harness.mjs';
 
@@ -391,5 +392,46 @@ test('honest state: why Mix is disabled, Enter mixes, results marked or cleared 
   assert.equal(await page.textContent('#feasibility'), '');
   assert.equal(await page.locator('#downloads a').count(), 0);
   assert.match(await page.textContent('#mix-why'), /Add input files first/);
+  await context.close();
+});
+
+test('offline after the first visit: a new version offers a reload; with the network off the page reloads and mixes the example', async () => {
+  // A copy of the site whose version the test can change, on an origin of its own.
+  const site = mkdtempSync(join(tmpdir(), 'kmix-offline-site-'));
+  for (const name of readdirSync(join(root, 'www'))) {
+    if (name !== 'precache.js') symlinkSync(join(root, 'www', name), join(site, name));
+  }
+  const precache = readFileSync(join(root, 'www/precache.js'), 'utf8');
+  writeFileSync(join(site, 'precache.js'), precache);
+  const local = await serve(site);
+  const { page, context } = await openPage(browser, local.url);
+  await page.waitForSelector('body[data-offline=ready]', { timeout: 60_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  assert.match(await page.textContent('#offline-status'), /Works offline/);
+
+  writeFileSync(join(site, 'precache.js'), precache.replace(/"version": "[0-9a-f]+"/, '"version": "a-new-version"'));
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+  await page.waitForSelector('#update:not([hidden])', { timeout: 60_000 });
+  await Promise.all([page.waitForEvent('load'), page.click('#reload')]);
+  await page.waitForSelector('body[data-ready=true]');
+  assert.deepEqual(await page.evaluate(() => caches.keys()), ['kmix-a-new-version'], 'the old version is removed');
+
+  local.stop();
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  await page.click('#try-example');
+  await waitForInputs(page);
+  await page.waitForFunction(() => /Tokenizer: llama3_1/.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
+  await mixAndWait(page);
+  assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer/);
+  assert.match(await page.textContent('#report'), /Tokens/);
+
+  // A served tokenizer never used here cannot load offline: the page says why, and Mix waits.
+  await page.selectOption('#tokenizer-select', 'qwen3');
+  await page.waitForFunction(() => document.querySelector('#tokenizer-status').classList.contains('error'), null, { timeout: 60_000 });
+  assert.match(await page.textContent('#tokenizer-status'), /network is off, and this tokenizer has not been used/);
+  assert.equal(await page.isDisabled('#mix'), true);
+  assert.match(await page.textContent('#mix-why'), /did not load/);
   await context.close();
 });
