@@ -9,6 +9,7 @@ import { listenToParent } from './embed.js';
 import { Blend, renderBlends } from './blend.js';
 import { errorText, formatBytes, formatInt } from './dom.js';
 import { keepForOffline } from './offline.js';
+import { keptTokenizers, keepTokenizer, forgetTokenizers } from './remembered.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('params');
@@ -195,7 +196,24 @@ async function useTokenizer(name, files) {
   markStale();
 }
 
-const setServedTokenizer = (name) => useTokenizer(name || 'none', name ? servedFiles(name) : null);
+const KEPT = 'kept:';
+
+/** Picks a served tokenizer, one kept in this browser (`kept:NAME`), or none (''). */
+async function setServedTokenizer(value) {
+  if (value.startsWith(KEPT)) {
+    const kept = (await keptTokenizers()).find((t) => t.name === value.slice(KEPT.length));
+    return useTokenizer(kept.name, kept.files);
+  }
+  return useTokenizer(value || 'none', value ? servedFiles(value) : null);
+}
+
+/** Lists the tokenizers kept in this browser in the picker. */
+async function listKept() {
+  const kept = await keptTokenizers().catch(() => []);
+  $('kept-tokenizers').replaceChildren(...kept.map((t) => new Option(`${t.name} (kept in this browser)`, KEPT + t.name)));
+  $('kept-tokenizers').hidden = kept.length === 0;
+  $('forget-tokenizers').hidden = kept.length === 0;
+}
 
 async function setTokenizerFiles({ files }) {
   const byName = (n) => files.find((f) => f.path.split('/').pop() === n)?.blob;
@@ -205,13 +223,21 @@ async function setTokenizerFiles({ files }) {
     return;
   }
   const folder = files.find((f) => f.path.endsWith('tokenizer.json')).path.split('/').slice(-2, -1)[0];
-  $('tokenizer-select').value = '';
-  await useTokenizer(folder || 'custom tokenizer', {
+  const name = folder || 'custom tokenizer';
+  const chosen = {
     tokenizer_json: tokenizerJson,
     tokenizer_config_json: byName('tokenizer_config.json'),
     chat_template_jinja: byName('chat_template.jinja'),
     chat_template_json: byName('chat_template.json'),
-  });
+  };
+  $('tokenizer-select').value = '';
+  await useTokenizer(name, chosen);
+  if (state.tokenizer === name && $('keep-tokenizer').checked) {
+    await keepTokenizer(name, chosen);
+    await listKept();
+    $('tokenizer-select').value = KEPT + name;
+    say('tokenizer-status', `${$('tokenizer-status').textContent} Kept in this browser for offline use.`);
+  }
 }
 
 // ---- plan, run, results ----
@@ -356,6 +382,11 @@ $('skip-bad-rows').addEventListener('change', () => setInputs(core.lastInputs())
 attachDropZone($('tokenizer-drop'), $('tokenizer-files'), setTokenizerFiles);
 $('tokenizer-files').addEventListener('change', (e) => setTokenizerFiles(pickedFiles(e.target)));
 $('tokenizer-select').addEventListener('change', (e) => setServedTokenizer(e.target.value));
+$('forget-tokenizers').addEventListener('click', async () => {
+  await forgetTokenizers();
+  await listKept();
+  say('tokenizer-status', 'The kept tokenizer files are removed from this browser.');
+});
 $('template-date').value = localDate();
 $('template-date').addEventListener('change', () => {
   if (!$('template-date').value) $('template-date').value = localDate();
@@ -373,6 +404,7 @@ for (const fields of [form, $('blend-budget').closest('.params')]) {
 }
 $('cancel').addEventListener('click', () => core.cancel());
 await loadServedList();
+await listKept();
 updateButtons();
 keepForOffline({ status: $('offline-status'), update: $('update'), reload: $('reload') });
 listenToParent(embeddedRequest);

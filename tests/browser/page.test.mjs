@@ -415,6 +415,10 @@ test('offline after the first visit: a new version offers a reload; with the net
   await Promise.all([page.waitForEvent('load'), page.click('#reload')]);
   await page.waitForSelector('body[data-ready=true]');
   assert.deepEqual(await page.evaluate(() => caches.keys()), ['kmix-a-new-version'], 'the old version is removed');
+  // Own tokenizer files, kept in the browser on request.
+  await page.check('#keep-tokenizer');
+  await page.setInputFiles('#tokenizer-files', ['tokenizer.json', 'tokenizer_config.json'].map((f) => join(tokenizers, 'gemma3', f)));
+  await page.waitForFunction(() => /Kept in this browser/.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
 
   local.stop();
   await context.setOffline(true);
@@ -427,11 +431,24 @@ test('offline after the first visit: a new version offers a reload; with the net
   assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer/);
   assert.match(await page.textContent('#report'), /Tokens/);
 
+  // The kept tokenizer (files chosen one by one, so named "custom tokenizer") counts offline too;
+  // Forget removes it.
+  await page.selectOption('#tokenizer-select', 'kept:custom tokenizer');
+  await page.waitForFunction(() => /Tokenizer: custom tokenizer/.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
+  await mixAndWait(page);
+  await page.waitForFunction(() => /with the custom tokenizer tokenizer/.test(document.querySelector('#results-summary').textContent));
+
   // A served tokenizer never used here cannot load offline: the page says why, and Mix waits.
   await page.selectOption('#tokenizer-select', 'qwen3');
   await page.waitForFunction(() => document.querySelector('#tokenizer-status').classList.contains('error'), null, { timeout: 60_000 });
   assert.match(await page.textContent('#tokenizer-status'), /network is off, and this tokenizer has not been used/);
   assert.equal(await page.isDisabled('#mix'), true);
   assert.match(await page.textContent('#mix-why'), /did not load/);
+
+  await page.click('#forget-tokenizers');
+  await page.waitForFunction(() => !document.querySelector('option[value^="kept:"]'));
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await page.locator('option[value^="kept:"]').count(), 0, 'forgotten for good');
   await context.close();
 });
