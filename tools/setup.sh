@@ -26,8 +26,8 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install --quiet wasm-pack
 fi
 
-if [ ! -d node_modules/binaryen ] || [ ! -d node_modules/playwright-core ] || [ package.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages (binaryen's wasm-opt, playwright-core)"
+if [ ! -d node_modules/binaryen ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm packages (binaryen's wasm-opt, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -1,7 +1,7 @@
 // The Blend step: chat datasets beside the knowledge mix, each with a size (rows, a ratio or
 // tokens), or a token budget with shares; a recipe YAML fills the table; the trainer's maximum
 // sequence length. The page only collects what is typed: the core checks and sizes it all.
-import { h, formatInt, errorText } from './dom.js';
+import { h, scrollable, formatInt, errorText } from './dom.js';
 
 const RECIPE = /\.ya?ml$/i;
 const name = (path) => path.split('/').pop();
@@ -121,7 +121,7 @@ export class Blend {
 /** After a run: per cut, each source's rows, tokens and share, and what the trainer would drop. */
 export function renderBlends(container, blends) {
   const drops = (d) => (d && d.rows ? `${formatInt(d.rows)} rows (${formatInt(d.tokens)} tokens)` : d ? 'none' : '—');
-  container.replaceChildren(...(blends.length ? [h('h3', {}, 'Blends and the trainer pre-flight')] : []), ...blends.map((b) => h('div', { class: 'scroll' }, h('table', {},
+  container.replaceChildren(...(blends.length ? [h('h3', {}, 'Blends and the trainer pre-flight')] : []), ...blends.map((b) => scrollable(`Blend of cut ${b.cut}x`, h('table', {},
     h('caption', {}, b.file_name
       ? `Cut ${b.cut}x → ${b.file_name}: ${formatInt(b.rows)} rows${b.tokens != null ? `, ${formatInt(b.tokens)} tokens` : ''}${b.budget ? ` (budget ${formatInt(b.budget)})` : ''}`
       : `Trainer pre-flight, cut ${b.cut}x`),

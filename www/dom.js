@@ -13,6 +13,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** A region that scrolls sideways where its content is wider than the screen: focusable, so that
+ * keyboard users can scroll it too, and named for screen readers. */
+export const scrollable = (label, ...children) => h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': label }, ...children);
+
 const SVG = 'http://www.w3.org/2000/svg';
 export function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG, tag);

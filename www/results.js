@@ -1,6 +1,6 @@
 // Renders what the core reports: recognised inputs, feasibility, the notebook's tables, token-length
 // histograms and previews. Everything user-provided is set as text, never parsed as HTML.
-import { h, svg, formatBytes, formatInt } from './dom.js';
+import { h, svg, scrollable, formatBytes, formatInt } from './dom.js';
 
 const KIND_LABELS = {
   extractive_summary: 'extractive_summary', detailed_summary: 'detailed_summary',
@@ -25,7 +25,7 @@ export function renderInputs(table, summary, leftOut, onChange) {
   };
   body.replaceChildren(...summary.files.map((f) => h('tr', { class: f.ignored ? 'ignored' : null },
     h('td', {}, choose(f)),
-    h('td', { class: 'path' }, f.path),
+    h('td', { class: 'path' }, f.path.split('/').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}/`, h('wbr')] : [part]))),
     h('td', {}, f.ignored ? `ignored: ${f.ignored}` : f.dataset ? 'dataset to blend' : kindLabel(f.kind)),
     h('td', { class: 'num' }, f.ignored ? '' : formatInt(f.rows)),
     h('td', { class: 'num' }, formatBytes(f.size)))));
@@ -47,7 +47,7 @@ export function renderFeasibility(container, mix) {
 /** `reports`: the outcome's CutReport per cut. */
 export function renderReport(container, reports, tokenized) {
   const tokens = (t) => (tokenized ? formatInt(t) : '—');
-  const perCut = reports.map((cut) => h('div', { class: 'scroll' }, h('table', {},
+  const perCut = reports.map((cut) => scrollable(`Report of cut ${cut.cut}x`, h('table', {},
     h('caption', {}, `Cut ${cut.cut}x → ${cut.file_name}`),
     h('thead', {}, h('tr', {}, ['Kind', 'Samples', 'Documents', 'Raw documents', 'Docs / raw', 'Tokens']
       .map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
@@ -58,7 +58,7 @@ export function renderReport(container, reports, tokenized) {
       h('td', { class: 'num' }, formatInt(k.unique_raw_documents)),
       h('td', { class: 'num' }, k.documents_per_raw_document.toFixed(2)),
       h('td', { class: 'num' }, tokens(k.tokens))))))));
-  const totals = h('div', { class: 'scroll' }, h('table', { id: 'totals' },
+  const totals = scrollable('Totals', h('table', { id: 'totals' },
     h('caption', {}, 'Totals'),
     h('thead', {}, h('tr', {}, ['Cut', 'Total tokens', 'Total samples'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
     h('tbody', {}, reports.map((c) => h('tr', {},
@@ -101,5 +101,5 @@ export function renderHistograms(container, histograms) {
 export function renderPreviews(container, previews) {
   container.replaceChildren(h('h3', {}, 'Samples'), ...previews.map((p) => h('div', { class: 'preview' },
     h('h4', {}, kindLabel(p.kind)),
-    h('pre', {}, p.rendered ?? JSON.stringify(p.messages, null, 2)))));
+    h('pre', { tabindex: 0, 'aria-label': `A ${kindLabel(p.kind)} sample` }, p.rendered ?? JSON.stringify(p.messages, null, 2)))));
 }

@@ -452,3 +452,25 @@ test('offline after the first visit: a new version offers a reload; with the net
   assert.equal(await page.locator('option[value^="kept:"]').count(), 0, 'forgotten for good');
   await context.close();
 });
+
+test('accessibility: axe finds no serious or critical violation on the empty, loaded and results views, at 1280 and 400 px', async () => {
+  const axe = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  for (const width of [1280, 400]) {
+    // The page's CSP keeps out scripts it does not serve: bypassed in this context only, for axe.
+    const { page, context } = await openPage(browser, server.url, { viewport: { width, height: 900 }, bypassCSP: true });
+    const check = async (view) => {
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
+        .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+      assert.deepEqual(violations, [], `${view} view at ${width} px`);
+    };
+    await check('empty');
+    await page.click('#try-example');
+    await waitForInputs(page);
+    await check('loaded');
+    await mixAndWait(page);
+    await check('results');
+    await context.close();
+  }
+});
