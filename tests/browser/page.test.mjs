@@ -474,3 +474,21 @@ test('accessibility: axe finds no serious or critical violation on the empty, lo
     await context.close();
   }
 });
+
+test('keyboard: each file picker shows its focus ring on its own button', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const ringOn = (id) => page.evaluate((input) => {
+    const style = (el) => getComputedStyle(el).outlineStyle;
+    const label = document.querySelector(`label[for="${input}"]`);
+    return { focused: document.activeElement.id, own: style(label),
+      others: [...document.querySelectorAll('label.button')].filter((l) => l !== label).map(style).filter((s) => s !== 'none').length };
+  }, id);
+  for (const id of ['input-files', 'input-folder', 'tokenizer-files']) {
+    // Reached by Tab, as a keyboard user does (focus-visible follows keyboard focus).
+    await page.focus(`#${id}`);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    assert.deepEqual(await ringOn(id), { focused: id, own: 'solid', others: 0 }, id);
+  }
+  await context.close();
+});
