@@ -8,8 +8,9 @@
 
 mod common;
 
-use kmix::render::Message;
-use kmix::tokens::{ChatTokenizer, SharedText};
+use kmix::read::{Kind, Record};
+use kmix::render::{conversation, shared_context};
+use kmix::tokens::{ChatTokenizer, RowTokens, SharedText};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -163,20 +164,30 @@ fn load(name: &str) -> ChatTokenizer {
     ChatTokenizer::load(&files, 0).unwrap()
 }
 
-/// A row's conversation, as kmix writes it.
-fn chat(user: String, response: String) -> [Message; 2] {
-    [
-        Message {
-            role: "user".into(),
-            content: Some(user),
-            thinking: None,
-        },
-        Message {
-            role: "assistant".into(),
-            content: Some(response),
-            thinking: Some(String::new()),
-        },
-    ]
+/// A summary row, as the first pass reads it.
+fn row(outline: &str, document: &str, question: String, response: String) -> Record {
+    Record {
+        kind: Kind::ExtractiveSummary,
+        question,
+        response: Some(response),
+        document: document.to_string(),
+        raw_document: "the source chunk".to_string(),
+        outline: outline.to_string(),
+        reasoning: None,
+    }
+}
+
+/// The row's tokens both ways: shared text counted once (as kmix's tasks count it), and whole.
+fn both_ways(
+    tokenizer: &ChatTokenizer,
+    record: &Record,
+    shared: &mut SharedText,
+) -> (RowTokens, RowTokens) {
+    let messages = conversation(record);
+    let fast = tokenizer
+        .tokens_sharing(&messages, shared_context(record, &messages), shared)
+        .unwrap();
+    (fast, tokenizer.tokens(&messages).unwrap())
 }
 
 struct Text {
@@ -234,11 +245,8 @@ fn check(name: &str, megabytes: usize, seed: u64) -> (u64, u64) {
             let question = text.question();
             let response_pieces = text.rng.random_range(0..60);
             let response = text.prose(response_pieces);
-            let messages = chat(format!("{context}{question}"), response);
-            let fast = tokenizer
-                .tokens_sharing(&messages, Some(&context), &mut shared)
-                .unwrap();
-            let whole = tokenizer.tokens(&messages).unwrap();
+            let record = row(&outline, &document, question.clone(), response);
+            let (fast, whole) = both_ways(&tokenizer, &record, &mut shared);
             assert_eq!(
                 fast,
                 whole,
@@ -314,16 +322,18 @@ fn adversarial_seams_count_exactly() {
     for name in ["llama3_1", "qwen3", "gemma3", "deepseek_v3", "gptoss"] {
         let tokenizer = load(name);
         for ending in endings {
-            let context = format!("Outline\nSome document text {ending}\n\n");
+            let document = format!("Some document text {ending}");
             let mut shared = SharedText::default();
             for start in STARTS.iter().chain(&["What"]) {
-                let messages = chat(format!("{context}{start} is it?"), "It is so.".into());
-                let fast = tokenizer
-                    .tokens_sharing(&messages, Some(&context), &mut shared)
-                    .unwrap();
+                let record = row(
+                    "Outline",
+                    &document,
+                    format!("{start} is it?"),
+                    "It is so.".into(),
+                );
+                let (fast, whole) = both_ways(&tokenizer, &record, &mut shared);
                 assert_eq!(
-                    fast,
-                    tokenizer.tokens(&messages).unwrap(),
+                    fast, whole,
                     "{name}: document ending {ending:?}, question starting {start:?}"
                 );
             }
