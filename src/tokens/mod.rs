@@ -258,7 +258,7 @@ impl ChatTokenizer {
         }
         let whole = self.encode(&probe)?.len() as u32;
         let next = self.encode(NEXT)?.len() as u32;
-        Ok(Some(whole - next))
+        Ok(whole.checked_sub(next))
     }
 
     pub fn count(&self, messages: &[Message]) -> Result<u32> {
