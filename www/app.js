@@ -16,9 +16,9 @@ const form = $('params');
 // `?workers=N` caps the processor pool, say in a shared JupyterLab; by default one per core.
 const core = new CoreBridge(Number(new URLSearchParams(location.search).get('workers')) || undefined);
 const state = {
-  inputsReady: false, reading: false, tokenizer: null, running: false, served: [], leftOut: new Set(),
-  inputsLoaded: 0, // counts loads, so that results can tell whether the inputs changed since
-  shownFor: null, // what the results on screen were made from (see `runSettings`)
+  inputsReady: false, reading: false, tokenizer: null, tokenizerFailed: false, running: false, served: [],
+  leftOut: new Set(),
+  shownFor: null, // what the results on screen were made from (see `runSettings`); new inputs clear them
 };
 const blend = new Blend({
   table: $('blend-table'), status: $('blend-status'), error: $('blend-error'), note: $('blend-note'),
@@ -41,11 +41,10 @@ function updateButtons() {
         : state.tokenizerFailed ? 'The tokenizer chosen did not load (step 2): pick another, or none to mix without token counts.' : '');
 }
 
-/** What a run is made from: the inputs loaded, the tokenizer and the date templates see, and every
- * parameter; results made from other settings no longer apply. */
+/** What a run is made from besides its inputs (new inputs clear the results): the tokenizer and
+ * the date templates see, and every parameter; results made from other settings no longer apply. */
 function runSettings() {
   return {
-    inputs: state.inputsLoaded,
     tokenizer: state.tokenizer ? `${state.tokenizer} (${$('template-date').value})` : null,
     params: JSON.stringify([mixParams(), blend.form()]),
   };
@@ -85,7 +84,6 @@ async function setInputs(chosen, leftOut = []) {
   if (files.length === 0) return;
   state.inputsReady = false;
   state.reading = true;
-  state.inputsLoaded += 1;
   state.leftOut = new Set(leftOut);
   // What was shown for the earlier inputs no longer applies, whether or not these load.
   clearResults();

@@ -11,14 +11,14 @@ mod shared;
 mod template;
 
 use serde::{Deserialize, Serialize};
-use tokenizers::{PostProcessor, Tokenizer};
+use tokenizers::{Encoding, PostProcessor, Tokenizer};
 
 use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
 use crate::render::Message;
 pub use clock::parse_date;
 pub use config::TokenizerConfig;
-pub use seam::SeamRule;
+use seam::SeamRule;
 pub use shared::SharedText;
 pub use template::ChatTemplate;
 
@@ -176,17 +176,16 @@ impl ChatTokenizer {
 
     /// A rendered text's tokens, both ways, from one encoding.
     pub fn tokens_of_text(&self, text: &str) -> Result<RowTokens> {
-        let ids = self.encode(text)?;
-        Ok(self.row_tokens(ids.len() as u32, &ids))
+        let encoding = self.encode(text)?;
+        let ids = encoding.get_ids();
+        Ok(self.row_tokens(ids.len() as u32, ids))
     }
 
     /// The template's own tokens of a text, none added by `encode`.
-    fn encode(&self, text: &str) -> Result<Vec<u32>> {
-        let encoding = self
-            .tokenizer
+    fn encode(&self, text: &str) -> Result<Encoding> {
+        self.tokenizer
             .encode_fast(text, false)
-            .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))?;
-        Ok(encoding.get_ids().to_vec())
+            .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))
     }
 
     /// A row's tokens from its trained count and (at least) its last three tokens.
@@ -225,7 +224,8 @@ impl ChatTokenizer {
             return self.tokens_of_text(&text);
         };
         let (prefix, rest) = text.split_at(at);
-        let rest_ids = self.encode(rest)?;
+        let rest = self.encode(rest)?;
+        let rest_ids = rest.get_ids();
         if rest_ids.len() < 3 {
             // The end-of-sequence check needs the last three tokens.
             return self.tokens_of_text(&text);
@@ -240,7 +240,7 @@ impl ChatTokenizer {
                 None => return self.tokens_of_text(&text),
             },
         };
-        Ok(self.row_tokens(prefix_tokens + rest_ids.len() as u32, &rest_ids))
+        Ok(self.row_tokens(prefix_tokens + rest_ids.len() as u32, rest_ids))
     }
 
     /// The tokens of `prefix` where it stands before a seam: those of `prefix` followed by a

@@ -31,7 +31,7 @@ use tokenizers::Tokenizer;
 
 /// How a tokenizer guarantees a token boundary after a newline, if it does.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SeamRule {
+pub(super) enum SeamRule {
     NewlineTokens,
     PreTokenizer {
         /// A normalizer changes the text (the rest must then start with an ASCII character).
@@ -116,7 +116,7 @@ enum Normalizer {
 
 impl SeamRule {
     /// The rule the loaded tokenizer guarantees, if any.
-    pub fn of(tokenizer: &Tokenizer) -> Option<SeamRule> {
+    pub(super) fn of(tokenizer: &Tokenizer) -> Option<SeamRule> {
         if tokenizer.get_encode_special_tokens() {
             return None;
         }
@@ -165,7 +165,7 @@ impl SeamRule {
 
     /// The tokens of `text` are those of `text[..at]` followed by those of `text[at..]` alone
     /// (`at` just after a newline).
-    pub fn splits_at(&self, text: &str, at: usize) -> bool {
+    pub(super) fn splits_at(&self, text: &str, at: usize) -> bool {
         let (Some(before), Some(rest)) = (text.get(..at), text.get(at..)) else {
             return false;
         };
