@@ -6,6 +6,7 @@ import init, { FirstPass, parseRecipe } from './pkg/kmix.js';
 import { serve } from './protocol.js';
 import { Pool } from './pool.js';
 import { createOutputs } from './outputs.js';
+import { streamInto } from './stream.js';
 
 const ready = init();
 const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('workers'));
@@ -23,11 +24,17 @@ serve({
     files = [...given, ...datasets];
     roots = chosen ?? [];
     const pass = new FirstPass(given, skipBadRows, datasets);
-    const total = pass.files;
-    for (let done = 1; pass.readNext(); done++) {
-      progress({ phase: 'reading', done, total });
-      // Back to the event loop between files: progress goes out, memory can be collected.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      const total = pass.files;
+      for (let done = 1; pass.startFile(); done++) {
+        const blob = pass.blob;
+        if (blob) await streamInto(blob, (bytes) => pass.push(bytes));
+        pass.endFile();
+        progress({ phase: 'reading', done, total });
+      }
+    } catch (e) {
+      pass.free();
+      throw e;
     }
     inputs = pass.finish();
     return inputs.summary();

@@ -3,8 +3,10 @@
 
 mod dataset;
 mod fields;
+mod file;
 mod generated;
 mod ids;
+mod inflate;
 mod kind;
 mod placeholder;
 mod qna;
@@ -12,26 +14,20 @@ mod record;
 mod records;
 mod seed;
 
-use std::collections::HashSet;
 use std::io::Read;
 
 use serde::Serialize;
 
-use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::source::{read_error, ByteSource};
 pub use dataset::{chat_messages, dataset_name, one_line, DatasetIndex, Span, KNOWLEDGE};
-use generated::GeneratedFields;
+use file::FileReading;
 pub use ids::{TextId, TextIds};
+pub use inflate::decompressed;
 pub use kind::Kind;
-use kind::{detect, detect_by_fields, Detection};
-use placeholder::is_placeholder_question;
 pub use qna::{read as read_qna, Qna};
 pub use record::{parse_record, qna_record, Record};
-use records::Position;
-pub use records::{decompressed, is_gzip, json_problem};
-use records::{for_each_record, Flow};
-use seed::SeedFields;
+pub use records::json_problem;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ReadOptions {
@@ -116,8 +112,6 @@ pub struct Index {
     pub datasets: Vec<DatasetIndex>,
 }
 
-const BAD_ROW_EXAMPLES: usize = 20;
-
 /// Reads every source, in path order so that the result does not depend on the order given.
 pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<Index> {
     let mut pass = FirstPass::new(sources.to_vec(), options);
@@ -126,7 +120,9 @@ pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<
 }
 
 /// The first pass one file at a time, in path order, for an edge that reports progress or returns
-/// to its event loop between files. It owns the sources and gives them back at the end.
+/// to its event loop between files: `read_next` pulls a file through the source's stream, or
+/// `start_file`, `push` (its bytes, in pieces of any size) and `end_file` let the edge feed it. It
+/// owns the sources and gives them back at the end.
 pub struct FirstPass<S> {
     /// The knowledge inputs in path order, then the added datasets in the order given.
     sources: Vec<S>,
@@ -135,9 +131,14 @@ pub struct FirstPass<S> {
     /// The names of the added datasets.
     dataset_names: Vec<String>,
     next: usize,
+    /// The file started and not yet ended.
+    reading: Option<FileReading>,
     index: Index,
     options: ReadOptions,
 }
+
+/// How much of a file the pull path reads at a time.
+const READ_PIECE: usize = 256 << 10;
 
 impl<S: ByteSource> FirstPass<S> {
     pub fn new(mut sources: Vec<S>, options: ReadOptions) -> Self {
@@ -148,6 +149,7 @@ impl<S: ByteSource> FirstPass<S> {
             sources,
             dataset_names: Vec::new(),
             next: 0,
+            reading: None,
             index: Index::default(),
             options,
         }
@@ -187,23 +189,80 @@ impl<S: ByteSource> FirstPass<S> {
         self.sources.len()
     }
 
-    /// Reads the next file; false when every file has been read.
+    /// Reads the next file through its source's stream; false when every file has been read.
     pub fn read_next(&mut self) -> Result<bool> {
-        let Some(source) = self.sources.get(self.next) else {
+        let Some(wants_bytes) = self.start_file()? else {
             return Ok(false);
         };
-        let file = match self.next.checked_sub(self.knowledge) {
-            None => read_source(source, self.options, &mut self.index)?,
-            Some(d) => read_dataset(
-                source,
-                &self.dataset_names[d],
-                self.options,
-                &mut self.index,
-            )?,
+        if wants_bytes {
+            let source = &self.sources[self.next];
+            let path = source.path();
+            let mut stream = source
+                .open()
+                .map_err(|e| Error::io(format!("cannot open the file: {e}")).in_file(path))?;
+            let reading = self.reading.as_mut().expect("started above");
+            let mut piece = vec![0; READ_PIECE];
+            loop {
+                let n = match stream.read(&mut piece) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(read_error(e, path)),
+                };
+                if n == 0 || !reading.push(&piece[..n], &mut self.index)? {
+                    break;
+                }
+            }
+        }
+        self.end_file()?;
+        Ok(true)
+    }
+
+    /// Starts reading the next file (`current`): `None` when every file has been read, else
+    /// whether its bytes are wanted (a file ignored for its name needs none) before `end_file`.
+    pub fn start_file(&mut self) -> Result<Option<bool>> {
+        if self.reading.is_some() {
+            return Err(Error::input(
+                "a file is being read: end it before starting the next",
+            ));
+        }
+        let Some(source) = self.sources.get(self.next) else {
+            return Ok(None);
         };
+        let (path, size, index) = (source.path(), source.size(), &self.index);
+        let reading = match self.next.checked_sub(self.knowledge) {
+            None => FileReading::input(path, size, index, self.options),
+            Some(d) => {
+                FileReading::dataset(path, size, index, &self.dataset_names[d], self.options)
+            }
+        };
+        let wants_bytes = reading.wants_bytes();
+        self.reading = Some(reading);
+        Ok(Some(wants_bytes))
+    }
+
+    /// The file started and not yet ended.
+    pub fn current(&self) -> Option<&S> {
+        self.reading.as_ref().map(|_| &self.sources[self.next])
+    }
+
+    /// The next piece of the current file; false once no more of it is wanted.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<bool> {
+        match &mut self.reading {
+            Some(reading) => reading.push(bytes, &mut self.index),
+            None => Err(Error::input("no file is being read: start one first")),
+        }
+    }
+
+    /// Ends the current file, once all of it (or all that was wanted) is pushed.
+    pub fn end_file(&mut self) -> Result<()> {
+        let reading = self
+            .reading
+            .take()
+            .ok_or_else(|| Error::input("no file is being read: start one first"))?;
+        let file = reading.finish(&mut self.index)?;
         self.index.files.push(file);
         self.next += 1;
-        Ok(true)
+        Ok(())
     }
 
     /// The index, once every file is read, and the sources, in path order.
@@ -233,289 +292,6 @@ impl<S: ByteSource> FirstPass<S> {
     }
 }
 
-fn read_source(
-    source: &impl ByteSource,
-    options: ReadOptions,
-    index: &mut Index,
-) -> Result<InputFile> {
-    let path = source.path();
-    let mut file = InputFile {
-        path: path.to_string(),
-        size: source.size(),
-        kind: None,
-        rows: 0,
-        sha256: None,
-        ignored: None,
-        compressed: false,
-        null_responses: 0,
-        dataset: None,
-    };
-    let kind = match detect(path) {
-        Detection::Kind(kind) => kind,
-        Detection::Ignored(reason) => {
-            file.ignored = Some(reason);
-            return Ok(file);
-        }
-        Detection::ByContent => match sniff_kind(source)? {
-            Ok(kind) => kind,
-            Err(reason) => {
-                file.ignored = Some(reason);
-                return Ok(file);
-            }
-        },
-    };
-    let mut reader = Hashing::new(open(source)?);
-    let rows_before = index.rows.len();
-    let at = FileAt {
-        path,
-        file: index.files.len() as u32,
-    };
-    match kind {
-        Kind::QnaYaml => index_qna(&mut reader, at, index)?,
-        Kind::SeedData => read_seed(&mut reader, at, options, index)?,
-        _ => file.null_responses = read_generated(&mut reader, at, kind, options, index)?,
-    }
-    // Hash what the parser did not need to read too, so the checksum covers the whole file.
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(e, path))?;
-    file.kind = Some(kind);
-    file.rows = (index.rows.len() - rows_before) as u64;
-    file.sha256 = Some(reader.finish().1);
-    file.compressed = starts_gzip(source)?;
-    Ok(file)
-}
-
-/// Whether the file is gzip, from its first two bytes alone (a stream would read a whole slice).
-fn starts_gzip(source: &dyn ByteSource) -> Result<bool> {
-    let head = source
-        .read_at(0, source.size().min(2) as usize)
-        .map_err(|e| read_error(e, source.path()))?;
-    is_gzip(&mut head.as_slice()).map_err(|e| read_error(e, source.path()))
-}
-
-fn open(source: &dyn ByteSource) -> Result<Box<dyn Read>> {
-    source
-        .open()
-        .map_err(|e| Error::io(format!("cannot open the file: {e}")).in_file(source.path()))
-}
-
-/// Reads an added dataset: every row checked, and noted by position.
-fn read_dataset(
-    source: &impl ByteSource,
-    name: &str,
-    options: ReadOptions,
-    index: &mut Index,
-) -> Result<InputFile> {
-    let path = source.path();
-    let mut reader = Hashing::new(open(source)?);
-    let mut rows = Vec::new();
-    for_each_record(
-        &mut reader,
-        path,
-        options.max_row_bytes,
-        &mut |at, text| match text.and_then(chat_messages) {
-            Ok(_) => {
-                rows.push(Span {
-                    offset: at.offset,
-                    len: at.len,
-                    line: at.line,
-                });
-                Ok(Flow::Continue(()))
-            }
-            Err(err) => row_error(err, path, at.line, options, &mut index.bad_rows),
-        },
-    )?;
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_error(e, path))?;
-    let file = InputFile {
-        path: path.to_string(),
-        size: source.size(),
-        kind: None,
-        rows: rows.len() as u64,
-        sha256: Some(reader.finish().1),
-        ignored: None,
-        compressed: starts_gzip(source)?,
-        null_responses: 0,
-        dataset: Some(name.to_string()),
-    };
-    index.datasets.push(DatasetIndex {
-        name: name.to_string(),
-        file: index.files.len() as u32,
-        rows,
-    });
-    Ok(file)
-}
-
-/// The kind of a loose JSON file, from its first row's field names; `Err` is why it is ignored.
-fn sniff_kind(source: &dyn ByteSource) -> Result<Result<Kind, String>> {
-    let mut fields: Option<Vec<String>> = None;
-    for_each_record(
-        open(source)?,
-        source.path(),
-        DEFAULT_MAX_ROW_BYTES,
-        &mut |_, text| {
-            let map: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(text?).unwrap_or_default();
-            fields = Some(map.keys().cloned().collect());
-            Ok(Flow::Break(()))
-        },
-    )?;
-    let fields = fields.unwrap_or_default();
-    Ok(detect_by_fields(
-        &fields.iter().map(String::as_str).collect::<Vec<_>>(),
-    ))
-}
-
-/// The file being read, for errors and for its rows' index entries.
-#[derive(Clone, Copy)]
-struct FileAt<'a> {
-    path: &'a str,
-    file: u32,
-}
-
-/// Applies `--skip-bad-rows`: a row-level error is either counted or returned.
-fn row_error(
-    err: Error,
-    path: &str,
-    line: u64,
-    options: ReadOptions,
-    bad: &mut BadRows,
-) -> Result<Flow> {
-    let err = err.in_file(path).at_line(line);
-    if !options.skip_bad_rows {
-        return Err(err);
-    }
-    bad.count += 1;
-    if bad.examples.len() < BAD_ROW_EXAMPLES {
-        bad.examples.push(err);
-    }
-    Ok(Flow::Continue(()))
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text)
-        .map_err(|e| Error::input(json_problem(&e)).at_column(e.column() as u64))
-}
-
-/// Reads a JSON file's records as `T` and hands each, with its position, to `add`; a row-level
-/// error (malformed JSON, a missing field, a wrong type) stops the run or, with
-/// `--skip-bad-rows`, is counted.
-fn read_records<T: serde::de::DeserializeOwned>(
-    reader: &mut dyn Read,
-    path: &str,
-    options: ReadOptions,
-    index: &mut Index,
-    mut add: impl FnMut(T, Position, &mut TextIds, &mut Vec<IndexRow>) -> Result<()>,
-) -> Result<()> {
-    let Index {
-        texts,
-        rows,
-        bad_rows,
-        ..
-    } = index;
-    for_each_record(
-        reader,
-        path,
-        options.max_row_bytes,
-        &mut |at, text| match text
-            .and_then(parse_json::<T>)
-            .and_then(|fields| add(fields, at, texts, rows))
-        {
-            Ok(()) => Ok(Flow::Continue(())),
-            Err(err) => row_error(err, path, at.line, options, bad_rows),
-        },
-    )
-}
-
-fn read_generated(
-    reader: &mut dyn Read,
-    at: FileAt,
-    kind: Kind,
-    options: ReadOptions,
-    index: &mut Index,
-) -> Result<u64> {
-    let mut null_responses = 0;
-    read_records(
-        reader,
-        at.path,
-        options,
-        index,
-        |fields: GeneratedFields, pos, texts, rows| {
-            let row = fields.into_record(kind)?;
-            null_responses += u64::from(row.response.is_none());
-            rows.push(IndexRow {
-                kind,
-                file: at.file,
-                offset: pos.offset,
-                len: pos.len,
-                part: 0,
-                document: texts.id(&row.document),
-                raw_document: texts.named_id(&row.raw_document),
-                placeholder: is_placeholder_question(&row.question),
-            });
-            Ok(())
-        },
-    )?;
-    Ok(null_responses)
-}
-
 fn is_zero(n: &u64) -> bool {
     *n == 0
-}
-
-fn read_seed(
-    reader: &mut dyn Read,
-    at: FileAt,
-    options: ReadOptions,
-    index: &mut Index,
-) -> Result<()> {
-    let mut seen: HashSet<(TextId, u128)> = HashSet::new();
-    read_records(
-        reader,
-        at.path,
-        options,
-        index,
-        |fields: SeedFields, pos, texts, rows| {
-            let example = fields.into_example()?;
-            let document = texts.id(&example.document);
-            for (part, (question, answer)) in example.pairs.iter().enumerate() {
-                let pair = ids::text_hash(&format!("{question}\u{0}{answer}"));
-                if seen.insert((document, pair)) {
-                    rows.push(IndexRow {
-                        kind: Kind::SeedData,
-                        file: at.file,
-                        offset: pos.offset,
-                        len: pos.len,
-                        part: part as u8,
-                        document,
-                        raw_document: document,
-                        placeholder: is_placeholder_question(question),
-                    });
-                }
-            }
-            Ok(())
-        },
-    )
-}
-
-fn index_qna(reader: &mut dyn Read, at: FileAt, index: &mut Index) -> Result<()> {
-    let qna = qna::read(reader, at.path)?;
-    for (example_no, example) in qna.seed_examples.iter().enumerate() {
-        let context = index.texts.id(&example.context);
-        for (part, qa) in example.questions_and_answers.iter().enumerate() {
-            index.rows.push(IndexRow {
-                kind: Kind::QnaYaml,
-                file: at.file,
-                offset: example_no as u64,
-                len: 0,
-                part: u8::try_from(part).map_err(|_| {
-                    Error::input("a seed example holds more than 255 questions")
-                        .in_file(at.path)
-                        .field("questions_and_answers")
-                })?,
-                document: context,
-                raw_document: context,
-                placeholder: is_placeholder_question(&qa.question),
-            });
-        }
-    }
-    Ok(())
 }

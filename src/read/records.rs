@@ -1,18 +1,16 @@
-//! Splits a JSON Lines or JSON array file into records, each with the line it starts on.
+//! Splits a JSON Lines or JSON array file into records, each with the line it starts on, from
+//! the file's text pushed in pieces of any size: the page streams a file and returns to its event
+//! loop between pieces, the command line reads it in blocks, and both split it here.
 //!
-//! Handles what real files carry: gzip, a UTF-8 BOM, CRLF line ends, blank lines, a last line
-//! without a newline. Bytes that are not UTF-8 are an error naming the line and byte column.
+//! Handles what real files carry: a UTF-8 BOM, CRLF line ends, blank lines, a last line without
+//! a newline. Bytes that are not UTF-8 are an error naming the line and byte column.
 
-use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 
-use flate2::read::MultiGzDecoder;
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
-use crate::source::read_error;
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const BOM: &str = "\u{feff}";
 
 /// One record's text, or why its line could not be read (a row-level error the caller may skip).
@@ -30,146 +28,166 @@ pub struct Position {
 /// Whether to read on after a record.
 pub type Flow = ControlFlow<()>;
 
-/// Calls `on_record(position, text)` for every record, until it breaks or returns an error.
-/// Malformed JSON Lines rows are passed on as `Err` (they can be skipped); a broken JSON array is
-/// fatal, and so is a line longer than `max_row` bytes.
-pub fn for_each_record(
-    reader: impl Read,
-    file: &str,
+/// What a splitter hands each record to.
+pub type OnRecord<'a> = dyn FnMut(Position, RecordText) -> Result<Flow> + 'a;
+
+/// Splits pushed text into records. Malformed JSON Lines rows are passed on as `Err` (they can be
+/// skipped); a broken JSON array is fatal, and so is a line longer than `max_row` bytes.
+pub struct RecordSplitter {
+    file: String,
     max_row: usize,
-    on_record: &mut dyn FnMut(Position, RecordText) -> Result<Flow>,
-) -> Result<()> {
-    let mut input = decompressed(reader, file)?;
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut line_no = 0u64;
-    let mut next_offset = 0u64;
-    let mut seen_content = false;
-    loop {
-        buf.clear();
-        let line_offset = next_offset;
-        let n = read_line(&mut input, &mut buf, max_row)
-            .map_err(|e| read_error(e, file).at_line(line_no + 1))?
-            .ok_or_else(|| {
-                Error::input(format!(
-                    "the row is longer than {} MB, the most one row may be (--max-row-mb raises it)",
-                    max_row >> 20
-                ))
-                .in_file(file)
-                .at_line(line_no + 1)
-            })?;
-        if n == 0 {
-            if seen_content {
+    /// The start of a line that the text pushed so far ends in the middle of.
+    partial: Vec<u8>,
+    /// Lines split so far.
+    line_no: u64,
+    /// Where in the file the next line starts (the start of `partial`).
+    offset: u64,
+    seen_content: bool,
+    /// From a line that opens a JSON array on, the rest of the file: it is one value, parsed at
+    /// the end.
+    array: Option<ArrayText>,
+}
+
+struct ArrayText {
+    bytes: Vec<u8>,
+    line: u64,
+    offset: u64,
+}
+
+impl RecordSplitter {
+    pub fn new(file: &str, max_row: usize) -> Self {
+        RecordSplitter {
+            file: file.to_string(),
+            max_row,
+            partial: Vec::new(),
+            line_no: 0,
+            offset: 0,
+            seen_content: false,
+            array: None,
+        }
+    }
+
+    /// Splits the next piece of the file's text, calling `on_record` for each record it
+    /// completes, until that breaks.
+    pub fn push(&mut self, mut text: &[u8], on_record: &mut OnRecord) -> Result<Flow> {
+        if !self.partial.is_empty() {
+            let Some(end) = memchr::memchr(b'\n', text) else {
+                return self.keep_partial(text);
+            };
+            let mut line = std::mem::take(&mut self.partial);
+            line.extend_from_slice(&text[..=end]);
+            text = &text[end + 1..];
+            let flow = self.line(&line, on_record);
+            line.clear();
+            self.partial = line; // its capacity serves the next partial line
+            if flow?.is_break() {
+                return Ok(Flow::Break(()));
+            }
+        }
+        while self.array.is_none() {
+            let Some(end) = memchr::memchr(b'\n', text) else {
+                return self.keep_partial(text);
+            };
+            if self.line(&text[..=end], on_record)?.is_break() {
+                return Ok(Flow::Break(()));
+            }
+            text = &text[end + 1..];
+        }
+        if let Some(array) = &mut self.array {
+            array.bytes.extend_from_slice(text);
+        }
+        Ok(Flow::Continue(()))
+    }
+
+    /// Splits what is left once the whole file is pushed: a last line without a newline, or the
+    /// JSON array.
+    pub fn finish(mut self, on_record: &mut OnRecord) -> Result<()> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            if self.line(&line, on_record)?.is_break() {
                 return Ok(());
             }
-            return Err(Error::input("the file is empty: it holds no rows").in_file(file));
         }
-        next_offset += n as u64;
-        line_no += 1;
+        if let Some(array) = self.array.take() {
+            return for_each_array_element(
+                &array.bytes,
+                array.line,
+                array.offset,
+                &self.file,
+                on_record,
+            );
+        }
+        if !self.seen_content {
+            return Err(Error::input("the file is empty: it holds no rows").in_file(&self.file));
+        }
+        Ok(())
+    }
+
+    fn keep_partial(&mut self, text: &[u8]) -> Result<Flow> {
+        if self.partial.len() + text.len() > self.max_row.saturating_add(2) {
+            return Err(self.too_long());
+        }
+        self.partial.extend_from_slice(text);
+        Ok(Flow::Continue(()))
+    }
+
+    fn too_long(&self) -> Error {
+        Error::input(format!(
+            "the row is longer than {} MB, the most one row may be (--max-row-mb raises it)",
+            self.max_row >> 20
+        ))
+        .in_file(&self.file)
+        .at_line(self.line_no + 1)
+    }
+
+    /// One whole line, with its line end if it has one.
+    fn line(&mut self, line: &[u8], on_record: &mut OnRecord) -> Result<Flow> {
+        if line.len() > self.max_row.saturating_add(2) {
+            return Err(self.too_long());
+        }
+        let line_offset = self.offset;
+        self.offset += line.len() as u64;
+        self.line_no += 1;
         let at = |text: &[u8]| Position {
-            line: line_no,
-            offset: line_offset + (text.as_ptr() as usize - buf.as_ptr() as usize) as u64,
+            line: self.line_no,
+            offset: line_offset + (text.as_ptr() as usize - line.as_ptr() as usize) as u64,
             len: text.len() as u32,
         };
-        let text = match std::str::from_utf8(trim_line_end(&buf)) {
+        let text = match std::str::from_utf8(trim_line_end(line)) {
             Ok(text) => text,
             Err(e) => {
-                seen_content = true;
+                self.seen_content = true;
                 let err = Error::input("the line is not valid UTF-8 text")
-                    .in_file(file)
-                    .at_line(line_no)
+                    .in_file(&self.file)
+                    .at_line(self.line_no)
                     .at_column(e.valid_up_to() as u64 + 1);
-                if on_record(at(trim_line_end(&buf)), Err(err))?.is_break() {
-                    return Ok(());
-                }
-                continue;
+                return on_record(at(trim_line_end(line)), Err(err));
             }
         };
-        let text = if line_no == 1 {
+        let text = if self.line_no == 1 {
             text.strip_prefix(BOM).unwrap_or(text)
         } else {
             text
         };
         let content = text.trim_start();
         if content.is_empty() {
-            continue;
+            return Ok(Flow::Continue(()));
         }
-        if !seen_content && content.starts_with('[') {
-            // A JSON array: the whole file is one value, parsed at once from this line on.
-            let start = at(text.as_bytes()).offset;
-            let mut rest = text.as_bytes().to_vec();
-            rest.push(b'\n');
-            input
-                .read_to_end(&mut rest)
-                .map_err(|e| read_error(e, file))?;
-            return for_each_array_element(&rest, line_no, start, file, on_record);
+        if !self.seen_content && content.starts_with('[') {
+            // A JSON array: the whole file is one value, gathered from this line on, line end
+            // included, so that offsets into it are offsets into the file.
+            let start = text.as_ptr() as usize - line.as_ptr() as usize;
+            self.array = Some(ArrayText {
+                bytes: line[start..].to_vec(),
+                line: self.line_no,
+                offset: line_offset + start as u64,
+            });
+            self.seen_content = true;
+            return Ok(Flow::Continue(()));
         }
-        seen_content = true;
-        if on_record(at(text.as_bytes()), Ok(text))?.is_break() {
-            return Ok(());
-        }
+        self.seen_content = true;
+        on_record(at(text.as_bytes()), Ok(text))
     }
-}
-
-/// `read_until(b'\n')` that stops at `max` bytes: `None` when the line is longer, so that an
-/// endless line never takes more memory than one row may.
-fn read_line(
-    input: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    max: usize,
-) -> std::io::Result<Option<usize>> {
-    let start = buf.len();
-    loop {
-        let available = match input.fill_buf() {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let (used, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), available.is_empty()),
-        };
-        if buf.len() - start + used > max.saturating_add(2) {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&available[..used]);
-        input.consume(used);
-        if done {
-            return Ok(Some(buf.len() - start));
-        }
-    }
-}
-
-/// Whether a stream starts as gzip does.
-pub fn is_gzip(reader: &mut dyn Read) -> std::io::Result<bool> {
-    let mut head = [0u8; 2];
-    Ok(read_head(reader, &mut head)? == 2 && head == GZIP_MAGIC)
-}
-
-/// Fills `head` as far as the stream allows, however few bytes each read gives.
-fn read_head(reader: &mut dyn Read, head: &mut [u8; 2]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < head.len() {
-        match reader.read(&mut head[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
-}
-
-/// The stream's bytes, decompressed when it is gzip.
-pub fn decompressed<'r>(mut reader: impl Read + 'r, file: &str) -> Result<Box<dyn BufRead + 'r>> {
-    let mut head = [0u8; 2];
-    let n = read_head(&mut reader, &mut head).map_err(|e| read_error(e, file))?;
-    let whole = std::io::Cursor::new(head).take(n as u64).chain(reader);
-    Ok(if n == 2 && head == GZIP_MAGIC {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            MultiGzDecoder::new(whole),
-        ))
-    } else {
-        Box::new(BufReader::with_capacity(1 << 16, whole))
-    })
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {
@@ -289,9 +307,21 @@ pub fn without_location(text: String) -> String {
 mod tests {
     use super::*;
 
+    /// Pushes `text` `step` bytes at a time, so that every record, and every multi-byte
+    /// character, is split across pieces somewhere.
+    fn split(text: &[u8], step: usize, on_record: &mut OnRecord) -> Result<()> {
+        let mut splitter = RecordSplitter::new("f.jsonl", usize::MAX);
+        for piece in text.chunks(step.max(1)) {
+            if splitter.push(piece, on_record)?.is_break() {
+                return Ok(());
+            }
+        }
+        splitter.finish(on_record)
+    }
+
     fn records(bytes: &[u8]) -> Result<Vec<(u64, Result<String>)>> {
         let mut out = Vec::new();
-        for_each_record(bytes, "f.jsonl", usize::MAX, &mut |at, text| {
+        split(bytes, usize::MAX, &mut |at, text| {
             out.push((at.line, text.map(str::to_string)));
             Ok(Flow::Continue(()))
         })?;
@@ -326,9 +356,11 @@ mod tests {
         for bytes in [
             &b"\xef\xbb\xbf{\"a\":1}\r\n\n{\"a\": \"\xc3\xa9\"}\n"[..],
             &b"  [ {\"a\": 1},\n {\"a\": [2]} ]"[..],
+            // CRLF before an array's later elements: offsets still point into the file.
+            &b"\xef\xbb\xbf[\r\n {\"a\": 1},\r\n {\"a\": [2]}\r\n]\r\n"[..],
         ] {
             let mut found = Vec::new();
-            for_each_record(bytes, "f", usize::MAX, &mut |at, text| {
+            split(bytes, usize::MAX, &mut |at, text| {
                 let again = &bytes[at.offset as usize..][..at.len as usize];
                 assert_eq!(again, text.unwrap().as_bytes());
                 found.push(at.line);
@@ -339,25 +371,9 @@ mod tests {
         }
     }
 
-    /// Hands out its bytes `step` at a time, so that every record, and every multi-byte
-    /// character, is split across reads somewhere.
-    struct Trickle<'a> {
-        bytes: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.step.min(buf.len()).min(self.bytes.len());
-            buf[..n].copy_from_slice(&self.bytes[..n]);
-            self.bytes = &self.bytes[n..];
-            Ok(n)
-        }
-    }
-
-    fn all_records(reader: impl Read) -> Vec<(Position, String)> {
+    fn all_records(bytes: &[u8], step: usize) -> Vec<(Position, String)> {
         let mut out = Vec::new();
-        for_each_record(reader, "f", usize::MAX, &mut |at, text| {
+        split(bytes, step, &mut |at, text| {
             out.push((at, text.unwrap().to_string()));
             Ok(Flow::Continue(()))
         })
@@ -369,30 +385,49 @@ mod tests {
     fn records_split_at_every_boundary_read_the_same() {
         let lines = "\u{feff}{\"q\": \"Zürich 中文 🚀\"}\r\n\n{\"q\": \"naïve ✅\"}\n{\"q\": \"last, no newline 한국어\"}";
         let array = "[{\"q\": \"é\"},\n {\"q\": \"🚀🚀\"}]";
-        let gzipped = {
-            use flate2::{write::GzEncoder, Compression};
-            use std::io::Write;
-            let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
-            enc.write_all(lines.as_bytes()).unwrap();
-            enc.finish().unwrap()
-        };
-        for bytes in [lines.as_bytes(), array.as_bytes(), &gzipped] {
-            let whole = all_records(bytes);
+        for bytes in [lines.as_bytes(), array.as_bytes()] {
+            let whole = all_records(bytes, usize::MAX);
             assert!(whole.len() >= 2);
             for step in 1..=bytes.len() {
                 assert_eq!(
-                    all_records(Trickle { bytes, step }),
+                    all_records(bytes, step),
                     whole,
-                    "read {step} bytes at a time"
+                    "pushed {step} bytes at a time"
                 );
             }
         }
-        let last = &all_records(lines.as_bytes())[2];
+        let last = &all_records(lines.as_bytes(), usize::MAX)[2];
         assert_eq!(last.1, "{\"q\": \"last, no newline 한국어\"}");
         assert_eq!(
             &lines.as_bytes()[last.0.offset as usize..],
             last.1.as_bytes()
         );
+    }
+
+    #[test]
+    fn a_break_stops_the_split() {
+        let mut seen = 0;
+        split(b"{}\n{}\n{}", 1, &mut |_, _| {
+            seen += 1;
+            Ok(Flow::Break(()))
+        })
+        .unwrap();
+        assert_eq!(seen, 1);
+    }
+
+    #[test]
+    fn a_row_longer_than_the_limit_is_an_error_at_its_line() {
+        for step in [1, 3, 100] {
+            let mut splitter = RecordSplitter::new("f.jsonl", 4);
+            let mut on_record = |_: Position, _: RecordText| Ok(Flow::Continue(()));
+            let pushed: Result<Vec<Flow>> = b"{}\n{\"a\":12}\n"
+                .chunks(step)
+                .map(|piece| splitter.push(piece, &mut on_record))
+                .collect();
+            let err = pushed.unwrap_err();
+            assert_eq!(err.line, Some(2), "{err}");
+            assert!(err.message.contains("longer than"), "{err}");
+        }
     }
 
     #[test]
@@ -407,15 +442,5 @@ mod tests {
         assert!(records(b"").unwrap_err().message.contains("empty"));
         assert!(records(b"\n \r\n").unwrap_err().message.contains("empty"));
         assert!(records(b"[]").unwrap_err().message.contains("empty"));
-    }
-
-    #[test]
-    fn gzip_is_read_transparently() {
-        use flate2::{write::GzEncoder, Compression};
-        use std::io::Write;
-        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
-        enc.write_all(b"{\"a\":1}\n{\"a\":2}\n").unwrap();
-        let got = records(&enc.finish().unwrap()).unwrap();
-        assert_eq!(got.len(), 2);
     }
 }

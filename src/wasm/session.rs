@@ -18,10 +18,13 @@ use crate::run::{self, process_chunk, RunSettings};
 use crate::source::ByteSource;
 use crate::tokens::ChatTokenizer;
 
-/// The first pass, one file a call, so that the worker can report progress in between.
+/// The first pass, one file at a time: the worker streams each Blob into `push`, returning to its
+/// event loop between pieces so that the browser frees what it read, and reports progress.
 #[wasm_bindgen]
 pub struct FirstPass {
     inner: crate::read::FirstPass<JsSource>,
+    /// The current file is a Blob whose bytes are wanted.
+    streaming: bool,
 }
 
 #[wasm_bindgen]
@@ -43,7 +46,10 @@ impl FirstPass {
                 .add_datasets(JsSource::list(datasets.into())?)
                 .into_js()?;
         }
-        Ok(FirstPass { inner })
+        Ok(FirstPass {
+            inner,
+            streaming: false,
+        })
     }
 
     /// How many files the pass reads.
@@ -52,10 +58,37 @@ impl FirstPass {
         self.inner.files()
     }
 
-    /// Reads the next file; false when none is left.
-    #[wasm_bindgen(js_name = readNext)]
-    pub fn read_next(&mut self) -> Result<bool, JsValue> {
-        self.inner.read_next().into_js()
+    /// Starts the next file; false when every file has been read. Its Blob is then `blob`, to
+    /// `push` in pieces, unless the core needs nothing from the page for it (a file ignored for
+    /// its name, or bytes the page handed over whole, which are read at once); then `endFile`.
+    #[wasm_bindgen(js_name = startFile)]
+    pub fn start_file(&mut self) -> Result<bool, JsValue> {
+        let Some(wants_bytes) = self.inner.start_file().into_js()? else {
+            return Ok(false);
+        };
+        let bytes = self.inner.current().and_then(JsSource::bytes);
+        self.streaming = wants_bytes && bytes.is_none();
+        if let Some(bytes) = bytes.filter(|_| wants_bytes) {
+            self.inner.push(&bytes).into_js()?;
+        }
+        Ok(true)
+    }
+
+    /// The current file's Blob, when its bytes are wanted from the page.
+    #[wasm_bindgen(getter)]
+    pub fn blob(&self) -> Option<web_sys::Blob> {
+        let current = self.inner.current().filter(|_| self.streaming);
+        current.and_then(JsSource::blob).cloned()
+    }
+
+    /// The next piece of the current file; false once no more of it is wanted.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
+        self.inner.push(bytes).into_js()
+    }
+
+    #[wasm_bindgen(js_name = endFile)]
+    pub fn end_file(&mut self) -> Result<(), JsValue> {
+        self.inner.end_file().into_js()
     }
 
     pub fn finish(self) -> Result<Inputs, JsValue> {

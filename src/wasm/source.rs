@@ -36,6 +36,22 @@ impl JsSource {
         Ok(JsSource { path, data })
     }
 
+    /// The Blob the file is, when the page gave one.
+    pub fn blob(&self) -> Option<&web_sys::Blob> {
+        match &self.data {
+            JsData::Blob(blob) => Some(blob),
+            JsData::Bytes(_) => None,
+        }
+    }
+
+    /// The file's bytes, when the page handed them over whole.
+    pub fn bytes(&self) -> Option<std::rc::Rc<[u8]>> {
+        match &self.data {
+            JsData::Bytes(bytes) => Some(bytes.clone()),
+            JsData::Blob(_) => None,
+        }
+    }
+
     /// `[{path, data}]` as the page hands files over.
     pub fn list(files: JsValue) -> Result<Vec<JsSource>, JsValue> {
         let files: js_sys::Array = files
