@@ -14,6 +14,7 @@
 //! chunk tasks on their threads or workers, and write the lines it gives back.
 
 pub mod blend;
+pub mod browse;
 pub mod checksum;
 pub mod error;
 pub mod mix;

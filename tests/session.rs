@@ -4,6 +4,7 @@
 mod common;
 
 use common::{files_under, Mem};
+use kmix::browse::RowQuery;
 use kmix::mix::MixParams;
 use kmix::read::{read_inputs, ReadOptions};
 use kmix::reread::Rereader;
@@ -159,6 +160,33 @@ fn the_outcome_holds_report_manifest_histograms_and_previews() {
         assert_eq!(report.cut, histogram.cut);
         assert_eq!(histogram.counts.iter().sum::<u64>(), report.samples);
         assert_eq!(histogram.rows, report.samples);
+    }
+    // Every written row is in its file's table: where its line is, its tokens, its kind.
+    assert_eq!(outcome.rows.len(), 2);
+    for ((table, file), report) in outcome.rows.iter().zip(&bytes).zip(&outcome.reports) {
+        let all = table.select(&RowQuery {
+            count: usize::MAX,
+            ..RowQuery::default()
+        });
+        assert_eq!(all.total as u64, report.samples);
+        let mut end = 0;
+        for row in &all.rows {
+            assert_eq!(row.offset, end, "rows follow each other");
+            end += u64::from(row.len);
+            let line = &file[row.offset as usize..end as usize];
+            assert_eq!(line.last(), Some(&b'\n'));
+            let json: serde_json::Value = serde_json::from_slice(line).unwrap();
+            assert_eq!(json["token_length"].as_u64(), row.tokens.map(u64::from));
+            assert!(report.kinds.iter().any(|k| k.kind.name() == row.group));
+        }
+        assert_eq!(end, file.len() as u64);
+        for kind in &report.kinds {
+            let of_kind = table.select(&RowQuery {
+                group: Some(kind.kind.name().to_string()),
+                ..RowQuery::default()
+            });
+            assert_eq!(of_kind.total as u64, kind.samples, "{}", kind.kind.name());
+        }
     }
     // Two per kind, each rendered by the chat template and counted.
     let kinds = outcome.reports[1].kinds.len();

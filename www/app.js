@@ -3,7 +3,8 @@
 import { CoreBridge } from './bridge.js';
 import { attachDropZone, pickedFiles } from './dropzone.js';
 import { readParams, writeParams, markInvalid, onParamsChange } from './params.js';
-import { renderInputs, renderFeasibility, renderReport, renderHistograms, renderPreviews } from './results.js';
+import { renderInputs, renderFeasibility, renderReport, renderHistograms } from './results.js';
+import { renderRowBrowser } from './rows.js';
 import { renderDownloads } from './downloads.js';
 import { listenToParent } from './embed.js';
 import { Blend, renderBlends } from './blend.js';
@@ -55,7 +56,7 @@ function clearResults() {
   state.shownFor = null;
   $('results').hidden = true;
   $('results').classList.remove('is-stale');
-  for (const id of ['downloads', 'report', 'blends', 'histograms', 'previews']) $(id).replaceChildren();
+  for (const id of ['downloads', 'report', 'blends', 'histograms', 'rows']) $(id).replaceChildren();
   $('progress').hidden = true;
   $('run-error').hidden = true;
 }
@@ -339,7 +340,7 @@ function showResults(result, seconds) {
   renderReport($('report'), outcome.reports, Boolean(outcome.tokenizer));
   renderBlends($('blends'), outcome.blends);
   renderHistograms($('histograms'), outcome.histograms);
-  renderPreviews($('previews'), outcome.previews);
+  renderRowBrowser($('rows'), result.files.map((f) => f.name), core, Boolean(result.tokenizer));
   renderFeasibility($('feasibility'), outcome.mix);
   $('results-heading').scrollIntoView({ block: 'start' });
   $('results-heading').focus({ preventScroll: true }); // keyboard and screen reader users land on the results

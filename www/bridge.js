@@ -55,7 +55,16 @@ export class CoreBridge {
 
   async run(params, blend, onProgress) {
     await this.restore();
-    return this.core.request('run', { params, blend, previewsPerKind: 2 }, onProgress);
+    return this.core.request('run', { params, blend }, onProgress);
+  }
+
+  /** A window of the last run's rows of one output file (see the worker's `browseRows`). */
+  async browseRows(query) {
+    return this.core.request('browseRows', query);
+  }
+
+  async renderRow(messages) {
+    return this.core.request('renderRow', { messages });
   }
 
   /** After a cancel, the new worker gets the inputs and tokenizer again before it works. Both are

@@ -26,6 +26,10 @@ serve({
     return {};
   },
 
+  async render({ messages }) {
+    return (await engine()).render(messages) ?? null;
+  },
+
   async process({ task }) {
     return (await engine()).process(task);
   },

@@ -12,13 +12,16 @@
 //   clearTokenizer {}                                          -> {name: null, info: null}
 //   plan           {params: MixForm, blend: BlendForm}         -> {mix: MixSummary, blend?: BlendPreview[], blendError?: KmixError}
 //                                                                 (MixForm.leave_out: the table's choices)
-//   run            {params: MixForm, blend: BlendForm, previewsPerKind}
-//                                                              -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
+//   run            {params: MixForm, blend: BlendForm}         -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
 //                                                                 progress {phase: 'counting' | 'writing', done, total}
+//   browseRows     {file, group?, text?, order?, start, count} -> {total, groups: string[], rows: [{row, offset, len,
+//                                                                 tokens, group, messages}]} (the last run's rows)
+//   renderRow      {messages}                                  -> the chat template's text (by the pool's tokenizer)
 // Coordinator -> each processor (processor.js):
 //   tokenizer      {source: {name, files, now} | null}         -> {name, info: TokenizerInfo | null}
 //   inputs         {inputFiles: InputFile[], files: [{path, data}]} -> {}
 //   process        {task: ChunkTask}                           -> ChunkResult
+//   render         {messages}                                  -> the chat template's text, or null without a tokenizer
 //   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
 //
 // On the wire: request {id, type, args}; reply {id, ok: true, result} or {id, ok: false, error:

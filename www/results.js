@@ -67,39 +67,49 @@ export function renderReport(container, reports, tokenized) {
     tokenized ? '' : h('p', { class: 'hint' }, 'No tokenizer was chosen: token counts are off and token_length is left out.'));
 }
 
-/** One SVG bar chart per cut, from the outcome's histograms (the core decides the bars). */
+/** Bar values as short as a bar is narrow: 950, 1.2k, 12k, 1.2M. */
+const compact = (n) => (n < 1000 ? String(n) : n < 1e6 ? `${+(n / 1e3).toPrecision(2)}k` : `${+(n / 1e6).toPrecision(2)}M`);
+
+/** One SVG bar chart per cut, from the outcome's histograms (the core decides the bars): both axes
+ * labelled, each bar's count written above it, and the trainer's limit marked when one is set. */
 export function renderHistograms(container, histograms) {
   const charts = histograms.map((hist) => {
     const bins = hist.counts.length;
     const top = Math.max(...hist.counts, 1);
-    const [W, H, pad] = [400, 140, 18];
-    const bars = hist.counts.map((c, i) => svg('rect', {
-      x: pad + (i * (W - pad)) / bins, y: H - pad - ((H - 2 * pad) * c) / top,
-      width: (W - pad) / bins - 1, height: ((H - 2 * pad) * c) / top,
-    }, svg('title', {}, `${i * hist.bin_width}–${(i + 1) * hist.bin_width - 1} tokens: ${c} rows`)));
+    const [W, H, left, right, above, below] = [420, 190, 40, 8, 26, 38];
+    const plotW = W - left - right;
+    const plotH = H - above - below;
+    const barW = plotW / bins;
+    const x = (tokens) => left + (plotW * tokens) / (bins * hist.bin_width);
+    const bars = hist.counts.map((c, i) => {
+      const height = (plotH * c) / top;
+      const y = above + plotH - height;
+      return svg('g', {},
+        svg('rect', { x: left + i * barW, y, width: barW - 1, height },
+          svg('title', {}, `${formatInt(i * hist.bin_width)}–${formatInt((i + 1) * hist.bin_width - 1)} tokens: ${formatInt(c)} rows`)),
+        c ? svg('text', { class: 'value', x: left + (i + 0.5) * barW, y: y - 3, 'text-anchor': 'middle' }, compact(c)) : []);
+    });
+    const span = bins * hist.bin_width;
+    const ticks = [0, Math.round(span / 2), span].map((t, i) => svg('text', {
+      x: x(t), y: H - below + 14, 'text-anchor': ['start', 'middle', 'end'][i],
+    }, formatInt(t)));
     const limit = hist.max_seq_len;
-    const label = `Token lengths in cut ${hist.cut}x: ${hist.rows} rows, 0 to ${hist.max} tokens`
-      + (limit ? `; maximum sequence length ${limit}${limit > hist.max ? ', beyond the longest row' : ''}` : '');
-    // The trainer's limit, where it falls within the chart (bar i spans i*bin_width tokens on).
-    const limitX = limit && limit <= hist.max ? pad + ((W - pad) * limit) / (bins * hist.bin_width) : null;
-    const mark = limitX == null ? [] : [
-      svg('line', { class: 'limit', x1: limitX, x2: limitX, y1: pad - 6, y2: H - pad }),
-      svg('text', { x: limitX - 2, y: pad - 8, 'text-anchor': 'end' }, `max_seq_len ${limit}`),
-    ];
+    const label = `Token lengths in cut ${hist.cut}x: ${formatInt(hist.rows)} rows, 0 to ${formatInt(hist.max)} tokens`
+      + (limit ? `; maximum sequence length ${formatInt(limit)}${limit > hist.max ? ', beyond the longest row' : ''}` : '');
+    const mark = limit && limit <= span ? [
+      svg('line', { class: 'limit', x1: x(limit), x2: x(limit), y1: above - 8, y2: H - below }),
+      svg('text', { class: 'limit', x: x(limit) - 3, y: above - 12, 'text-anchor': x(limit) > W / 2 ? 'end' : 'start' }, `max_seq_len ${formatInt(limit)}`),
+    ] : [];
     return h('figure', {},
       svg('svg', { class: 'histogram', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
-        bars, mark,
-        svg('text', { x: pad, y: H - 4 }, '0'),
-        svg('text', { x: W - 4, y: H - 4, 'text-anchor': 'end' }, `${hist.max} tokens`),
-        svg('text', { x: pad, y: 12 }, `${top} rows`)),
+        svg('line', { class: 'axis', x1: left, x2: W - right, y1: above + plotH, y2: above + plotH }),
+        svg('line', { class: 'axis', x1: left, x2: left, y1: above, y2: above + plotH }),
+        bars, mark, ticks,
+        svg('text', { x: left - 4, y: above + 4, 'text-anchor': 'end' }, compact(top)),
+        svg('text', { x: left - 4, y: above + plotH, 'text-anchor': 'end' }, '0'),
+        svg('text', { class: 'axis-title', x: left + plotW / 2, y: H - 6, 'text-anchor': 'middle' }, 'tokens per row'),
+        svg('text', { class: 'axis-title', transform: `translate(12 ${above + plotH / 2}) rotate(-90)`, 'text-anchor': 'middle' }, 'rows')),
       h('figcaption', { class: 'hint' }, label));
   });
   container.replaceChildren(...(charts.length ? [h('h3', {}, 'Token lengths'), ...charts] : []));
-}
-
-/** A few rows per kind, as the chat template renders them (or as messages without a tokenizer). */
-export function renderPreviews(container, previews) {
-  container.replaceChildren(h('h3', {}, 'Samples'), ...previews.map((p) => h('div', { class: 'preview' },
-    h('h4', {}, kindLabel(p.kind)),
-    h('pre', { tabindex: 0, 'aria-label': `A ${kindLabel(p.kind)} sample` }, p.rendered ?? JSON.stringify(p.messages, null, 2)))));
 }

@@ -2,7 +2,7 @@
 // slices) into the index, plans from the form, and drives a run on a pool of processor workers
 // (one per core, each with its own tokenizer), writing the lines the run gives back, in order,
 // into the output files. Cancel = the page ends this worker, and with it the pool.
-import init, { FirstPass, parseRecipe } from './pkg/kmix.js';
+import init, { FirstPass, TextSearch, parseRecipe } from './pkg/kmix.js';
 import { serve } from './protocol.js';
 import { Pool } from './pool.js';
 import { createOutputs } from './outputs.js';
@@ -15,12 +15,14 @@ let inputs = null; // the core's Inputs
 let files = []; // [{path, data}] as the page gave them (inputs, then datasets), for the pool
 let roots = []; // the names of the folders and files the person chose, for the manifest
 let tokenizer = null; // {name, info} once every pool worker holds it
+let written = null; // the last run's files and their rows, to look through (see `browseRows`)
 
 serve({
   async loadInputs({ files: given, datasets = [], roots: chosen, skipBadRows }, progress) {
     await ready;
     inputs?.free();
     inputs = null;
+    forgetWritten();
     files = [...given, ...datasets];
     roots = chosen ?? [];
     const pass = new FirstPass(given, skipBadRows, datasets);
@@ -77,11 +79,34 @@ serve({
     }
   },
 
-  async run({ params, blend, previewsPerKind }, progress) {
+  /**
+   * A window of the last run's rows of one file: `group` (a kind or dataset) or all, only rows
+   * holding `text` (any case) when given, in file order or by token length. Each row comes with
+   * its messages, read again from the file written.
+   */
+  async browseRows({ file, group = null, text = '', order = 'file', start = 0, count = 20 }) {
+    if (!written) throw { kind: 'input', text: 'The rows of that run are gone: mix again to look at them.', message: 'no run' };
+    const matching = text ? await rowsHolding(file, text) : undefined;
+    const selection = written.rows.select(file, { group, order, start, count }, matching);
+    const blob = written.files[file].blob;
+    const rows = await Promise.all(selection.rows.map(async (r) => {
+      const row = JSON.parse(await blob.slice(r.offset, r.offset + r.len).text());
+      return { ...r, messages: row.messages };
+    }));
+    return { total: selection.total, groups: written.rows.groups(file), rows };
+  },
+
+  /** A conversation as the chat template renders it (by the first pool worker's tokenizer). */
+  async renderRow({ messages }) {
+    return pool.request(0, 'render', { messages });
+  },
+
+  async run({ params, blend }, progress) {
     const read = requireInputs();
+    forgetWritten();
     const started = performance.now();
     const run = read.start(read.plan(params), {
-      tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: previewsPerKind, input_roots: roots,
+      tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: 0, input_roots: roots,
       blend: blend ?? {},
     });
     try {
@@ -92,7 +117,7 @@ serve({
       let done = 0;
       await pool.drive(run, (batch) => {
         for (const ready of batch) {
-          ready.lines.forEach((lines, i) => { if (lines.rows) outputs.append(i, lines.bytes); });
+          ready.lines.forEach((lines, i) => { if (lines.bytes.length) outputs.append(i, lines.bytes); });
           done += ready.rows;
           total = ready.total;
         }
@@ -100,9 +125,11 @@ serve({
       });
       progress({ phase: 'writing', done: 0, total: 1 });
       const outcome = run.finish();
+      const mixes = await outputs.finish();
+      written = { rows: run.writtenRows(), files: mixes, found: new Map() };
       return {
         outcome,
-        files: await outputs.finish(),
+        files: mixes,
         tokenizer: tokenizer?.name ?? null,
         seconds: (performance.now() - started) / 1000,
         // wasm memory only grows, so its size now is the peak of this worker and of each in the pool.
@@ -116,6 +143,23 @@ serve({
     }
   },
 });
+
+/** Forgets the last run's rows: new inputs or a new run replace them. */
+function forgetWritten() {
+  written?.rows.free();
+  written = null;
+}
+
+/** The rows of `file` (a position in the run's files) that hold `text`, found once per text. */
+async function rowsHolding(file, text) {
+  const key = `${file}\0${text}`;
+  if (!written.found.has(key)) {
+    const search = new TextSearch(text);
+    await streamInto(written.files[file].blob, (bytes) => search.push(bytes));
+    written.found.set(key, search.finish());
+  }
+  return written.found.get(key);
+}
 
 function requireInputs() {
   if (!inputs) throw { kind: 'input', text: 'Add input files first.', message: 'Add input files first.' };

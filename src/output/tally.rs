@@ -23,7 +23,7 @@ impl OutputTally {
     }
 
     pub fn add(&mut self, lines: &CutLines) {
-        self.rows += lines.rows;
+        self.rows += lines.rows();
         self.hashing
             .write_all(&lines.bytes)
             .expect("writing to a sink cannot fail");

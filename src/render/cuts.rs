@@ -11,7 +11,20 @@ use crate::read::Record;
 pub struct CutLines {
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
-    pub rows: u64,
+    /// Each line's length in bytes, its newline included.
+    pub lens: Vec<u32>,
+}
+
+impl CutLines {
+    pub fn rows(&self) -> u64 {
+        self.lens.len() as u64
+    }
+
+    /// Adds one line.
+    pub fn push(&mut self, line: &[u8]) {
+        self.bytes.extend_from_slice(line);
+        self.lens.push(line.len() as u32);
+    }
 }
 
 /// `min_cuts[i]` is the smallest cut of `records[i]`; `counts`, when given, their token lengths.
@@ -46,20 +59,19 @@ pub fn lines_for_cuts(
             let range = |i: usize| if i == 0 { 0 } else { ends[i - 1] }..ends[i];
             let mut lines = CutLines {
                 bytes: Vec::with_capacity(rows_of(cut).map(|i| range(i).len()).sum()),
-                rows: 0,
+                lens: Vec::with_capacity(rows_of(cut).count()),
             };
             for i in rows_of(cut) {
-                lines.bytes.extend_from_slice(&all[range(i)]);
-                lines.rows += 1;
+                lines.push(&all[range(i)]);
             }
             lines
         })
         .collect();
     if let Some(at) = whole {
-        out[at] = CutLines {
-            bytes: all,
-            rows: records.len() as u64,
-        };
+        let lens = (0..records.len())
+            .map(|i| (ends[i] - if i == 0 { 0 } else { ends[i - 1] }) as u32)
+            .collect();
+        out[at] = CutLines { bytes: all, lens };
     }
     out
 }

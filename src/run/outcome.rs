@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::blend::BlendReport;
+use crate::browse::RowTable;
 use crate::mix::Mix;
 use crate::output::{CutReport, Histogram, OutputFile};
 use crate::read::Kind;
@@ -41,6 +42,9 @@ pub struct Outcome {
     pub blends: Vec<BlendReport>,
     /// Text files written beside the mixes, before the manifest: the blends' recipes.
     pub texts: Vec<TextFile>,
+    /// Every written file's rows, in the order of `outputs`, to look through.
+    #[serde(skip)]
+    pub rows: Vec<RowTable>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -12,6 +12,7 @@ use crate::blend::{
     blend_text, plan_blend, preview, recipe_text, BlendParams, BlendReport, BlendText, CutBlend,
     Entry, SourcePreview, SourceRows,
 };
+use crate::browse::RowTable;
 use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
 use crate::output::{
@@ -148,6 +149,7 @@ impl Inputs {
         let mut run = MixRun {
             index: Arc::clone(&self.index),
             rows_out: vec![0; file_names.len()],
+            tables: vec![RowTable::new(); file_names.len()],
             file_names,
             written,
             blended,
@@ -205,6 +207,8 @@ pub struct MixRun {
     blended: Vec<u32>,
     /// Rows handed out for writing, per file: what the edge's tallies must have seen.
     rows_out: Vec<u64>,
+    /// Every written row, per file, to look through afterwards.
+    tables: Vec<RowTable>,
     knowledge_tasks: u32,
     /// The counting tasks of the datasets, after the knowledge tasks: (dataset, first row).
     dataset_chunks: Vec<(usize, usize)>,
@@ -340,6 +344,21 @@ impl MixRun {
         })
     }
 
+    /// A blend entry's tokens and group: its kind for a knowledge row, else its dataset's name.
+    fn entry_row(&self, entry: &Entry) -> (Option<u32>, &str) {
+        let id = entry.id as usize;
+        match entry.source.checked_sub(1) {
+            None => (
+                self.counts.get(id).map(|t| t.length),
+                self.index.rows[self.mix.selected[id]].kind.name(),
+            ),
+            Some(d) => (
+                self.dataset_tokens[d as usize].get(id).map(|t| t.length),
+                &self.index.datasets[d as usize].name,
+            ),
+        }
+    }
+
     fn blend_row(&self, entry: &Entry) -> BlendRow {
         match entry.source.checked_sub(1) {
             None => BlendRow::Knowledge {
@@ -457,8 +476,19 @@ impl MixRun {
             if result.lines.len() != self.written.len() {
                 return Err(mismatch("lines"));
             }
+            let first_count = self.counts.len();
             self.counts.extend(result.counts.unwrap_or_default());
             for (slot, cut_lines) in result.lines.into_iter().enumerate() {
+                let cut = self.written[slot];
+                let in_cut = (start..start + rows).filter(|&p| self.mix.min_cut(p) <= cut);
+                if in_cut.clone().count() != cut_lines.lens.len() {
+                    return Err(mismatch("lines"));
+                }
+                for (position, &len) in in_cut.zip(&cut_lines.lens) {
+                    let kind = self.index.rows[self.mix.selected[position]].kind;
+                    let tokens = self.counts.get(first_count + position - start);
+                    self.tables[slot].push(len, tokens.map(|t| t.length), kind.name());
+                }
                 lines[slot] = cut_lines;
             }
             self.previews.extend(result.previews);
@@ -475,14 +505,22 @@ impl MixRun {
             let (b, start, end) = self.blend_chunks[(seq - self.counting) as usize];
             let [blend_lines] =
                 <[CutLines; 1]>::try_from(result.lines).map_err(|_| mismatch("lines"))?;
-            if blend_lines.rows != (end - start) as u64 {
+            if blend_lines.rows() != (end - start) as u64 {
                 return Err(mismatch("lines"));
             }
-            lines[self.written.len() + b] = blend_lines;
+            let slot = self.written.len() + b;
+            let entries = &self.blends.as_ref().expect("blend tasks follow the plan")[b].entries;
+            let mut table = std::mem::take(&mut self.tables[slot]);
+            for (entry, &len) in entries[start..end].iter().zip(&blend_lines.lens) {
+                let (tokens, group) = self.entry_row(entry);
+                table.push(len, tokens, group);
+            }
+            self.tables[slot] = table;
+            lines[slot] = blend_lines;
             end - start
         };
         for (rows_out, file_lines) in self.rows_out.iter_mut().zip(&lines) {
-            *rows_out += file_lines.rows;
+            *rows_out += file_lines.rows();
         }
         Ok(Ready {
             seq,
@@ -591,6 +629,7 @@ impl MixRun {
             tokenizer,
             blends,
             texts,
+            rows: self.tables,
         })
     }
 }

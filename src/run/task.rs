@@ -175,8 +175,7 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
             }
             last = Some(row);
         }
-        out.bytes.extend_from_slice(&line);
-        out.rows += 1;
+        out.push(&line);
     }
     Ok(out)
 }

@@ -3,6 +3,7 @@
 //! [`Run`]; each pool worker turns the run's tasks into results with a [`Processor`]. The shapes
 //! JS sees are declared once, in TypeScript ([`types`]), and written to `kmix.d.ts`.
 
+mod browse;
 mod convert;
 mod session;
 mod source;

@@ -2,12 +2,14 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::browse::MixRows;
 use super::convert::{error_from_js, from_js, to_js, IntoJs};
 use super::source::JsSource;
-use super::tokenizer::Tokenizer;
+use super::tokenizer::{messages_from_js, Tokenizer};
 use super::types::{
     BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, InputFiles, InputSources, InputSummaryJs,
-    KmixError, MixForm, MixSummary, OutcomeJs, ReadyList, RecipeJs, RunSettingsJs, Strings,
+    KmixError, Messages, MixForm, MixSummary, OutcomeJs, ReadyList, RecipeJs, RunSettingsJs,
+    Strings,
 };
 use crate::blend::{parse_recipe, BlendText};
 use crate::mix::{Mix, ParamsText};
@@ -147,6 +149,7 @@ impl Inputs {
         Ok(Run {
             tallies: Some(inner.output_tallies()),
             inner: Some(inner),
+            written: None,
         })
     }
 }
@@ -156,6 +159,8 @@ impl Inputs {
 pub struct Run {
     /// Taken by `finish`.
     inner: Option<run::MixRun>,
+    /// The written files' rows, left by `finish`.
+    written: Option<MixRows>,
     /// The output files' checksums, fed with the lines `complete` gives out.
     tallies: Option<OutputTallies>,
 }
@@ -225,7 +230,15 @@ impl Run {
     pub fn finish(&mut self) -> Result<OutcomeJs, JsValue> {
         let run = self.inner.take().ok_or_else(finished)?;
         let tallies = self.tallies.take().ok_or_else(finished)?;
-        Ok(to_js(&run.finish(tallies).into_js()?)?.unchecked_into())
+        let mut outcome = run.finish(tallies).into_js()?;
+        self.written = Some(MixRows::new(std::mem::take(&mut outcome.rows)));
+        Ok(to_js(&outcome)?.unchecked_into())
+    }
+
+    /// The written files' rows, to look through, once the run is finished.
+    #[wasm_bindgen(js_name = writtenRows)]
+    pub fn written_rows(&mut self) -> Option<MixRows> {
+        self.written.take()
     }
 }
 
@@ -321,6 +334,17 @@ impl Processor {
     #[wasm_bindgen(js_name = setTokenizer)]
     pub fn set_tokenizer(&mut self, tokenizer: Option<Tokenizer>) {
         self.tokenizer = tokenizer.map(|t| t.inner);
+    }
+
+    /// A conversation as this worker's chat template renders it; `undefined` without a tokenizer.
+    pub fn render(&self, messages: Messages) -> Result<Option<String>, JsValue> {
+        let Some(tokenizer) = &self.tokenizer else {
+            return Ok(None);
+        };
+        tokenizer
+            .render(&messages_from_js(messages)?)
+            .map(Some)
+            .into_js()
     }
 
     pub fn process(&mut self, task: ChunkTaskJs) -> Result<ChunkResultJs, JsValue> {

@@ -59,6 +59,6 @@ impl Tokenizer {
     }
 }
 
-fn messages_from_js(messages: Messages) -> Result<Vec<Message>, JsValue> {
+pub(super) fn messages_from_js(messages: Messages) -> Result<Vec<Message>, JsValue> {
     from_js(messages.into(), "the conversation")
 }

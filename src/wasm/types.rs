@@ -90,7 +90,7 @@ export interface ChunkTask { seq: number; work: object; tokenizer: TokenizerInfo
 /** `tokens::RowTokens`. */
 export interface RowTokens { length: number; trained: number; ends_with_eos: boolean; }
 /** `render::CutLines`: lines of one file. */
-export interface CutLines { bytes: Uint8Array; rows: number; }
+export interface CutLines { bytes: Uint8Array; /** Each line's length, its newline included. */ lens: number[]; }
 /** `run::Preview`. */
 export interface Preview { kind: string; messages: Message[]; rendered: string | null; token_length: number | null; }
 /** `run::ChunkResult`: what a pool worker sends back. */
@@ -98,6 +98,15 @@ export interface ChunkResult { seq: number; counts: RowTokens[] | null; lines: C
 /** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()`; `total`: the
  * rows of the run as far as known (the blends' are known once every row is counted). */
 export interface Ready { seq: number; rows: number; total: number; lines: CutLines[]; }
+/** `browse::RowQuery`: which rows of a written file to show, and which window of them. */
+export interface RowQuery {
+  group?: string | null; order?: "file" | "longest" | "shortest"; start: number; count: number;
+}
+/** `browse::RowSelection`: how many rows the query selects, and where the window's lines are. */
+export interface RowSelection {
+  total: number;
+  rows: { row: number; offset: number; len: number; tokens: number | null; group: string }[];
+}
 /** `output::CutReport`. */
 export interface CutReport {
   cut: number; file_name: string; samples: number; tokens?: number;
@@ -155,4 +164,8 @@ extern "C" {
     pub type BlendPreviews;
     #[wasm_bindgen(typescript_type = "RecipeJs")]
     pub type RecipeJs;
+    #[wasm_bindgen(typescript_type = "RowQuery")]
+    pub type RowQueryJs;
+    #[wasm_bindgen(typescript_type = "RowSelection")]
+    pub type RowSelectionJs;
 }

@@ -104,13 +104,101 @@ test('the example, picked as a folder, mixes byte-identical to the CLI; no reque
   assertSameAsCli(files, cli);
   assert.match(await page.textContent('#report'), /Cut 8x → combined_cut_8x\.jsonl/);
   assert.equal(await page.locator('#histograms svg').count(), 2);
-  assert.match(await page.textContent('#previews'), /<\|start_header_id\|>user<\|end_header_id\|>/);
-  // Previews are text, never HTML: no element came from the data.
-  assert.equal(await page.locator('#previews pre *').count(), 0);
+  await page.waitForFunction(() => /^Rows 1–20 of /.test(document.querySelector('#rows-status').textContent));
+  // Rows are text, never HTML: no element came from the data.
+  assert.equal(await page.locator('#rows-list pre *').count(), 0);
+  await page.locator('#rows-list li').first().getByRole('button', { name: 'Show as the template renders it' }).click();
+  await page.waitForSelector('#rows-list li pre.rendered');
+  assert.match(await page.textContent('#rows-list li pre.rendered'), /<\|start_header_id\|>user<\|end_header_id\|>/);
   await page.screenshot({ path: join(shots, 'results.png'), fullPage: true });
   assertOnlyStaticGets(requests, new URL(server.url).origin);
   assert.deepEqual(problems, []);
   console.log(`full example run in the page: ${seconds.toFixed(1)} s (files picked to results)`);
+  await context.close();
+});
+
+/** The row browser's count of rows, from its status line. */
+async function rowsShown(page, pattern) {
+  await page.waitForFunction((p) => new RegExp(p).test(document.querySelector('#rows-status').textContent), pattern.source, { timeout: 60_000 });
+  return page.textContent('#rows-status');
+}
+
+test('the row browser pages, sorts and filters a mix of over 10,000 rows without blocking the page', async () => {
+  const inputs = generate(['--raw-docs', '140', '--summaries-per-raw', '12', '--qa-per-summary', '5', '--raw-words', '30']);
+  const cli = cliMix(inputs, ['--cuts', '10', '--tokenizer', join(tokenizers, 'qwen3')]);
+  const lines = readFileSync(join(cli, 'combined_cut_10x.jsonl'), 'utf8').trimEnd().split('\n');
+  assert.ok(lines.length >= 10_000, `${lines.length} rows`);
+  const rows = lines.map((l) => JSON.parse(l));
+  const fmt = (n) => n.toLocaleString('en-US');
+
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', inputs);
+  await waitForInputs(page);
+  await chooseTokenizer(page, 'qwen3');
+  await setParams(page, { cuts: '10' });
+  await mixAndWait(page);
+  // A heartbeat on the main thread: the longest gap between its beats is the longest the page
+  // was blocked. It sees a 150 ms loop.
+  await page.evaluate(() => {
+    window.blocked = 0;
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      window.blocked = Math.max(window.blocked, now - last);
+      last = now;
+    }, 10);
+  });
+  await page.evaluate(() => new Promise((resolve) => setTimeout(() => {
+    const t = performance.now();
+    while (performance.now() - t < 150);
+    resolve();
+  }, 50)));
+  await page.waitForFunction(() => window.blocked >= 150);
+  await page.evaluate(() => { window.blocked = 0; });
+  assert.match(await rowsShown(page, /^Rows 1–20 of /), new RegExp(`^Rows 1–20 of ${fmt(lines.length)}\\.$`));
+  assert.equal(await page.locator('#rows-list > li').count(), 20);
+
+  // Paging: the second page is rows 21 to 40 of the file, as the file has them.
+  await page.click('#rows-next');
+  await rowsShown(page, /^Rows 21–40 /);
+  assert.match(await page.textContent('#rows-list > li:first-child h4'), new RegExp(`^Row 21 · .* · ${fmt(rows[20].token_length)} tokens$`));
+  assert.equal(await page.textContent('#rows-list > li:first-child .message pre'), rows[20].messages[0].content);
+  await page.click('#rows-previous');
+  await rowsShown(page, /^Rows 1–20 /);
+
+  // Longest first: the longest row of the file heads the list, and lengths fall.
+  await page.selectOption('#rows-order', 'longest');
+  await rowsShown(page, /^Rows 1–20 /);
+  const tokensShown = async () => (await page.locator('#rows-list > li h4').allTextContents())
+    .map((t) => Number(t.match(/· ([\d,]+) tokens$/)[1].replaceAll(',', '')));
+  const longest = await tokensShown();
+  assert.equal(longest[0], Math.max(...rows.map((r) => r.token_length)));
+  assert.deepEqual(longest, [...longest].sort((a, b) => b - a));
+  await page.selectOption('#rows-order', 'shortest');
+  await rowsShown(page, /^Rows 1–20 /);
+  assert.equal((await tokensShown())[0], Math.min(...rows.map((r) => r.token_length)));
+
+  // One kind: as many rows as the report gives it.
+  await page.selectOption('#rows-order', 'file');
+  await page.selectOption('#rows-group', 'key_facts_to_qa');
+  const reported = await page.locator('#report tr', { hasText: 'key_facts_to_qa' }).first().locator('td').first().textContent();
+  assert.match(await rowsShown(page, /^Rows 1–20 of /), new RegExp(`of ${reported}\\.$`));
+  assert.match(await page.textContent('#rows-list > li:first-child h4'), /key_facts_to_qa/);
+
+  // Text: every row whose line holds it, whatever the case, of the kind chosen and then of all.
+  const word = 'x<y>&z';
+  const holding = lines.filter((l) => l.toLowerCase().includes(word));
+  assert.ok(holding.length > 20 && holding.length < lines.length);
+  await page.selectOption('#rows-group', '');
+  await page.fill('#rows-text', word.toUpperCase());
+  assert.match(await rowsShown(page, /holding/), new RegExp(`^Rows 1–20 of ${fmt(holding.length)} holding`));
+  await page.fill('#rows-text', 'no row holds this');
+  assert.equal(await rowsShown(page, /^No rows/), 'No rows hold “no row holds this”.');
+
+  const blocked = await page.evaluate(() => window.blocked);
+  assert.ok(blocked < 500, `the page was blocked for ${blocked.toFixed(0)} ms`);
+  assert.deepEqual(problems, []);
+  console.log(`row browser over ${lines.length} rows: the page was blocked ${blocked.toFixed(0)} ms at most`);
   await context.close();
 });
 
@@ -334,7 +422,13 @@ test('blends: a recipe fills the table, sizes and a budget are checked live, ble
   const blends = await page.textContent('#blends');
   assert.match(blends, /Cut 5x → blend_cut_5x\.jsonl/);
   assert.match(blends, /Trainer drops/);
-  assert.match(await page.getAttribute('#histograms svg', 'aria-label'), /maximum sequence length 2048/);
+  assert.match(await page.getAttribute('#histograms svg', 'aria-label'), /maximum sequence length 2,048/);
+  // The row browser shows a blend's rows by where they came from: the dataset, or the kind.
+  await page.selectOption('#rows-file', { label: 'blend_cut_5x.jsonl' });
+  await page.waitForFunction(() => [...document.querySelectorAll('#rows-group option')].some((o) => o.value === 'skills.jsonl'));
+  await page.selectOption('#rows-group', 'skills.jsonl');
+  await rowsShown(page, /^Rows 1–20 of 200\.$/);
+  assert.match(await page.textContent('#rows-list > li:first-child h4'), /· skills\.jsonl ·/);
 
   // A budget with sizes still set is refused at once, naming the source; with shares alone it is
   // solved from the counts, as the CLI solves it.

@@ -1,0 +1,116 @@
+// The row browser: the rows of each mix the run wrote, a page at a time, as the chat they are.
+// The coordinator worker holds the rows (the core's tables of where each line is, its tokens and
+// kind) and reads each page's lines again from the written files, so the page never holds a mix.
+import { h, formatInt } from './dom.js';
+
+const PAGE = 20;
+const KIND_LABELS = { qna_yaml: 'qna.yaml', seed_data: 'final_seed_data' };
+const groupLabel = (group) => KIND_LABELS[group] ?? group;
+
+/**
+ * Shows the browser in `container` for the files a run wrote (`names`, in the order of its
+ * outputs); `core` answers `browseRows(query)` and `renderRow(messages)`. `tokenized`: the run
+ * counted tokens, so rows can be sorted by length and rendered by the chat template.
+ */
+export function renderRowBrowser(container, names, core, tokenized) {
+  const id = (name) => `rows-${name}`;
+  const fileSelect = h('select', { id: id('file') }, names.map((name, i) => h('option', { value: i }, name)));
+  const groupSelect = h('select', { id: id('group') }, h('option', { value: '' }, 'All kinds'));
+  const textInput = h('input', { id: id('text'), type: 'search', autocomplete: 'off', placeholder: 'words in the row', 'aria-describedby': id('text-help') });
+  const orderSelect = h('select', { id: id('order') },
+    h('option', { value: 'file' }, 'As in the file'),
+    h('option', { value: 'longest', disabled: !tokenized }, 'Longest first'),
+    h('option', { value: 'shortest', disabled: !tokenized }, 'Shortest first'));
+  const status = h('p', { id: id('status'), class: 'status', role: 'status', 'aria-live': 'polite' });
+  const list = h('ol', { id: id('list'), class: 'rows', 'aria-labelledby': id('heading') });
+  const previous = h('button', { type: 'button', id: id('previous') }, 'Previous');
+  const next = h('button', { type: 'button', id: id('next') }, 'Next');
+  const label = (text, control) => h('label', {}, text, ' ', control);
+  container.replaceChildren(
+    h('h3', { id: id('heading') }, 'Rows'),
+    h('div', { class: 'params' },
+      label('Mix', fileSelect), label('Kind', groupSelect), label('Text', textInput), label('Order', orderSelect),
+      h('p', { id: id('text-help'), class: 'hint' }, 'Shows the rows that hold this text anywhere in their line (upper and lower case alike).')),
+    status, list, h('div', { class: 'actions pager' }, previous, next));
+
+  let start = 0;
+  let asked = 0; // answers to earlier questions are dropped when a later one is out
+  async function show() {
+    const question = ++asked;
+    const query = {
+      file: Number(fileSelect.value), group: groupSelect.value || null, text: textInput.value.trim(),
+      order: orderSelect.value, start, count: PAGE,
+    };
+    status.textContent = query.text ? `Looking for “${query.text}”…` : 'Reading rows…';
+    let page;
+    try {
+      page = await core.browseRows(query);
+    } catch (e) {
+      if (question === asked) status.textContent = e?.text ?? String(e);
+      return;
+    }
+    if (question !== asked) return;
+    const chosen = groupSelect.value;
+    groupSelect.replaceChildren(h('option', { value: '' }, 'All kinds'),
+      ...page.groups.map((g) => h('option', { value: g, selected: g === chosen }, groupLabel(g))));
+    const last = Math.min(start + page.rows.length, page.total);
+    status.textContent = page.total
+      ? `Rows ${formatInt(start + 1)}–${formatInt(last)} of ${formatInt(page.total)}${query.text ? ` holding “${query.text}”` : ''}.`
+      : `No rows${query.text ? ` hold “${query.text}”` : ''}${query.group ? ` of ${groupLabel(query.group)}` : ''}.`;
+    list.replaceChildren(...page.rows.map((row) => rowItem(row, core, tokenized)));
+    list.start = start + 1;
+    previous.disabled = start === 0;
+    next.disabled = last >= page.total;
+  }
+
+  const restart = () => { start = 0; show(); };
+  let typing;
+  textInput.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(restart, 300); });
+  textInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); clearTimeout(typing); restart(); } });
+  fileSelect.addEventListener('change', () => { groupSelect.value = ''; restart(); });
+  groupSelect.addEventListener('change', restart);
+  orderSelect.addEventListener('change', restart);
+  previous.addEventListener('click', () => { start = Math.max(0, start - PAGE); show(); });
+  next.addEventListener('click', () => { start += PAGE; show(); });
+  return show();
+}
+
+/** One row: its number, kind and tokens, its messages, and on demand the template's rendering. */
+function rowItem(row, core, tokenized) {
+  const heading = `Row ${formatInt(row.row + 1)} · ${groupLabel(row.group)}`
+    + (row.tokens == null ? '' : ` · ${formatInt(row.tokens)} tokens`);
+  const messages = h('div', { class: 'messages' }, row.messages.map((m) => h('div', { class: `message role-${m.role}` },
+    h('span', { class: 'role' }, m.role),
+    h('pre', { tabindex: 0, 'aria-label': `${m.role} message of row ${row.row + 1}` },
+      typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))));
+  const item = h('li', { class: 'row' }, h('h4', {}, heading), messages);
+  if (tokenized) {
+    const toggle = h('button', { type: 'button', class: 'small', 'aria-expanded': 'false' }, 'Show as the template renders it');
+    let rendered = null;
+    toggle.addEventListener('click', async () => {
+      if (rendered) {
+        const showing = !rendered.hidden;
+        rendered.hidden = showing;
+        messages.hidden = !showing;
+        toggle.textContent = showing ? 'Show as the template renders it' : 'Show as messages';
+        toggle.setAttribute('aria-expanded', String(!showing));
+        return;
+      }
+      toggle.disabled = true;
+      try {
+        const text = await core.renderRow(row.messages);
+        rendered = h('pre', { class: 'rendered', tabindex: 0, 'aria-label': `Row ${row.row + 1} as the chat template renders it` }, text);
+        item.append(rendered);
+        messages.hidden = true;
+        toggle.textContent = 'Show as messages';
+        toggle.setAttribute('aria-expanded', 'true');
+      } catch (e) {
+        item.append(h('p', { class: 'error' }, e?.text ?? String(e)));
+      } finally {
+        toggle.disabled = false;
+      }
+    });
+    item.querySelector('h4').after(toggle);
+  }
+  return item;
+}
