@@ -7,44 +7,12 @@ Content-Security-Policy also sent as a header. Prints the URL.
 If the port is taken, the next free one is used.
 """
 import argparse
-import functools
-import http.server
 import os
-import socketserver
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self'; "
-       "style-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; form-action 'none'")
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
-                      ".json": "application/json", ".jsonl": "application/jsonl", ".svg": "image/svg+xml",
-                      ".yaml": "text/yaml", ".jinja": "text/plain",
-                      ".webmanifest": "application/manifest+json"}
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def log_message(self, fmt, *args):
-        if os.environ.get("KMIX_SERVE_LOG"):
-            super().log_message(fmt, *args)
-
-
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = False
-
-    def handle_error(self, request, client_address):
-        # A browser that closes while files are still on their way (a tab closed during the
-        # service worker's first download) is no error of the server's.
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from kmix_widget.static import bind  # noqa: E402  (the notebook package's server, needing nothing else)
 
 
 def main():
@@ -53,15 +21,10 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--dir", default=os.path.join(ROOT, "www"))
     a = ap.parse_args()
-    handler = functools.partial(Handler, directory=a.dir)
-    for port in range(a.port, a.port + 50):
-        try:
-            server = Server((a.host, port), handler)
-            break
-        except OSError:
-            continue
-    else:
-        raise SystemExit(f"no free port from {a.port} to {a.port + 49}")
+    try:
+        server = bind(a.dir, a.host, a.port)
+    except OSError as e:
+        raise SystemExit(str(e))
     print(f"kmix page: http://{a.host}:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()

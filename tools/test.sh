@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: Rust unit and integration tests (native); the wasm package in Node (golden
-# token counts, mixes byte-identical to the CLI); the page in Debian's headless Chromium.
+# token counts, mixes byte-identical to the CLI); the page in Debian's headless Chromium; the
+# notebook package in a real JupyterLab, driven by the same Chromium.
 # Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh browser
 cargo test
 bash tools/prepare-www.sh
-node --test tests/node/ tests/browser/
+node --test tests/node/ tests/browser/ tests/jupyter/

@@ -289,7 +289,8 @@ function planSoon() {
   planTimer = setTimeout(refreshPlan, 250);
 }
 
-async function runMix(params = mixParams(), onProgress = () => {}) {
+/** `embedded`: the host asked for this mix; the page then leaves the focus where the person is. */
+async function runMix(params = mixParams(), onProgress = () => {}, embedded = false) {
   state.running = true;
   updateButtons();
   $('run-error').hidden = true;
@@ -302,7 +303,7 @@ async function runMix(params = mixParams(), onProgress = () => {}) {
   try {
     const result = await core.run(params, blend.form(), (p) => { report(p); onProgress(p); });
     state.shownFor = settings;
-    showResults(result, (performance.now() - started) / 1000);
+    showResults(result, (performance.now() - started) / 1000, !embedded);
     say('progress-text', 'Done.');
     $('progress-bar').value = 1;
     return result;
@@ -320,7 +321,7 @@ async function runMix(params = mixParams(), onProgress = () => {}) {
   }
 }
 
-function showResults(result, seconds) {
+function showResults(result, seconds, focus) {
   const { outcome } = result;
   const files = [
     ...result.files,
@@ -343,7 +344,8 @@ function showResults(result, seconds) {
   renderRowBrowser($('rows'), result.files.map((f) => f.name), core, Boolean(result.tokenizer));
   renderFeasibility($('feasibility'), outcome.mix);
   $('results-heading').scrollIntoView({ block: 'start' });
-  $('results-heading').focus({ preventScroll: true }); // keyboard and screen reader users land on the results
+  // Keyboard and screen reader users land on the results.
+  if (focus) $('results-heading').focus({ preventScroll: true });
 }
 
 // ---- embedding ----
@@ -366,7 +368,7 @@ async function embeddedRequest(request, onProgress) {
   const files = request.files.map((f) => ({ path: f.path, blob: toBlob(f.data) }));
   await setInputs({ files, roots: request.roots ?? [] }, request.params?.leave_out ?? []);
   if (!state.inputsReady) throw { text: $('input-status').textContent };
-  return runMix(mixParams(), onProgress);
+  return runMix(mixParams(), onProgress, true);
 }
 
 // ---- wiring ----

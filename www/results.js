@@ -49,7 +49,7 @@ export function renderReport(container, reports, tokenized) {
   const tokens = (t) => (tokenized ? formatInt(t) : '—');
   const perCut = reports.map((cut) => scrollable(`Report of cut ${cut.cut}x`, h('table', {},
     h('caption', {}, `Cut ${cut.cut}x → ${cut.file_name}`),
-    h('thead', {}, h('tr', {}, ['Kind', 'Samples', 'Documents', 'Raw documents', 'Docs / raw', 'Tokens']
+    h('thead', {}, h('tr', {}, ['Kind', 'Samples', 'Augmentations', 'Raw documents', 'Augmentations per raw document', 'Tokens']
       .map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
     h('tbody', {}, cut.kinds.map((k) => h('tr', {},
       h('th', { scope: 'row' }, kindLabel(k.kind)),

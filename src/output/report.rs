@@ -141,13 +141,13 @@ pub fn report_text(
         let _ = writeln!(out, "\ncut {}x -> {}", cut.cut, cut.file_name);
         let _ = writeln!(
             out,
-            "  {:<20} {:>9} {:>10} {:>10} {:>9} {:>13}",
-            "kind", "samples", "documents", "raw docs", "docs/raw", "tokens"
+            "  {:<20} {:>9} {:>13} {:>13} {:>16} {:>13}",
+            "kind", "samples", "augmentations", "raw documents", "per raw document", "tokens"
         );
         for k in &cut.kinds {
             let _ = writeln!(
                 out,
-                "  {:<20} {:>9} {:>10} {:>10} {:>9.2} {:>13}",
+                "  {:<20} {:>9} {:>13} {:>13} {:>16.2} {:>13}",
                 k.kind.name(),
                 k.samples,
                 k.unique_documents,

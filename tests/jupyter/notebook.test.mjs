@@ -1,0 +1,122 @@
+// The notebook package (python/) in a real JupyterLab, driven by headless Chromium: a cell shows
+// the page, mixes a folder sent from the kernel and writes the mixes beside the notebook; it runs
+// twice; the notebook saved and opened again holds none of the data and mixes nothing again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, serve, launch, cliMix } from '../browser/harness.mjs';
+
+const jupyter = join(root, 'target/jupyter-venv/bin/jupyter-lab');
+const work = mkdtempSync(join(tmpdir(), 'kmix-notebook-'));
+let page;
+let lab;
+let browser;
+
+/** JupyterLab on a free port, serving `dir`, without a token (it listens on localhost only). */
+async function startLab(dir) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(jupyter, ['--allow-root', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
+    '--ServerApp.token=', '--ServerApp.password=', `--ServerApp.root_dir=${dir}`,
+    '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JUPYTER_CONFIG_DIR: join(dir, '.jupyter-config') } });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (await fetch(`${url}/api/status`).then((r) => r.ok, () => false)) return { url, stop: () => child.kill(), log: () => log };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  child.kill();
+  throw new Error(`JupyterLab did not start:\n${log}`);
+}
+
+function notebook(source) {
+  return JSON.stringify({
+    cells: [{ cell_type: 'code', execution_count: null, id: 'kmix', metadata: {}, outputs: [], source }],
+    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+    nbformat: 4, nbformat_minor: 5,
+  }, null, 1);
+}
+
+const mixesWritten = () => readdirSync(join(work, 'mixes')).filter((f) => !f.startsWith('.')).sort();
+const modified = () => Object.fromEntries(mixesWritten().map((f) => [f, statSync(join(work, 'mixes', f)).mtimeMs]));
+
+async function runCell() {
+  await page.click('.jp-Notebook .jp-Cell .jp-InputArea-editor');
+  await page.keyboard.press('Shift+Enter');
+}
+
+async function waitForWritten(after = 0) {
+  await page.waitForFunction((n) => {
+    const statuses = [...document.querySelectorAll('.kmix-status')];
+    return statuses.length === 1 && /^Wrote \d+ files/.test(statuses[0].textContent)
+      && document.querySelector('.jp-Cell .jp-InputPrompt').textContent.includes(`[${n}]`);
+  }, after, { timeout: 180_000 });
+}
+
+let server;
+before(async () => {
+  assert.ok(existsSync(jupyter), 'run tools/setup.sh browser first (it installs JupyterLab into target/jupyter-venv)');
+  cpSync(join(root, 'www/example'), join(work, 'gen'), { recursive: true });
+  server = await serve();
+  writeFileSync(join(work, 'mix.ipynb'), notebook(
+    `from kmix_widget import Kmix\nKmix("gen", out="mixes", cuts="2, 4", tokenizer="qwen3", url="${server.url}")`));
+  lab = await startLab(work);
+  browser = await launch();
+  page = await (await browser.newContext()).newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  lab?.stop();
+  server?.stop();
+});
+
+test('a notebook cell mixes a folder from the kernel, twice, and the notebook keeps none of it', async () => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && /kmix|declared/i.test(m.text())) problems.push(m.text()); });
+  await page.goto(`${lab.url}/lab/tree/mix.ipynb`);
+  await page.waitForSelector('.jp-Notebook .jp-Cell .jp-InputArea-editor', { timeout: 120_000 });
+  await page.waitForFunction(() => /Idle/.test(document.querySelector('.jp-StatusBar-Component, #jp-main-statusbar')?.textContent ?? ''), null, { timeout: 120_000 });
+
+  await runCell();
+  await waitForWritten(1);
+  const cli = cliMix(join(work, 'gen'), ['--cuts', '2,4', '--seed', '42', '--qa-per-doc', '3',
+    '--tokenizer', join(root, 'vendor-tokenizers/qwen3')]);
+  const expected = readdirSync(cli).sort();
+  assert.deepEqual(mixesWritten(), expected);
+  for (const name of expected) {
+    assert.ok(readFileSync(join(work, 'mixes', name)).equals(readFileSync(join(cli, name))), `${name} differs from the CLI's`);
+  }
+  // The report is the cell's output.
+  assert.match(await page.textContent('.jp-OutputArea .kmix-report'), /total tokens/);
+  const first = modified();
+
+  // Again: a fresh widget replaces the first, and writes the mixes again.
+  await runCell();
+  await waitForWritten(2);
+  const second = modified();
+  for (const name of expected) assert.ok(second[name] > first[name], `${name} was written again`);
+
+  // Saved and opened again: the notebook holds no input, and opening it mixes nothing.
+  await page.click('.lm-MenuBar-item:has-text("File")');
+  await page.click('.lm-Menu-item[data-command="docmanager:save"]');
+  let saved = '';
+  for (let i = 0; i < 60 && !saved.includes('"execution_count": 2'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    saved = readFileSync(join(work, 'mix.ipynb'), 'utf8');
+  }
+  assert.match(saved, /"execution_count": 2/, 'the notebook was saved after its second run');
+  const someInput = JSON.parse(readFileSync(join(work, 'gen/extractive_summary/gen_00.jsonl'), 'utf8').split('\n')[0]).question;
+  assert.ok(!saved.includes(someInput), 'the notebook holds an input row');
+  assert.ok(saved.length < 50_000, `the notebook is ${saved.length} bytes`);
+  await page.reload();
+  await page.waitForSelector('.jp-Notebook .jp-Cell .jp-InputArea-editor', { timeout: 120_000 });
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  assert.deepEqual(modified(), second, 'opening the notebook mixed again');
+  assert.deepEqual(problems, []);
+});
