@@ -4,7 +4,7 @@
 mod common;
 
 use common::{files_under, Mem};
-use kmix::browse::RowQuery;
+use kmix::browse::{RowOrder, RowQuery};
 use kmix::mix::MixParams;
 use kmix::read::{read_inputs, ReadOptions};
 use kmix::reread::Rereader;
@@ -100,10 +100,9 @@ fn run_all(
     complete(run, numbered.collect()).unwrap()
 }
 
-fn settings(tokenizer: Option<&ChatTokenizer>, previews_per_kind: usize) -> RunSettings {
+fn settings(tokenizer: Option<&ChatTokenizer>) -> RunSettings {
     RunSettings {
         tokenizer: tokenizer.map(|t| t.info().clone()),
-        previews_per_kind,
         ..RunSettings::default()
     }
 }
@@ -112,11 +111,11 @@ fn settings(tokenizer: Option<&ChatTokenizer>, previews_per_kind: usize) -> RunS
 fn results_in_any_order_give_the_same_files_and_outcome() {
     let (files, inputs) = example();
     let tokenizer = common::load_tokenizer("qwen3");
-    let run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
+    let run = start(&inputs, &[2, 4], settings(Some(&tokenizer)));
     assert!(run.tasks() >= 3, "the example spans several tasks");
     let (expected_files, expected) = run_all(&files, run, Some(&tokenizer));
 
-    let mut run = start(&inputs, &[2, 4], settings(Some(&tokenizer), 2));
+    let mut run = start(&inputs, &[2, 4], settings(Some(&tokenizer)));
     let tasks = all_tasks(&mut run);
     // Through JSON, as a result crosses from a pool worker to the coordinator.
     let reversed: Vec<_> = process(&files, &run, &tasks, Some(&tokenizer))
@@ -132,15 +131,15 @@ fn results_in_any_order_give_the_same_files_and_outcome() {
     assert_eq!(got_files, expected_files);
     assert_eq!(got.manifest, expected.manifest);
     assert_eq!(got.text, expected.text);
-    assert_eq!(got.previews, expected.previews);
+    assert_eq!(got.rows, expected.rows);
     assert_eq!(got.histograms, expected.histograms);
 }
 
 #[test]
-fn the_outcome_holds_report_manifest_histograms_and_previews() {
+fn the_outcome_holds_report_manifest_histograms_and_rows() {
     let (files, inputs) = example();
     let tokenizer = common::load_tokenizer("llama3_1");
-    let run = start(&inputs, &[2, 4, 90], settings(Some(&tokenizer), 2));
+    let run = start(&inputs, &[2, 4, 90], settings(Some(&tokenizer)));
     assert_eq!(
         run.file_names(),
         ["combined_cut_2x.jsonl", "combined_cut_4x.jsonl"]
@@ -188,23 +187,25 @@ fn the_outcome_holds_report_manifest_histograms_and_previews() {
             assert_eq!(of_kind.total as u64, kind.samples, "{}", kind.kind.name());
         }
     }
-    // Two per kind, each rendered by the chat template and counted.
-    let kinds = outcome.reports[1].kinds.len();
-    assert_eq!(outcome.previews.len(), 2 * kinds);
-    for preview in &outcome.previews {
-        let rendered = preview.rendered.as_deref().unwrap();
-        assert!(rendered.contains("<|start_header_id|>user<|end_header_id|>"));
-        assert_eq!(
-            preview.token_length,
-            Some(tokenizer.count(&preview.messages).unwrap())
-        );
+    // The longest rows' tokens are what the tokenizer counts for their conversations as written.
+    let longest = outcome.rows[1].select(&RowQuery {
+        order: RowOrder::Longest,
+        count: 5,
+        ..RowQuery::default()
+    });
+    for row in &longest.rows {
+        let line = &bytes[1][row.offset as usize..][..row.len as usize];
+        let json: serde_json::Value = serde_json::from_slice(line).unwrap();
+        let messages: Vec<kmix::render::Message> =
+            serde_json::from_value(json["messages"].clone()).unwrap();
+        assert_eq!(row.tokens, Some(tokenizer.count(&messages).unwrap()));
     }
 }
 
 #[test]
 fn the_first_failure_in_output_order_is_the_one_reported() {
     let (files, inputs) = example();
-    let mut run = start(&inputs, &[2], settings(None, 0));
+    let mut run = start(&inputs, &[2], settings(None));
     let tasks = all_tasks(&mut run);
     let mut results: Vec<_> = process(&files, &run, &tasks, None)
         .into_iter()
@@ -223,7 +224,7 @@ fn the_first_failure_in_output_order_is_the_one_reported() {
 #[test]
 fn a_failed_task_stops_the_handing_out_of_tasks() {
     let (_files, inputs) = example();
-    let mut run = start(&inputs, &[2], settings(None, 0));
+    let mut run = start(&inputs, &[2], settings(None));
     let first = run.next_task().unwrap();
     let ready = run
         .complete(first.seq, Err(Error::io("disk gone")))
@@ -238,7 +239,7 @@ fn rows_are_counted_only_by_the_tokenizer_the_run_names() {
     let (files, inputs) = example();
     let qwen = common::load_tokenizer("qwen3");
     let llama = common::load_tokenizer("llama3_1");
-    let mut run = start(&inputs, &[2], settings(Some(&qwen), 0));
+    let mut run = start(&inputs, &[2], settings(Some(&qwen)));
     let task = run.next_task().unwrap();
     for held in [Some(&llama), None] {
         let e = process(&files, &run, std::slice::from_ref(&task), held)
@@ -265,7 +266,7 @@ fn a_dry_run_counts_and_reports_but_writes_nothing() {
         &[2, 4],
         RunSettings {
             dry_run: true,
-            ..settings(Some(&tokenizer), 0)
+            ..settings(Some(&tokenizer))
         },
     );
     assert!(run.file_names().is_empty());
@@ -299,7 +300,7 @@ fn a_run_needs_a_feasible_cut_and_every_task_back() {
 #[test]
 fn the_manifest_needs_checksums_of_every_line_written() {
     let (files, inputs) = example();
-    let mut run = start(&inputs, &[2], settings(None, 0));
+    let mut run = start(&inputs, &[2], settings(None));
     let tasks = all_tasks(&mut run);
     let results = process(&files, &run, &tasks, None);
     let tallies = run.output_tallies();

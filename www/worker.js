@@ -106,7 +106,7 @@ serve({
     forgetWritten();
     const started = performance.now();
     const run = read.start(read.plan(params), {
-      tokenizer: tokenizer?.info ?? null, dry_run: false, previews_per_kind: 0, input_roots: roots,
+      tokenizer: tokenizer?.info ?? null, dry_run: false, input_roots: roots,
       blend: blend ?? {},
     });
     try {

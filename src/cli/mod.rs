@@ -106,7 +106,6 @@ fn execute(args: &Args) -> Result<(), Error> {
     let settings = RunSettings {
         tokenizer: tokenizer.as_ref().map(|t| t.info().clone()),
         dry_run: args.dry_run,
-        previews_per_kind: 0,
         input_roots: args.inputs.iter().map(|p| sources::root_name(p)).collect(),
         blend,
     };

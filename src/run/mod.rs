@@ -9,6 +9,6 @@ mod outcome;
 mod session;
 mod task;
 
-pub use outcome::{Outcome, Preview, TextFile};
+pub use outcome::{Outcome, TextFile};
 pub use session::{BlendPreview, InputSummary, Inputs, MixRun, Ready, RunSettings};
 pub use task::{process_chunk, BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};

@@ -1,24 +1,12 @@
 //! What a finished run gives the edges: everything they show, write or hand on.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::blend::BlendReport;
 use crate::browse::RowTable;
 use crate::mix::Mix;
 use crate::output::{CutReport, Histogram, OutputFile};
-use crate::read::Kind;
-use crate::render::Message;
 use crate::tokens::TokenizerInfo;
-
-/// One sample row as the trainer will see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Preview {
-    pub kind: Kind,
-    pub messages: Vec<Message>,
-    /// The chat template's rendering, when a tokenizer counted.
-    pub rendered: Option<String>,
-    pub token_length: Option<u32>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -35,8 +23,6 @@ pub struct Outcome {
     pub outputs: Vec<OutputFile>,
     /// Token lengths per cut (none without a tokenizer).
     pub histograms: Vec<Histogram>,
-    /// The first rows of each kind.
-    pub previews: Vec<Preview>,
     pub tokenizer: Option<TokenizerInfo>,
     /// Per cut: the blend (or the trainer pre-flight alone), when asked for.
     pub blends: Vec<BlendReport>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::outcome::{Outcome, Preview, TextFile};
+use super::outcome::{Outcome, TextFile};
 use super::task::{BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};
 use crate::blend::{
     blend_text, plan_blend, preview, recipe_text, BlendParams, BlendReport, BlendText, CutBlend,
@@ -44,8 +44,6 @@ pub struct RunSettings {
     pub tokenizer: Option<TokenizerInfo>,
     /// Count and report, but render no lines and write nothing.
     pub dry_run: bool,
-    /// Sample rows of each kind to show in the outcome.
-    pub previews_per_kind: usize,
     /// The folders and files the user chose, by name, for the manifest.
     pub input_roots: Vec<String>,
     /// The blend beside the knowledge mix, and the trainer pre-flight.
@@ -172,8 +170,6 @@ impl Inputs {
             completed: 0,
             waiting: BTreeMap::new(),
             failed: false,
-            previewed: Vec::new(),
-            previews: Vec::new(),
         };
         if counting == 0 {
             run.plan_blends()?;
@@ -231,9 +227,6 @@ pub struct MixRun {
     counts: Vec<RowTokens>,
     /// Each dataset's rows' tokens, by row.
     dataset_tokens: Vec<Vec<RowTokens>>,
-    /// How many previews of each kind the tasks handed out so far carry.
-    previewed: Vec<(Kind, usize)>,
-    previews: Vec<Preview>,
 }
 
 /// A task's share of the files, in order, for the edge to write.
@@ -306,13 +299,9 @@ impl MixRun {
             let start = seq as usize * TASK_ROWS;
             let end = (start + TASK_ROWS).min(self.mix.selected.len());
             let rows = (start..end)
-                .map(|position| {
-                    let row = self.index.rows[self.mix.selected[position]];
-                    TaskRow {
-                        row,
-                        min_cut: self.mix.min_cut(position),
-                        preview: self.take_preview(row.kind),
-                    }
+                .map(|position| TaskRow {
+                    row: self.index.rows[self.mix.selected[position]],
+                    min_cut: self.mix.min_cut(position),
                 })
                 .collect();
             Work::Knowledge {
@@ -417,20 +406,6 @@ impl MixRun {
         Ok(())
     }
 
-    /// Whether the next row of `kind` is still among the first `previews_per_kind` of its kind.
-    fn take_preview(&mut self, kind: Kind) -> bool {
-        let slot = match self.previewed.iter().position(|(k, _)| *k == kind) {
-            Some(slot) => slot,
-            None => {
-                self.previewed.push((kind, 0));
-                self.previewed.len() - 1
-            }
-        };
-        let taken = &mut self.previewed[slot].1;
-        *taken += 1;
-        *taken <= self.settings.previews_per_kind
-    }
-
     /// Takes a task's result (or its failure) back, in any order; returns the tasks now complete
     /// in order, to be written. The first failure in output order ends the run with its error.
     pub fn complete(&mut self, seq: u32, result: Result<ChunkResult>) -> Result<Vec<Ready>> {
@@ -491,7 +466,6 @@ impl MixRun {
                 }
                 lines[slot] = cut_lines;
             }
-            self.previews.extend(result.previews);
             rows
         } else if seq < self.counting {
             let (d, start) = self.dataset_chunks[(seq - self.knowledge_tasks) as usize];
@@ -625,7 +599,6 @@ impl MixRun {
             manifest_file_name: MANIFEST_FILE_NAME,
             outputs,
             histograms,
-            previews: self.previews,
             tokenizer,
             blends,
             texts,

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::outcome::Preview;
 use crate::error::{Error, Result};
 use crate::read::{chat_messages, one_line, IndexRow, Record, Span};
 use crate::render::{conversation, lines_for_cuts, shared_context, write_row, CutLines};
@@ -20,8 +19,6 @@ pub struct TaskRow {
     pub row: IndexRow,
     /// The smallest cut the row belongs to (0: every cut).
     pub min_cut: u32,
-    /// Shown as a sample of its kind in the outcome.
-    pub preview: bool,
 }
 
 /// One row of a blend's file.
@@ -61,7 +58,6 @@ pub struct ChunkResult {
     pub counts: Option<Vec<RowTokens>>,
     /// Knowledge: lines for each of the task's cuts; blend: its one file's lines.
     pub lines: Vec<CutLines>,
-    pub previews: Vec<Preview>,
 }
 
 /// Processes a task: reads its rows again, counts their tokens with `tokenizer` (which must be
@@ -89,7 +85,6 @@ pub fn process_chunk(
         seq: task.seq,
         counts: None,
         lines: Vec::new(),
-        previews: Vec::new(),
     };
     match &task.work {
         Work::Knowledge { rows, cuts } => {
@@ -141,18 +136,6 @@ fn knowledge(
         .as_ref()
         .map(|c| c.iter().map(|t| t.length).collect());
     result.lines = lines_for_cuts(&records, &min_cuts, lengths.as_deref(), cuts);
-    for (i, (row, record)) in rows.iter().zip(&records).enumerate() {
-        if row.preview {
-            let messages = conversation(record).to_vec();
-            let rendered = counting.map(|t| t.render(&messages)).transpose()?;
-            result.previews.push(Preview {
-                kind: record.kind,
-                messages,
-                rendered,
-                token_length: lengths.as_ref().map(|c| c[i]),
-            });
-        }
-    }
     result.counts = counts;
     Ok(())
 }

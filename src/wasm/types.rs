@@ -54,7 +54,7 @@ export interface MixSummary {
 export interface TokenizerInfo { name: string; tokenizer_json_sha256: string; chat_template_sha256: string; }
 /** `run::RunSettings`. */
 export interface RunSettings {
-  tokenizer: TokenizerInfo | null; dry_run: boolean; previews_per_kind: number;
+  tokenizer: TokenizerInfo | null; dry_run: boolean;
   /** The folders and files the user chose, by name, for the manifest. */
   input_roots: string[];
   blend?: BlendForm;
@@ -91,10 +91,8 @@ export interface ChunkTask { seq: number; work: object; tokenizer: TokenizerInfo
 export interface RowTokens { length: number; trained: number; ends_with_eos: boolean; }
 /** `render::CutLines`: lines of one file. */
 export interface CutLines { bytes: Uint8Array; /** Each line's length, its newline included. */ lens: number[]; }
-/** `run::Preview`. */
-export interface Preview { kind: string; messages: Message[]; rendered: string | null; token_length: number | null; }
 /** `run::ChunkResult`: what a pool worker sends back. */
-export interface ChunkResult { seq: number; counts: RowTokens[] | null; lines: CutLines[]; previews: Preview[]; }
+export interface ChunkResult { seq: number; counts: RowTokens[] | null; lines: CutLines[]; }
 /** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()`; `total`: the
  * rows of the run as far as known (the blends' are known once every row is counted). */
 export interface Ready { seq: number; rows: number; total: number; lines: CutLines[]; }
@@ -121,7 +119,7 @@ export interface OutputFile { file_name: string; rows: number; bytes: number; sh
 export interface Outcome {
   mix: MixSummary; reports: CutReport[]; text: string;
   manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
-  histograms: Histogram[]; previews: Preview[]; tokenizer: TokenizerInfo | null;
+  histograms: Histogram[]; tokenizer: TokenizerInfo | null;
   blends: BlendReport[];
   /** Written before the manifest: the blends' recipes. */
   texts: { name: string; text: string }[];

@@ -89,7 +89,7 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   const read = pass.finish();
   const tok = loadTokenizer('qwen3');
   const run = read.start(read.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false }),
-    { tokenizer: tok.info(), dry_run: false, previews_per_kind: 2, input_roots: ['gen'] });
+    { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'] });
   assert.deepEqual(run.fileNames(), ['combined_cut_2x.jsonl', 'combined_cut_5x.jsonl']);
   // A processor as a pool worker has it: the run's file list, the files, its own tokenizer.
   const processor = new Processor();
