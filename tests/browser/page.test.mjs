@@ -564,6 +564,10 @@ test('accessibility: axe finds no serious or critical violation on the empty, lo
     await waitForInputs(page);
     await check('loaded');
     await mixAndWait(page);
+    // With the row browser's rows shown, one as the template renders it.
+    await page.waitForFunction(() => /^Rows 1–20/.test(document.querySelector('#rows-status').textContent));
+    await page.locator('#rows-list li').first().getByRole('button', { name: 'Show as the template renders it' }).click();
+    await page.waitForSelector('#rows-list li pre.rendered');
     await check('results');
     await context.close();
   }
