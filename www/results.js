@@ -1,5 +1,5 @@
 // Renders what the core reports: recognised inputs, feasibility, the notebook's tables, token-length
-// histograms and previews. Everything user-provided is set as text, never parsed as HTML.
+// histograms. Everything user-provided is set as text, never parsed as HTML.
 import { h, svg, scrollable, formatBytes, formatInt } from './dom.js';
 
 const KIND_LABELS = {
@@ -7,7 +7,8 @@ const KIND_LABELS = {
   key_facts_to_qa: 'key_facts_to_qa', document_based_qa: 'document_based_qa',
   qna_yaml: 'qna.yaml', seed_data: 'final_seed_data',
 };
-const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
+/** A kind as the page names it (the input's file name); anything else, such as a dataset, as it is. */
+export const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
 
 /** The recognised inputs, each with a checkbox: unticking leaves it out of the mix (`leftOut`,
  * a Set of paths) and calls `onChange`. */

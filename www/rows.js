@@ -2,10 +2,9 @@
 // The coordinator worker holds the rows (the core's tables of where each line is, its tokens and
 // kind) and reads each page's lines again from the written files, so the page never holds a mix.
 import { h, formatInt } from './dom.js';
+import { kindLabel as groupLabel } from './results.js';
 
 const PAGE = 20;
-const KIND_LABELS = { qna_yaml: 'qna.yaml', seed_data: 'final_seed_data' };
-const groupLabel = (group) => KIND_LABELS[group] ?? group;
 
 /**
  * Shows the browser in `container` for the files a run wrote (`names`, in the order of its
@@ -85,25 +84,23 @@ function rowItem(row, core, tokenized) {
       typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))));
   const item = h('li', { class: 'row' }, h('h4', {}, heading), messages);
   if (tokenized) {
-    const toggle = h('button', { type: 'button', class: 'small', 'aria-expanded': 'false' }, 'Show as the template renders it');
+    const toggle = h('button', { type: 'button', class: 'small' });
     let rendered = null;
+    const showRendered = (shown) => {
+      if (rendered) rendered.hidden = !shown;
+      messages.hidden = shown;
+      toggle.textContent = shown ? 'Show as messages' : 'Show as the template renders it';
+      toggle.setAttribute('aria-expanded', String(shown));
+    };
+    showRendered(false);
     toggle.addEventListener('click', async () => {
-      if (rendered) {
-        const showing = !rendered.hidden;
-        rendered.hidden = showing;
-        messages.hidden = !showing;
-        toggle.textContent = showing ? 'Show as the template renders it' : 'Show as messages';
-        toggle.setAttribute('aria-expanded', String(!showing));
-        return;
-      }
+      if (rendered) return showRendered(rendered.hidden);
       toggle.disabled = true;
       try {
         const text = await core.renderRow(row.messages);
         rendered = h('pre', { class: 'rendered', tabindex: 0, 'aria-label': `Row ${row.row + 1} as the chat template renders it` }, text);
         item.append(rendered);
-        messages.hidden = true;
-        toggle.textContent = 'Show as messages';
-        toggle.setAttribute('aria-expanded', 'true');
+        showRendered(true);
       } catch (e) {
         item.append(h('p', { class: 'error' }, e?.text ?? String(e)));
       } finally {

@@ -1,5 +1,5 @@
-// The coordinator worker: it owns the core's session for the page. It reads the dropped Files (in
-// slices) into the index, plans from the form, and drives a run on a pool of processor workers
+// The coordinator worker: it owns the core's session for the page. It streams the dropped Files
+// into the index, plans from the form, and drives a run on a pool of processor workers
 // (one per core, each with its own tokenizer), writing the lines the run gives back, in order,
 // into the output files. Cancel = the page ends this worker, and with it the pool.
 import init, { FirstPass, TextSearch, parseRecipe } from './pkg/kmix.js';

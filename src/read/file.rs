@@ -42,15 +42,34 @@ enum Rows {
     Dataset(DatasetIndex),
 }
 
+impl Rows {
+    /// The rows of a file of a known kind.
+    fn of(kind: Kind) -> Self {
+        match kind {
+            Kind::QnaYaml => Rows::Qna(Vec::new()),
+            Kind::SeedData => Rows::Seed(HashSet::new()),
+            kind => Rows::Generated(kind),
+        }
+    }
+
+    /// The kind of an input file, once it is known.
+    fn kind(&self) -> Option<Kind> {
+        match self {
+            Rows::Generated(kind) => Some(*kind),
+            Rows::Seed(_) => Some(Kind::SeedData),
+            Rows::Qna(_) => Some(Kind::QnaYaml),
+            Rows::Sniffing | Rows::Ignored(_) | Rows::Dataset(_) => None,
+        }
+    }
+}
+
 const BAD_ROW_EXAMPLES: usize = 20;
 
 impl FileReading {
     /// An input file, its kind known from its path or, for a loose file, from its first record.
     pub fn input(path: &str, size: u64, index: &Index, options: ReadOptions) -> Self {
         let rows = match detect(path) {
-            Detection::Kind(Kind::QnaYaml) => Rows::Qna(Vec::new()),
-            Detection::Kind(Kind::SeedData) => Rows::Seed(HashSet::new()),
-            Detection::Kind(kind) => Rows::Generated(kind),
+            Detection::Kind(kind) => Rows::of(kind),
             Detection::Ignored(reason) => Rows::Ignored(reason),
             Detection::ByContent => Rows::Sniffing,
         };
@@ -122,14 +141,7 @@ impl FileReading {
             whole.extend_from_slice(bytes);
             return Ok(true);
         }
-        let mut records = Records {
-            path: &file.path,
-            null_responses: &mut file.null_responses,
-            number: *number,
-            options: *options,
-            rows,
-            index,
-        };
+        let mut records = Records::new(file, *number, *options, rows, index);
         let flow = inflate.push(bytes, records.path, &mut |text| {
             splitter.push(text, &mut |at, record| records.record(at, record))
         })?;
@@ -148,24 +160,13 @@ impl FileReading {
             inflate,
             mut splitter,
         } = self;
-        let path = file.path.as_str();
         if let Rows::Qna(whole) = &rows {
-            index_qna(
-                &qna::read(&mut whole.as_slice(), path)?,
-                path,
-                number,
-                index,
-            )?;
+            let qna = qna::read(&mut whole.as_slice(), &file.path)?;
+            index_qna(&qna, &file.path, number, index)?;
         } else if !matches!(rows, Rows::Ignored(_)) {
             file.compressed = inflate.is_gzip();
-            let mut records = Records {
-                path,
-                null_responses: &mut file.null_responses,
-                number,
-                options,
-                rows: &mut rows,
-                index,
-            };
+            let mut records = Records::new(&mut file, number, options, &mut rows, index);
+            let path = records.path;
             let mut on_record = |at: Position, record: RecordText| records.record(at, record);
             let flow = inflate.finish(path, &mut |text| splitter.push(text, &mut on_record))?;
             if flow.is_continue() {
@@ -178,17 +179,17 @@ impl FileReading {
                 return Ok(file);
             }
             // The splitter's finish refuses a file without records, so this is not reached.
-            Rows::Sniffing => return Err(Error::input("the file holds no rows").in_file(path)),
-            Rows::Generated(kind) => file.kind = Some(kind),
-            Rows::Seed(_) => file.kind = Some(Kind::SeedData),
-            Rows::Qna(_) => file.kind = Some(Kind::QnaYaml),
+            Rows::Sniffing => {
+                return Err(Error::input("the file holds no rows").in_file(&file.path))
+            }
             Rows::Dataset(dataset) => {
                 file.rows = dataset.rows.len() as u64;
                 index.datasets.push(dataset);
             }
-        }
-        if file.dataset.is_none() {
-            file.rows = (index.rows.len() - first_row) as u64;
+            known => {
+                file.kind = known.kind();
+                file.rows = (index.rows.len() - first_row) as u64;
+            }
         }
         file.sha256 = Some(crate::checksum::hex(&hasher.finalize()));
         Ok(file)
@@ -205,21 +206,37 @@ struct Records<'a> {
     index: &'a mut Index,
 }
 
-impl Records<'_> {
+impl<'a> Records<'a> {
+    fn new(
+        file: &'a mut InputFile,
+        number: u32,
+        options: ReadOptions,
+        rows: &'a mut Rows,
+        index: &'a mut Index,
+    ) -> Self {
+        Records {
+            path: &file.path,
+            null_responses: &mut file.null_responses,
+            number,
+            options,
+            rows,
+            index,
+        }
+    }
+
     fn record(&mut self, at: Position, record: RecordText) -> Result<Flow> {
         if let Rows::Sniffing = self.rows {
             // Not JSON, or not an object: no fields, so the file is ignored as of no known kind.
             let fields: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(record.clone()?).unwrap_or_default();
             let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-            *self.rows = match detect_by_fields(&names) {
-                Ok(Kind::SeedData) => Rows::Seed(HashSet::new()),
-                Ok(kind) => Rows::Generated(kind),
+            match detect_by_fields(&names) {
+                Ok(kind) => *self.rows = Rows::of(kind),
                 Err(reason) => {
                     *self.rows = Rows::Ignored(reason);
                     return Ok(Flow::Break(()));
                 }
-            };
+            }
         }
         match self.add(at, record) {
             Ok(()) => Ok(Flow::Continue(())),

@@ -45,6 +45,7 @@ pub fn lines_for_cuts(
         write_row(record, counts.map(|c| c[i]), &mut all);
         ends.push(all.len());
     }
+    let range = |i: usize| if i == 0 { 0 } else { ends[i - 1] }..ends[i];
     let rows_of = |cut: u32| (0..records.len()).filter(move |&i| min_cuts[i] <= cut);
     let whole = cuts
         .iter()
@@ -56,7 +57,6 @@ pub fn lines_for_cuts(
             if whole == Some(at) {
                 return CutLines::default(); // takes `all` below
             }
-            let range = |i: usize| if i == 0 { 0 } else { ends[i - 1] }..ends[i];
             let mut lines = CutLines {
                 bytes: Vec::with_capacity(rows_of(cut).map(|i| range(i).len()).sum()),
                 lens: Vec::with_capacity(rows_of(cut).count()),
@@ -68,9 +68,7 @@ pub fn lines_for_cuts(
         })
         .collect();
     if let Some(at) = whole {
-        let lens = (0..records.len())
-            .map(|i| (ends[i] - if i == 0 { 0 } else { ends[i - 1] }) as u32)
-            .collect();
+        let lens = (0..records.len()).map(|i| range(i).len() as u32).collect();
         out[at] = CutLines { bytes: all, lens };
     }
     out
