@@ -8,161 +8,11 @@
 
 mod common;
 
+use common::text::{load, tokenizer_with, Text, STARTS};
 use kmix::read::{Kind, Record};
 use kmix::render::{conversation, shared_context};
 use kmix::tokens::{ChatTokenizer, RowTokens, SharedText};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-
-/// Pieces of text chosen to hit every branch of the pre-tokenizers: words, contractions, digits,
-/// punctuation runs, every kind of white space, scripts that are split apart, emoji, combining
-/// marks and the text of special tokens.
-const PIECES: &[&str] = &[
-    "the",
-    "The",
-    "knowledge",
-    "mixing",
-    "Tokenizer",
-    "model's",
-    "we'll",
-    "I'd",
-    "don't",
-    "IBM",
-    "x",
-    "Q",
-    "2024",
-    "3.14159",
-    "1,000,000",
-    "007",
-    "12345678",
-    "½",
-    "٣",
-    ".",
-    ",",
-    "...",
-    "?!",
-    "--",
-    "—",
-    "\"",
-    "'",
-    "(",
-    ")",
-    "[END]",
-    "[ANSWER]",
-    "/",
-    "//",
-    "://",
-    "#",
-    "**",
-    "`code`",
-    "{",
-    "}",
-    "\\",
-    "~",
-    " ",
-    "  ",
-    "   ",
-    "\t",
-    "\n",
-    "\n\n",
-    "\n\n\n",
-    "\r\n",
-    "\r",
-    " \n",
-    "\n ",
-    "\u{a0}",
-    "\u{2028}",
-    "\u{3000}",
-    "\u{200b}",
-    "\u{1f}",
-    "知识混合",
-    "カタカナ",
-    "ひらがな",
-    "한국어",
-    "Ελληνικά",
-    "Привет",
-    "עברית",
-    "مرحبا",
-    "ไทย",
-    "😀",
-    "👩\u{200d}💻",
-    "🇩🇪",
-    "e\u{301}",
-    "\u{301}",
-    "A\u{30a}",
-    "ﬁ",
-    "Å",
-    "<|eot_id|>",
-    "<|start_header_id|>",
-    "<|im_start|>",
-    "<|im_end|>",
-    "<start_of_turn>",
-    "<end_of_turn>",
-    "<bos>",
-    "<think>",
-    "</think>",
-    "<|end|>",
-    "<|begin▁of▁sentence|>",
-];
-
-/// What a question may start with: mostly what questions start with, and every seam hazard.
-const STARTS: &[&str] = &[
-    "What",
-    "How",
-    "Why",
-    "Which",
-    "Describe",
-    "what",
-    "Q:",
-    "1.",
-    "2024",
-    "(a)",
-    "\"Why",
-    "'s",
-    "/",
-    "//path",
-    "...",
-    "—",
-    "#",
-    "[",
-    " What",
-    "  How",
-    "\nWhat",
-    "\n\nWhy",
-    "\r\nWhat",
-    "\r",
-    "\t",
-    "\u{a0}What",
-    "\u{2028}",
-    "\u{3000}",
-    "知识",
-    "カ",
-    "😀",
-    "e\u{301}",
-    "\u{301}",
-    "Å",
-    "ﬁ",
-    "<|eot_id|>",
-    "<|im_start|>",
-    "<start_of_turn>",
-    "<bos>",
-    "<think>",
-    "<",
-    "Ελ",
-    "Пр",
-];
-
-/// The test tokenizers; GPT-OSS's package has no chat template, so it gets the shape of its own.
-fn load(name: &str) -> ChatTokenizer {
-    let mut files = common::tokenizer_files(&common::tokenizer_dir(name));
-    if name == "gptoss" {
-        files.chat_template_jinja = Some(
-            "{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}"
-                .into(),
-        );
-    }
-    ChatTokenizer::load(&files, 0).unwrap()
-}
+use rand::Rng;
 
 /// A summary row, as the first pass reads it.
 fn row(outline: &str, document: &str, question: String, response: String) -> Record {
@@ -190,39 +40,6 @@ fn both_ways(
     (fast, tokenizer.tokens(&messages).unwrap())
 }
 
-struct Text {
-    rng: StdRng,
-}
-
-impl Text {
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.rng.random_range(0..from.len())]
-    }
-
-    /// Mostly words and single spaces, as prose is, with any piece now and then.
-    fn prose(&mut self, pieces: usize) -> String {
-        let mut out = String::new();
-        for _ in 0..pieces {
-            let piece = if self.rng.random_bool(0.7) {
-                self.pick(&PIECES[..11])
-            } else {
-                self.pick(PIECES)
-            };
-            out.push_str(piece);
-            if self.rng.random_bool(0.6) {
-                out.push(' ');
-            }
-        }
-        out
-    }
-
-    fn question(&mut self) -> String {
-        let start = self.pick(STARTS);
-        let words = self.rng.random_range(0..14);
-        format!("{start}{}", self.prose(words))
-    }
-}
-
 /// Checks `megabytes` of rows, in groups that share an augmentation, and returns how many rows
 /// there were and how many were counted from the seam.
 fn check(name: &str, megabytes: usize, seed: u64) -> (u64, u64) {
@@ -231,9 +48,7 @@ fn check(name: &str, megabytes: usize, seed: u64) -> (u64, u64) {
         tokenizer.shares_text(),
         "{name}: no seam rule recognised; the fast path would never run"
     );
-    let mut text = Text {
-        rng: StdRng::seed_from_u64(seed),
-    };
+    let mut text = Text::new(seed);
     let mut shared = SharedText::default();
     let (mut bytes, mut rows) = (0, 0u64);
     while bytes < megabytes * 1_000_000 {
@@ -340,14 +155,6 @@ fn adversarial_seams_count_exactly() {
             assert!(shared.rows_counted_from_seam() > 0, "{name}: {ending:?}");
         }
     }
-}
-
-fn tokenizer_with(name: &str, change: impl FnOnce(&mut serde_json::Value)) -> ChatTokenizer {
-    let mut files = common::tokenizer_files(&common::tokenizer_dir(name));
-    let mut json: serde_json::Value = serde_json::from_slice(&files.tokenizer_json).unwrap();
-    change(&mut json);
-    files.tokenizer_json = serde_json::to_vec(&json).unwrap();
-    ChatTokenizer::load(&files, 0).unwrap()
 }
 
 /// Where the guarantee cannot be shown, rows are counted whole.

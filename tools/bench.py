@@ -23,6 +23,7 @@ pre-flight, and a blend written per cut) and prints its time against the knowled
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -92,6 +93,10 @@ def main():
     for mb in [int(x) for x in a.mb.split(",")]:
         inputs, size = generate(mb)
         out = os.path.join(ROOT, "target", "bench", "out")
+        # A fresh output folder, as a first run has: replacing the last run's 300 MB is the
+        # kernel's work (freeing its pages, while it may still be writing them back), not kmix's.
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"], check=True)
         kmix_s, kmix_rss, _ = peak_rss([os.path.join(ROOT, "target", "release", "kmix"), inputs, "--cuts", "5,10",
                                         "--tokenizer", tok, "--out", out, "--threads", str(a.threads), "--quiet"])
         manifest = json.load(open(os.path.join(out, "manifest.json")))

@@ -4,6 +4,8 @@ mod bounds;
 mod clock;
 mod config;
 mod generation;
+mod patterns;
+mod pieces;
 mod pyjson;
 mod pystr;
 mod seam;
@@ -11,13 +13,14 @@ mod shared;
 mod template;
 
 use serde::{Deserialize, Serialize};
-use tokenizers::{Encoding, PostProcessor, Tokenizer};
+use tokenizers::{PostProcessor, Tokenizer};
 
 use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
 use crate::render::Message;
 pub use clock::parse_date;
 pub use config::TokenizerConfig;
+use pieces::{PieceCounter, TextTokens};
 use seam::SeamRule;
 pub use shared::SharedText;
 pub use template::ChatTemplate;
@@ -79,6 +82,8 @@ pub struct ChatTokenizer {
     template: ChatTemplate,
     /// Where the tokenizer guarantees that a text splits in two, if it does.
     seam: Option<SeamRule>,
+    /// Counts texts without the library's bookkeeping, for the pipelines it knows.
+    pieces: Option<PieceCounter>,
     /// The file the template came from, which its errors name.
     template_file: String,
     info: TokenizerInfo,
@@ -134,6 +139,7 @@ impl ChatTokenizer {
             .map_err(|e| e.in_file(&template_file))?;
         Ok(ChatTokenizer {
             seam: SeamRule::of(&tokenizer),
+            pieces: PieceCounter::of(&tokenizer),
             tokenizer,
             added_by_encode,
             eos,
@@ -169,32 +175,49 @@ impl ChatTokenizer {
             .map_err(|e| e.in_file(&self.template_file))
     }
 
-    /// Tokens of a rendered text, special tokens added as Python's `encode` adds them by default.
-    pub fn count_text(&self, text: &str) -> Result<u32> {
-        Ok(self.tokens_of_text(text)?.length)
+    /// A rendered text's tokens, both ways, from one count.
+    pub fn tokens_of_text(&self, text: &str) -> Result<RowTokens> {
+        Ok(self.row_tokens(self.encode(text)?))
     }
 
-    /// A rendered text's tokens, both ways, from one encoding.
-    pub fn tokens_of_text(&self, text: &str) -> Result<RowTokens> {
-        let encoding = self.encode(text)?;
-        let ids = encoding.get_ids();
-        Ok(self.row_tokens(ids.len() as u32, ids))
+    /// A rendered text's tokens by the tokenizer library's own `encode`, none of kmix's ways
+    /// of doing less work taken: what the others are checked against, and the benchmark's
+    /// baseline.
+    pub fn bare_tokens_of_text(&self, text: &str) -> Result<RowTokens> {
+        Ok(self.row_tokens(self.bare_encode(text)?))
+    }
+
+    /// Whether texts are counted piece by piece rather than by `encode`.
+    pub fn counts_pieces(&self) -> bool {
+        self.pieces.is_some()
     }
 
     /// The template's own tokens of a text, none added by `encode`.
-    fn encode(&self, text: &str) -> Result<Encoding> {
-        self.tokenizer
+    fn encode(&self, text: &str) -> Result<TextTokens> {
+        match self
+            .pieces
+            .as_ref()
+            .and_then(|p| p.count(&self.tokenizer, text))
+        {
+            Some(tokens) => Ok(tokens),
+            None => self.bare_encode(text),
+        }
+    }
+
+    fn bare_encode(&self, text: &str) -> Result<TextTokens> {
+        let encoding = self
+            .tokenizer
             .encode_fast(text, false)
-            .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))
+            .map_err(|e| Error::tokenizer(format!("the tokenizer failed: {e}")))?;
+        Ok(TextTokens::of(encoding.get_ids()))
     }
 
     /// A row's tokens from its trained count and (at least) its last three tokens.
-    fn row_tokens(&self, trained: u32, ids: &[u32]) -> RowTokens {
-        let tail = &ids[ids.len().saturating_sub(3)..];
+    fn row_tokens(&self, trained: TextTokens) -> RowTokens {
         RowTokens {
-            length: trained + self.added_by_encode,
-            trained,
-            ends_with_eos: self.eos.is_none_or(|eos| tail.contains(&eos)),
+            length: trained.count + self.added_by_encode,
+            trained: trained.count,
+            ends_with_eos: self.eos.is_none_or(|eos| trained.last().contains(&eos)),
         }
     }
 
@@ -225,8 +248,7 @@ impl ChatTokenizer {
         };
         let (prefix, rest) = text.split_at(at);
         let rest = self.encode(rest)?;
-        let rest_ids = rest.get_ids();
-        if rest_ids.len() < 3 {
+        if rest.count < 3 {
             // The end-of-sequence check needs the last three tokens.
             return self.tokens_of_text(&text);
         }
@@ -240,7 +262,7 @@ impl ChatTokenizer {
                 None => return self.tokens_of_text(&text),
             },
         };
-        Ok(self.row_tokens(prefix_tokens + rest_ids.len() as u32, rest_ids))
+        Ok(self.row_tokens(rest.after(prefix_tokens)))
     }
 
     /// The tokens of `prefix` where it stands before a seam: those of `prefix` followed by a
@@ -256,8 +278,8 @@ impl ChatTokenizer {
         {
             return Ok(None);
         }
-        let whole = self.encode(&probe)?.len() as u32;
-        let next = self.encode(NEXT)?.len() as u32;
+        let whole = self.encode(&probe)?.count;
+        let next = self.encode(NEXT)?.count;
         Ok(whole.checked_sub(next))
     }
 

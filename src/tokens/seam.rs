@@ -29,6 +29,8 @@
 use serde_json::Value;
 use tokenizers::Tokenizer;
 
+use super::patterns::{BYTE_LEVEL_PATTERN, KNOWN_PATTERNS};
+
 /// How a tokenizer guarantees a token boundary after a newline, if it does.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum SeamRule {
@@ -42,64 +44,6 @@ pub(super) enum SeamRule {
         added_first: Vec<char>,
     },
 }
-
-/// A split pattern the pre-tokenizer rule knows, read for the properties the rule needs.
-struct KnownPattern {
-    regex: &'static str,
-    /// A match can start at any newline, so a newline is never left in a gap between pieces.
-    covers_newlines: bool,
-    /// What a match may hold after a newline other than white space.
-    after_newline: &'static [char],
-}
-
-/// Each pattern's alternatives were read one by one: a newline appears only in `\s`, `[\r\n]`
-/// (or `[\r\n/]`) classes that are followed, within the alternative, by nothing but such classes
-/// or `(?!\S)`; every other class excludes `\r\n`.
-const KNOWN_PATTERNS: &[KnownPattern] = &[
-    // Llama 3 (cl100k-style).
-    KnownPattern {
-        regex: r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
-        covers_newlines: true,
-        after_newline: &[],
-    },
-    // Qwen 2 and 3: single digits.
-    KnownPattern {
-        regex: r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
-        covers_newlines: true,
-        after_newline: &[],
-    },
-    // GPT-OSS (o200k-style): punctuation may be followed by newlines and slashes.
-    KnownPattern {
-        regex: r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+",
-        covers_newlines: true,
-        after_newline: &['/'],
-    },
-    // DeepSeek V3: its main pattern ...
-    KnownPattern {
-        regex: "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
-        covers_newlines: true,
-        after_newline: &[],
-    },
-    // ... and the two it splits with first, which never match a newline.
-    KnownPattern {
-        regex: r"\p{N}{1,3}",
-        covers_newlines: false,
-        after_newline: &[],
-    },
-    KnownPattern {
-        regex: "[\u{4e00}-\u{9fa5}\u{3040}-\u{309f}\u{30a0}-\u{30ff}]+",
-        covers_newlines: false,
-        after_newline: &[],
-    },
-];
-
-/// GPT-2's pattern, which the ByteLevel pre-tokenizer splits with when `use_regex` is set:
-/// ` ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+` hold no white space and `\s+(?!\S)|\s+` only white space.
-const BYTE_LEVEL_PATTERN: KnownPattern = KnownPattern {
-    regex: "",
-    covers_newlines: true,
-    after_newline: &[],
-};
 
 /// What a normalizer does, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real tokenizers and the fixture generator.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod text;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

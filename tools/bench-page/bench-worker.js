@@ -19,14 +19,14 @@ self.onmessage = async ({ data: { blob, tokenizer: name } }) => {
       carry = lines.pop();
       const rendered = lines.filter(Boolean).map((l) => tokenizer.render(JSON.parse(l).messages));
       const started = performance.now();
-      for (const r of rendered) tokens += tokenizer.countText(r);
+      for (const r of rendered) tokens += tokenizer.bareCountText(r);
       seconds += (performance.now() - started) / 1000;
       texts += rendered.length;
     }
     if (carry.trim()) {
       const r = tokenizer.render(JSON.parse(carry).messages);
       const started = performance.now();
-      tokens += tokenizer.countText(r);
+      tokens += tokenizer.bareCountText(r);
       seconds += (performance.now() - started) / 1000;
       texts += 1;
     }
