@@ -310,3 +310,66 @@ fn the_manifest_needs_checksums_of_every_line_written() {
     let e = run.finish(tallies).err().unwrap();
     assert!(e.message.contains("did not see every line"), "{e}");
 }
+
+/// The page hashes inputs and outputs on a worker of its own and gives the digests: the manifest
+/// is the same, and a run cannot start, nor finish, without them.
+#[test]
+fn checksums_given_by_the_edge_make_the_same_manifest() {
+    let (files, inputs) = example();
+    let (_, hashed_here) = run_all(&files, start(&inputs, &[2], settings(None)), None);
+
+    let mut pass =
+        kmix::read::FirstPass::new(files.iter().collect::<Vec<_>>(), ReadOptions::default());
+    let mut digests = Vec::new();
+    while pass.start_file().unwrap().is_some() {
+        pass.hash_elsewhere().unwrap();
+        let file = pass.current().unwrap();
+        digests.push(Some(kmix::checksum::sha256_hex(&file.1)));
+        pass.push(&file.1.clone()).unwrap();
+        pass.end_file().unwrap();
+    }
+    let mut inputs = Inputs::new(pass.finish().unwrap().0);
+    let params = MixParams {
+        cuts: vec![2],
+        seed: 11,
+        ..MixParams::default()
+    };
+    let e = (inputs.start(inputs.plan(&params).unwrap(), settings(None)))
+        .err()
+        .unwrap();
+    assert!(e.message.contains("was never given"), "{e}");
+    assert!(
+        inputs.give_digests(digests[1..].to_vec()).is_err(),
+        "one per file"
+    );
+    inputs.give_digests(digests).unwrap();
+
+    let mut run = start(&inputs, &[2], settings(None));
+    let tasks = all_tasks(&mut run);
+    let results = process(&files, &run, &tasks, None);
+    let mut tallies = run.output_tallies();
+    tallies.hash_elsewhere();
+    let mut written = vec![Vec::new(); run.file_names().len()];
+    for (seq, result) in results.into_iter().enumerate() {
+        for ready in run.complete(seq as u32, result).unwrap() {
+            tallies.add(&ready.lines);
+            for (file, lines) in written.iter_mut().zip(ready.lines) {
+                file.extend_from_slice(&lines.bytes);
+            }
+        }
+    }
+    assert!(
+        tallies.give_digests(vec!["00".into()]).is_err(),
+        "64 hex digits"
+    );
+    tallies
+        .give_digests(
+            written
+                .iter()
+                .map(|w| kmix::checksum::sha256_hex(w))
+                .collect(),
+        )
+        .unwrap();
+    let outcome = run.finish(tallies).unwrap();
+    assert_eq!(outcome.manifest, hashed_here.manifest);
+}

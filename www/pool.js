@@ -31,7 +31,8 @@ export class Pool {
 
   /**
    * Runs every task of `run` (a core Run) on the pool; `onReady(ready)` receives each batch of
-   * tasks now complete in order. Rejects with the run's first error in output order.
+   * tasks now complete in order (what it returns is awaited before that worker's next task).
+   * Rejects with the run's first error in output order.
    */
   async drive(run, onReady) {
     const window = TASKS_PER_WORKER * this.size;
@@ -57,7 +58,7 @@ export class Pool {
         }
         try {
           const ready = answer.error ? run.fail(task.seq, answer.error) : run.complete(answer.result);
-          if (ready.length) onReady(ready);
+          if (ready.length) await onReady(ready);
         } catch (e) {
           failure = e;
         }

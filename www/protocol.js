@@ -23,6 +23,9 @@
 //   process        {task: ChunkTask}                           -> ChunkResult
 //   render         {messages}                                  -> the chat template's text, or null without a tokenizer
 //   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
+// Coordinator -> the hashing worker (hasher.js):
+//   push           {stream, bytes}                             -> {} (bytes transferred)
+//   digest         {stream}                                    -> the SHA-256 of the stream's bytes, hex
 //
 // On the wire: request {id, type, args}; reply {id, ok: true, result} or {id, ok: false, error:
 // KmixError}; progress {id, progress}. Every error, wherever it arises, is a KmixError.
@@ -54,11 +57,12 @@ export function connect(worker) {
   };
   worker.onerror = (e) => rejectAll(asKmixError(`A worker failed: ${e.message}`));
   return {
-    request(type, args = {}, onProgress = undefined) {
+    /** `transfer`: buffers in `args` that move to the worker rather than being copied. */
+    request(type, args = {}, onProgress = undefined, transfer = []) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, onProgress });
-        worker.postMessage({ id, type, args });
+        worker.postMessage({ id, type, args }, transfer);
       });
     },
     /** Ends the worker: every request under way fails with CANCELLED. */

@@ -1,8 +1,9 @@
 // Reading a dropped file as a stream, for the first pass.
 
 /**
- * Streams `blob` into `push(bytes)` until it ends or `push` returns false, `piece` bytes at most at
- * a time, each read into the same buffer. Every piece is awaited, so the browser can free what it
+ * Streams `blob` into `push(bytes)` until it ends or `push` returns (or resolves to) false, `piece`
+ * bytes at most at a time, read into two buffers in turn (the next piece is read while one is
+ * pushed). Every piece is awaited, so the browser can free what it
  * read before the next: a reader that never yields (FileReaderSync in a loop) holds hundreds of MB
  * of read buffers for a large file.
  */
@@ -19,14 +20,17 @@ export async function streamInto(blob, push, piece = 1 << 20) {
     for (;;) {
       const { done, value } = await plain.read();
       if (done) return;
-      if (!push(value)) return plain.cancel();
+      if (!(await push(value))) return plain.cancel();
     }
   }
-  let buffer = new ArrayBuffer(piece);
+  // Two buffers: the next piece is read while this one is pushed.
+  let spare = new ArrayBuffer(piece);
+  let next = reader.read(new Uint8Array(new ArrayBuffer(piece), 0, piece));
   for (;;) {
-    const { done, value } = await reader.read(new Uint8Array(buffer, 0, piece));
+    const { done, value } = await next;
     if (done) return;
-    if (!push(value)) return reader.cancel();
-    buffer = value.buffer;
+    next = reader.read(new Uint8Array(spare, 0, piece));
+    if (!(await push(value))) return reader.cancel();
+    spare = value.buffer;
   }
 }

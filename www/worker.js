@@ -7,11 +7,14 @@ import { serve } from './protocol.js';
 import { Pool } from './pool.js';
 import { createOutputs } from './outputs.js';
 import { streamInto } from './stream.js';
+import { Hashing } from './hashing.js';
 
 const ready = init();
 const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('workers'));
 const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8));
+const hashing = new Hashing();
 let inputs = null; // the core's Inputs
+let inputDigests = null; // a promise of the checksums the hashing worker computes for them
 let files = []; // [{path, data}] as the page gave them (inputs, then datasets), for the pool
 let roots = []; // the names of the folders and files the person chose, for the manifest
 let tokenizer = null; // {name, info} once every pool worker holds it
@@ -22,14 +25,20 @@ serve({
     await ready;
     inputs?.free();
     inputs = null;
+    inputDigests = null;
     forgetWritten();
     files = [...given, ...datasets];
     roots = chosen ?? [];
     const pass = new FirstPass(given, skipBadRows, datasets);
+    const hashed = []; // per file, its Blob for the hashing worker, or null
     try {
       const total = pass.files;
       for (let done = 1; pass.startFile(); done++) {
         const blob = pass.blob;
+        // Hashed by the hashing worker once every file is read, while the person sets the mix
+        // up: the checksums are needed only once a run starts.
+        if (blob) pass.hashElsewhere();
+        hashed.push(blob ?? null);
         if (blob) await streamInto(blob, (bytes) => pass.push(bytes));
         pass.endFile();
         progress({ phase: 'reading', done, total });
@@ -39,6 +48,8 @@ serve({
       throw e;
     }
     inputs = pass.finish();
+    inputDigests = Promise.all(hashed.map((blob) => blob && hashing.ofBlob(blob)));
+    inputDigests.catch(() => {}); // a failure is reported by the run that needs them
     return inputs.summary();
   },
 
@@ -104,6 +115,10 @@ serve({
   async run({ params, blend }, progress) {
     const read = requireInputs();
     forgetWritten();
+    if (inputDigests) {
+      read.giveDigests(await inputDigests);
+      inputDigests = null;
+    }
     const started = performance.now();
     const run = read.start(read.plan(params), {
       tokenizer: tokenizer?.info ?? null, dry_run: false, input_roots: roots,
@@ -111,20 +126,28 @@ serve({
     });
     try {
       const names = run.fileNames();
+      // The lines are hashed on the hashing worker as they are written.
+      run.hashElsewhere();
+      const streams = names.map(() => hashing.stream());
       const outputs = await createOutputs(names);
       await pool.each('inputs', { inputFiles: run.inputFiles(), files });
       let total = run.rows;
       let done = 0;
       await pool.drive(run, (batch) => {
         for (const ready of batch) {
-          ready.lines.forEach((lines, i) => { if (lines.bytes.length) outputs.append(i, lines.bytes); });
+          ready.lines.forEach((lines, i) => {
+            if (!lines.bytes.length) return;
+            outputs.append(i, lines.bytes);
+            hashing.push(streams[i], lines.bytes, true);
+          });
           done += ready.rows;
           total = ready.total;
         }
         progress({ phase: 'counting', done, total });
+        return hashing.caughtUp();
       });
       progress({ phase: 'writing', done: 0, total: 1 });
-      const outcome = run.finish();
+      const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
       const mixes = await outputs.finish();
       written = { rows: run.writtenRows(), files: mixes, found: new Map() };
       return {

@@ -1,16 +1,21 @@
 //! Counts and hashes the output files as their lines are written, for the manifest. The edge
-//! that writes holds them, so that hashing runs on its writing thread, beside the counting ones.
+//! that writes holds them, so that hashing runs on its writing thread, beside the counting ones;
+//! or it hashes the files on a thread of its own (the page) and gives the digests.
 
-use std::io::Write;
+use sha2::{Digest, Sha256};
 
 use super::manifest::OutputFile;
-use crate::checksum::Hashing;
+use crate::checksum::{hex, is_sha256_hex};
+use crate::error::{Error, Result};
 use crate::render::CutLines;
 
 pub struct OutputTally {
     file_name: String,
     rows: u64,
-    hashing: Hashing<std::io::Sink>,
+    bytes: u64,
+    /// None once the edge hashes the file itself; `digest` then holds what it gave.
+    hasher: Option<Sha256>,
+    digest: Option<String>,
 }
 
 impl OutputTally {
@@ -18,25 +23,38 @@ impl OutputTally {
         OutputTally {
             file_name,
             rows: 0,
-            hashing: Hashing::new(std::io::sink()),
+            bytes: 0,
+            hasher: Some(Sha256::new()),
+            digest: None,
         }
     }
 
     pub fn add(&mut self, lines: &CutLines) {
         self.rows += lines.rows();
-        self.hashing
-            .write_all(&lines.bytes)
-            .expect("writing to a sink cannot fail");
+        self.bytes += lines.bytes.len() as u64;
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&lines.bytes);
+        }
     }
 
     /// The finished file, as the manifest describes it.
-    pub fn finish(self) -> OutputFile {
-        OutputFile {
+    pub fn finish(self) -> Result<OutputFile> {
+        let sha256 = match (self.hasher, self.digest) {
+            (Some(hasher), _) => hex(&hasher.finalize()),
+            (None, Some(digest)) => digest,
+            (None, None) => {
+                return Err(Error::input(
+                    "the file was to be hashed by the edge, which gave no checksum",
+                )
+                .in_file(&self.file_name))
+            }
+        };
+        Ok(OutputFile {
             file_name: self.file_name,
             rows: self.rows,
-            bytes: self.hashing.bytes(),
-            sha256: self.hashing.finish().1,
-        }
+            bytes: self.bytes,
+            sha256,
+        })
     }
 }
 
@@ -46,6 +64,31 @@ pub struct OutputTallies(Vec<OutputTally>);
 impl OutputTallies {
     pub fn new(file_names: &[String]) -> Self {
         OutputTallies(file_names.iter().cloned().map(OutputTally::new).collect())
+    }
+
+    /// The edge hashes the files itself (the page, on another thread) and gives the digests
+    /// to [`Self::give_digests`] once they are written.
+    pub fn hash_elsewhere(&mut self) {
+        self.0.iter_mut().for_each(|t| t.hasher = None);
+    }
+
+    /// The SHA-256 (hex) of each file, in order, hashed by the edge.
+    pub fn give_digests(&mut self, digests: Vec<String>) -> Result<()> {
+        if digests.len() != self.0.len() || !digests.iter().all(|d| is_sha256_hex(d)) {
+            return Err(Error::input(format!(
+                "expected the SHA-256 of each of the {} files written, as 64 hex digits",
+                self.0.len()
+            )));
+        }
+        for (tally, digest) in self.0.iter_mut().zip(digests) {
+            if tally.hasher.is_some() {
+                return Err(
+                    Error::input("the file was hashed here already").in_file(&tally.file_name)
+                );
+            }
+            tally.digest = Some(digest);
+        }
+        Ok(())
     }
 
     /// A task's lines, one entry per file.
@@ -60,7 +103,7 @@ impl OutputTallies {
         self.0.iter().map(|t| t.rows).collect()
     }
 
-    pub fn finish(self) -> Vec<OutputFile> {
+    pub fn finish(self) -> Result<Vec<OutputFile>> {
         self.0.into_iter().map(OutputTally::finish).collect()
     }
 }

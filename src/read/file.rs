@@ -25,7 +25,9 @@ pub struct FileReading {
     first_row: usize,
     options: ReadOptions,
     rows: Rows,
-    hasher: Sha256,
+    /// None: the edge hashes the file itself and gives the digest to the inputs later
+    /// ([`crate::run::Inputs::give_digests`]).
+    hasher: Option<Sha256>,
     inflate: Inflate,
     splitter: RecordSplitter,
 }
@@ -110,7 +112,7 @@ impl FileReading {
             first_row: index.rows.len(),
             options,
             rows,
-            hasher: Sha256::new(),
+            hasher: Some(Sha256::new()),
             inflate: Inflate::default(),
             splitter: RecordSplitter::new(path, options.max_row_bytes),
         }
@@ -122,12 +124,19 @@ impl FileReading {
         !matches!(self.rows, Rows::Ignored(_))
     }
 
+    /// The edge hashes the whole file itself: its checksum is left to come.
+    pub fn hash_elsewhere(&mut self) {
+        self.hasher = None;
+    }
+
     /// Reads the next piece of the file; false once no more is wanted.
     pub fn push(&mut self, bytes: &[u8], index: &mut Index) -> Result<bool> {
         if !self.wants_bytes() {
             return Ok(false);
         }
-        self.hasher.update(bytes);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(bytes);
+        }
         let FileReading {
             file,
             number,
@@ -191,7 +200,7 @@ impl FileReading {
                 file.rows = (index.rows.len() - first_row) as u64;
             }
         }
-        file.sha256 = Some(crate::checksum::hex(&hasher.finalize()));
+        file.sha256 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
         Ok(file)
     }
 }

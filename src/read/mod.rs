@@ -249,16 +249,24 @@ impl<S: ByteSource> FirstPass<S> {
     pub fn push(&mut self, bytes: &[u8]) -> Result<bool> {
         match &mut self.reading {
             Some(reading) => reading.push(bytes, &mut self.index),
-            None => Err(Error::input("no file is being read: start one first")),
+            None => Err(not_reading()),
         }
+    }
+
+    /// The current file's checksum is computed by the edge, on another thread, and given to
+    /// the inputs before a run ([`crate::run::Inputs::give_digests`]); none of its bytes is
+    /// hashed here.
+    pub fn hash_elsewhere(&mut self) -> Result<()> {
+        self.reading
+            .as_mut()
+            .ok_or_else(not_reading)?
+            .hash_elsewhere();
+        Ok(())
     }
 
     /// Ends the current file, once all of it (or all that was wanted) is pushed.
     pub fn end_file(&mut self) -> Result<()> {
-        let reading = self
-            .reading
-            .take()
-            .ok_or_else(|| Error::input("no file is being read: start one first"))?;
+        let reading = self.reading.take().ok_or_else(not_reading)?;
         let file = reading.finish(&mut self.index)?;
         self.index.files.push(file);
         self.next += 1;
@@ -290,6 +298,10 @@ impl<S: ByteSource> FirstPass<S> {
         }
         Ok((index, self.sources))
     }
+}
+
+fn not_reading() -> Error {
+    Error::input("no file is being read: start one first")
 }
 
 fn is_zero(n: &u64) -> bool {

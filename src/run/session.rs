@@ -13,6 +13,7 @@ use crate::blend::{
     Entry, SourcePreview, SourceRows,
 };
 use crate::browse::RowTable;
+use crate::checksum::is_sha256_hex;
 use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
 use crate::output::{
@@ -61,6 +62,32 @@ impl Inputs {
         &self.index
     }
 
+    /// The SHA-256 (hex) of the files the edge hashed itself ([`crate::read::FirstPass::hash_elsewhere`]),
+    /// one entry per file of the index, none for the others.
+    pub fn give_digests(&mut self, digests: Vec<Option<String>>) -> Result<()> {
+        let index = Arc::get_mut(&mut self.index)
+            .ok_or_else(|| Error::input("the inputs' checksums come before any run starts"))?;
+        if digests.len() != index.files.len() {
+            return Err(Error::input(format!(
+                "expected a checksum (or none) for each of the {} input files",
+                index.files.len()
+            )));
+        }
+        for (file, digest) in index.files.iter_mut().zip(digests) {
+            match digest {
+                Some(d) if file.sha256.is_none() && is_sha256_hex(&d) => file.sha256 = Some(d),
+                Some(_) => {
+                    return Err(Error::input(
+                        "a checksum given for a file hashed already, or not 64 hex digits",
+                    )
+                    .in_file(&file.path))
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
     pub fn summary(&self) -> InputSummary<'_> {
         InputSummary {
             files: &self.index.files,
@@ -107,6 +134,14 @@ impl Inputs {
     /// Starts a run of a plan; it needs at least one feasible cut.
     pub fn start(&self, mix: Mix, settings: RunSettings) -> Result<MixRun> {
         mix.check_feasible()?;
+        if let Some(file) =
+            (self.index.files.iter()).find(|f| f.ignored.is_none() && f.sha256.is_none())
+        {
+            return Err(Error::input(
+                "the file's checksum, computed elsewhere, was never given to the inputs",
+            )
+            .in_file(&file.path));
+        }
         let blend = self.blend_params(&settings.blend)?;
         if blend.needs_tokens() && settings.tokenizer.is_none() {
             return Err(Error::parameters(
@@ -568,7 +603,7 @@ impl MixRun {
             .unwrap_or_default();
         // The recipes name their datasets by where they are, which differs between machines and
         // edges: the manifest lists them by name (in its blend section), not by checksum.
-        let outputs: Vec<OutputFile> = tallies.finish();
+        let outputs: Vec<OutputFile> = tallies.finish()?;
         let manifest = (!self.settings.dry_run).then(|| {
             Manifest {
                 kmix_version: env!("CARGO_PKG_VERSION"),

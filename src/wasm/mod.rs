@@ -4,6 +4,7 @@
 //! JS sees are declared once, in TypeScript ([`types`]), and written to `kmix.d.ts`.
 
 mod browse;
+mod checksum;
 mod convert;
 mod session;
 mod source;

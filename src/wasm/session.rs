@@ -88,6 +88,13 @@ impl FirstPass {
         self.inner.push(bytes).into_js()
     }
 
+    /// The page hashes the current file itself, on another thread, and gives the digest to
+    /// `Inputs.giveDigests` before a run; the core hashes none of its bytes.
+    #[wasm_bindgen(js_name = hashElsewhere)]
+    pub fn hash_elsewhere(&mut self) -> Result<(), JsValue> {
+        self.inner.hash_elsewhere().into_js()
+    }
+
     #[wasm_bindgen(js_name = endFile)]
     pub fn end_file(&mut self) -> Result<(), JsValue> {
         self.inner.end_file().into_js()
@@ -125,6 +132,14 @@ impl Inputs {
     /// What each file was (kind, rows, or why it was ignored), and the rows skipped.
     pub fn summary(&self) -> Result<InputSummaryJs, JsValue> {
         Ok(to_js(&self.inner.summary())?.unchecked_into())
+    }
+
+    /// The SHA-256 (hex) of each file hashed elsewhere, one entry per file of the summary
+    /// (null for the others); before any run starts.
+    #[wasm_bindgen(js_name = giveDigests)]
+    pub fn give_digests(&mut self, digests: JsValue) -> Result<(), JsValue> {
+        let digests: Vec<Option<String>> = from_js(digests, "the inputs' checksums")?;
+        self.inner.give_digests(digests).into_js()
     }
 
     pub fn plan(&self, form: MixForm) -> Result<Plan, JsValue> {
@@ -226,10 +241,22 @@ impl Run {
         ready_to_js(&ready)
     }
 
-    /// The outcome, once every task is back; the run is over.
-    pub fn finish(&mut self) -> Result<OutcomeJs, JsValue> {
+    /// The page hashes the files itself, on another thread as it writes them, and gives their
+    /// SHA-256 to `finish`; the core then hashes none of the lines.
+    #[wasm_bindgen(js_name = hashElsewhere)]
+    pub fn hash_elsewhere(&mut self) -> Result<(), JsValue> {
+        self.tallies.as_mut().ok_or_else(finished)?.hash_elsewhere();
+        Ok(())
+    }
+
+    /// The outcome, once every task is back; the run is over. `sha256`: each file's digest
+    /// (hex, in the order of `fileNames`) when they were hashed elsewhere.
+    pub fn finish(&mut self, sha256: Option<Vec<String>>) -> Result<OutcomeJs, JsValue> {
         let run = self.inner.take().ok_or_else(finished)?;
-        let tallies = self.tallies.take().ok_or_else(finished)?;
+        let mut tallies = self.tallies.take().ok_or_else(finished)?;
+        if let Some(digests) = sha256 {
+            tallies.give_digests(digests).into_js()?;
+        }
         let mut outcome = run.finish(tallies).into_js()?;
         self.written = Some(MixRows::new(std::mem::take(&mut outcome.rows)));
         Ok(to_js(&outcome)?.unchecked_into())

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { initSync, Tokenizer, FirstPass, Processor } from '../../www/pkg/kmix.js';
@@ -72,24 +73,37 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   const out = join(work, 'cli');
   execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--date', '1970-01-01', '--out', out, '--quiet'], { stdio: 'ignore' });
 
-  // Half the files as Blobs streamed in small pieces, as the page reads them; half as bytes.
+  // Half the files as Blobs streamed in small pieces, as the page reads them, and hashed
+  // elsewhere (here by Node, in the page by its hashing worker); half as bytes, hashed by the core.
   // (The processors get bytes: Node has no FileReaderSync for the second pass's ranges.)
   const inputFiles = filesUnder(inputs);
   const pass = new FirstPass(inputFiles.map((f, i) => (i % 2 ? { ...f, data: new Blob([f.data]) } : f)), false);
   let streamed = 0;
+  const digests = [];
   while (pass.startFile()) {
     const blob = pass.blob;
+    let digest = null;
     if (blob) {
       streamed++;
-      await streamInto(blob, (bytes) => pass.push(bytes), 4099);
+      const hash = createHash('sha256');
+      pass.hashElsewhere();
+      await streamInto(blob, (bytes) => {
+        hash.update(bytes);
+        return pass.push(bytes);
+      }, 4099);
+      digest = hash.digest('hex');
     }
+    digests.push(digest);
     pass.endFile();
   }
   assert.ok(streamed > 2, 'some files were streamed');
   const read = pass.finish();
+  const plan = () => read.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
+  assert.throws(() => read.start(plan(), { tokenizer: null, dry_run: true, input_roots: ['gen'] }),
+    (e) => e.text.includes('was never given'), 'a run needs every checksum');
+  read.giveDigests(digests);
   const tok = loadTokenizer('qwen3');
-  const run = read.start(read.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false }),
-    { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'] });
+  const run = read.start(plan(), { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'] });
   assert.deepEqual(run.fileNames(), ['combined_cut_2x.jsonl', 'combined_cut_5x.jsonl']);
   // A processor as a pool worker has it: the run's file list, the files, its own tokenizer.
   const processor = new Processor();

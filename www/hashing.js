@@ -1,0 +1,54 @@
+// SHA-256 checksums for the manifest, computed on a worker of their own (hasher.js) beside the
+// coordinator's parsing and writing: in wasm the hash takes as long as either. Of the lines handed
+// over, at most IN_FLIGHT bytes wait for the hasher, so memory stays bounded however large the
+// files.
+import { connect } from './protocol.js';
+
+const IN_FLIGHT = 64 << 20;
+
+export class Hashing {
+  constructor() {
+    this.worker = connect(new Worker(new URL('./hasher.js', import.meta.url), { type: 'module' }));
+    this.waiting = []; // [{done, bytes}], oldest first
+    this.bytes = 0;
+    this.streams = 0;
+  }
+
+  /** The SHA-256 (hex) of a Blob, which the hasher reads itself. */
+  ofBlob(blob) {
+    return this.worker.request('blob', { blob });
+  }
+
+  /** A new stream to push bytes to. */
+  stream() {
+    return ++this.streams;
+  }
+
+  /** Hashes `bytes` next in `stream`: a copy, or, when `give`, the bytes themselves (their
+   * buffer moves to the hasher and is empty here afterwards). */
+  push(stream, bytes, give = false) {
+    const own = give && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const length = own.byteLength;
+    const done = this.worker.request('push', { stream, bytes: own }, undefined, [own.buffer]);
+    this.waiting.push({ done, bytes: length });
+    this.bytes += length;
+  }
+
+  /** Resolves once no more than IN_FLIGHT bytes wait for the hasher. */
+  async caughtUp() {
+    while (this.bytes > IN_FLIGHT) {
+      const { done, bytes } = this.waiting.shift();
+      await done;
+      this.bytes -= bytes;
+    }
+  }
+
+  /** The SHA-256 (hex) of all the bytes pushed to `stream`; the hasher answers in order, so
+   * every push before it is done when it resolves. */
+  async digest(stream) {
+    const hex = await this.worker.request('digest', { stream });
+    const settled = this.waiting.splice(0);
+    this.bytes -= settled.reduce((n, w) => n + w.bytes, 0);
+    return hex;
+  }
+}
