@@ -2,7 +2,7 @@
 // through the real page, then the bare tokenizer on the same rendered texts with as many workers.
 //   node tools/bench-page.mjs INPUT_DIR MIX_FILE   -> one line of JSON
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -76,4 +76,7 @@ try {
 } finally {
   await browser.close();
   server.stop();
+  // The profile holds the mixes the page wrote (its origin-private file system).
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(site, { recursive: true, force: true });
 }
