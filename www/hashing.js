@@ -4,7 +4,7 @@
 // files.
 import { connect } from './protocol.js';
 
-const IN_FLIGHT = 64 << 20;
+const IN_FLIGHT = 16 << 20;
 
 export class Hashing {
   constructor() {
