@@ -24,7 +24,6 @@
 //   render         {messages}                                  -> the chat template's text, or null without a tokenizer
 //   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
 // Coordinator -> the hashing worker (hasher.js):
-//   blob           {blob}                                      -> the SHA-256 of the Blob, hex (read by the hasher)
 //   push           {stream, bytes}                             -> {} (bytes transferred)
 //   digest         {stream}                                    -> the SHA-256 of the stream's bytes, hex
 //

@@ -35,13 +35,11 @@ serve({
       const total = pass.files;
       for (let done = 1; pass.startFile(); done++) {
         const blob = pass.blob;
-        if (blob) {
-          // Hashed by the hashing worker once every file is read, while the person sets the
-          // mix up: the checksums are needed only once a run starts.
-          pass.hashElsewhere();
-          await streamInto(blob, (bytes) => pass.push(bytes));
-        }
+        // Hashed by the hashing worker once every file is read, while the person sets the mix
+        // up: the checksums are needed only once a run starts.
+        if (blob) pass.hashElsewhere();
         hashed.push(blob ?? null);
+        if (blob) await streamInto(blob, (bytes) => pass.push(bytes));
         pass.endFile();
         progress({ phase: 'reading', done, total });
       }
