@@ -13,15 +13,9 @@ pub struct OutputTally {
     file_name: String,
     rows: u64,
     bytes: u64,
-    checksum: Checksum,
-}
-
-/// Where a file's checksum comes from.
-enum Checksum {
-    Hashing(Sha256),
-    /// The edge hashes the file itself and has not given the digest yet.
-    Awaited,
-    Given(String),
+    /// None once the edge hashes the file itself; `digest` then holds what it gave.
+    hasher: Option<Sha256>,
+    digest: Option<String>,
 }
 
 impl OutputTally {
@@ -30,24 +24,25 @@ impl OutputTally {
             file_name,
             rows: 0,
             bytes: 0,
-            checksum: Checksum::Hashing(Sha256::new()),
+            hasher: Some(Sha256::new()),
+            digest: None,
         }
     }
 
     pub fn add(&mut self, lines: &CutLines) {
         self.rows += lines.rows();
         self.bytes += lines.bytes.len() as u64;
-        if let Checksum::Hashing(hasher) = &mut self.checksum {
+        if let Some(hasher) = &mut self.hasher {
             hasher.update(&lines.bytes);
         }
     }
 
     /// The finished file, as the manifest describes it.
     pub fn finish(self) -> Result<OutputFile> {
-        let sha256 = match self.checksum {
-            Checksum::Hashing(hasher) => hex(&hasher.finalize()),
-            Checksum::Given(digest) => digest,
-            Checksum::Awaited => {
+        let sha256 = match (self.hasher, self.digest) {
+            (Some(hasher), _) => hex(&hasher.finalize()),
+            (None, Some(digest)) => digest,
+            (None, None) => {
                 return Err(Error::input(
                     "the file was to be hashed by the edge, which gave no checksum",
                 )
@@ -74,9 +69,7 @@ impl OutputTallies {
     /// The edge hashes the files itself (the page, on another thread) and gives the digests
     /// to [`Self::give_digests`] once they are written.
     pub fn hash_elsewhere(&mut self) {
-        self.0
-            .iter_mut()
-            .for_each(|t| t.checksum = Checksum::Awaited);
+        self.0.iter_mut().for_each(|t| t.hasher = None);
     }
 
     /// The SHA-256 (hex) of each file, in order, hashed by the edge.
@@ -88,12 +81,12 @@ impl OutputTallies {
             )));
         }
         for (tally, digest) in self.0.iter_mut().zip(digests) {
-            if let Checksum::Hashing(_) = tally.checksum {
+            if tally.hasher.is_some() {
                 return Err(
                     Error::input("the file was hashed here already").in_file(&tally.file_name)
                 );
             }
-            tally.checksum = Checksum::Given(digest);
+            tally.digest = Some(digest);
         }
         Ok(())
     }

@@ -3,8 +3,6 @@
 //! the piece counter ([`super::pieces`]) and proven there by the differential tests. A pattern
 //! not listed here gives neither a seam nor the piece counter.
 
-use serde_json::Value;
-
 /// A split pattern the pre-tokenizer rule knows, read for the properties the rule needs.
 pub(super) struct KnownPattern {
     pub regex: &'static str,
@@ -62,36 +60,3 @@ pub(super) const BYTE_LEVEL_PATTERN: KnownPattern = KnownPattern {
     covers_newlines: true,
     after_newline: &[],
 };
-
-/// One step of a pre-tokenizer made of known parts.
-pub(super) enum Step {
-    /// A Split (isolated matches, not inverted) by a known pattern.
-    Split(&'static KnownPattern),
-    /// ByteLevel without a prefix space: bytes mapped to characters one by one, after a split by
-    /// GPT-2's pattern when `use_regex` is set.
-    ByteLevel { gpt2_split: bool },
-}
-
-/// The steps of a pre-tokenizer (`tokenizer.json`'s), in order, if every one is a known part.
-pub(super) fn known_steps(pre: &Value) -> Option<Vec<Step>> {
-    let steps = match pre["type"].as_str()? {
-        "Sequence" => pre["pretokenizers"].as_array()?.iter().collect(),
-        _ => vec![pre],
-    };
-    steps
-        .into_iter()
-        .map(|step| match step["type"].as_str()? {
-            "Split" if step["behavior"] == "Isolated" && step["invert"] == false => {
-                let regex = step["pattern"]["Regex"].as_str()?;
-                KNOWN_PATTERNS
-                    .iter()
-                    .find(|k| k.regex == regex)
-                    .map(Step::Split)
-            }
-            "ByteLevel" if step["add_prefix_space"] == false => Some(Step::ByteLevel {
-                gpt2_split: step["use_regex"] == true,
-            }),
-            _ => None,
-        })
-        .collect()
-}

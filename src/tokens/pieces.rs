@@ -32,7 +32,7 @@ use unicode_normalization_alignments::{
     is_nfc_quick, is_nfd_quick, is_nfkc_quick, is_nfkd_quick, IsNormalized,
 };
 
-use super::patterns::{known_steps, Step, BYTE_LEVEL_PATTERN};
+use super::patterns::{BYTE_LEVEL_PATTERN, KNOWN_PATTERNS};
 
 /// The last characters of a pattern that need a look-ahead.
 const SPACES_BEFORE_NON_SPACE: &str = r"|\s+(?!\S)|\s+";
@@ -334,18 +334,23 @@ fn forms_of(n: &Value) -> Option<Vec<Form>> {
 /// The split patterns of a pre-tokenizer made of known patterns and a closing byte-to-character
 /// map (ByteLevel, no prefix space), if it is.
 fn splits_of(pre: &Value) -> Option<Vec<Split>> {
-    let mut steps = known_steps(pre)?;
-    let Some(Step::ByteLevel { gpt2_split }) = steps.pop() else {
-        return None;
+    let steps: Vec<&Value> = match pre["type"].as_str()? {
+        "Sequence" => pre["pretokenizers"].as_array()?.iter().collect(),
+        _ => vec![pre],
     };
-    let mut patterns = Vec::new();
-    for step in steps {
-        match step {
-            Step::Split(pattern) => patterns.push(pattern.regex),
-            Step::ByteLevel { .. } => return None,
-        }
+    let (byte_level, splits) = steps.split_last()?;
+    if byte_level["type"] != "ByteLevel" || byte_level["add_prefix_space"] != false {
+        return None;
     }
-    if gpt2_split {
+    let mut patterns = Vec::new();
+    for step in splits {
+        if step["type"] != "Split" || step["behavior"] != "Isolated" || step["invert"] != false {
+            return None;
+        }
+        let regex = step["pattern"]["Regex"].as_str()?;
+        patterns.push(KNOWN_PATTERNS.iter().find(|k| k.regex == regex)?.regex);
+    }
+    if byte_level["use_regex"] == true {
         patterns.push(BYTE_LEVEL_PATTERN.regex);
     }
     patterns.into_iter().map(Split::new).collect()

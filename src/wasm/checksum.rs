@@ -1,14 +1,13 @@
-//! SHA-256 of a stream, for the page's hashing worker: the inputs' bytes once the first pass has
-//! indexed them, the mixes' lines beside the run that writes them.
+//! SHA-256 of a stream, for the page's hashing worker: the inputs' bytes beside the first pass
+//! that parses them, the mixes' lines beside the run that writes them.
 
-use sha2::Digest;
 use wasm_bindgen::prelude::*;
 
-use crate::checksum::hex;
+use crate::checksum::Hashing;
 
 #[wasm_bindgen]
 pub struct Sha256 {
-    hasher: sha2::Sha256,
+    hashing: Hashing<std::io::Sink>,
 }
 
 #[wasm_bindgen]
@@ -17,16 +16,19 @@ impl Sha256 {
     #[allow(clippy::new_without_default)] // a JS class: JS has no Default
     pub fn new() -> Sha256 {
         Sha256 {
-            hasher: sha2::Sha256::new(),
+            hashing: Hashing::new(std::io::sink()),
         }
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
-        self.hasher.update(bytes);
+        use std::io::Write;
+        self.hashing
+            .write_all(bytes)
+            .expect("writing to a sink cannot fail");
     }
 
     /// The digest of every byte pushed, as hex.
     pub fn finish(self) -> String {
-        hex(&self.hasher.finalize())
+        self.hashing.finish().1
     }
 }
