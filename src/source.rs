@@ -12,6 +12,11 @@ pub trait ByteSource {
     /// A fresh stream from the start; it owns what it reads, so a reader can keep it.
     fn open(&self) -> std::io::Result<Box<dyn Read>>;
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>>;
+    /// The widest gap between two wanted ranges that costs less to read through than a read of
+    /// its own: a system call natively, a round trip to the browser's file reader in the page.
+    fn read_through(&self) -> u64 {
+        64 << 10
+    }
 }
 
 /// A borrowed source is a source: the native edge lends its files, the page gives its own.
@@ -27,6 +32,9 @@ impl<S: ByteSource + ?Sized> ByteSource for &S {
     }
     fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
         (**self).read_at(offset, len)
+    }
+    fn read_through(&self) -> u64 {
+        (**self).read_through()
     }
 }
 

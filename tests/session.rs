@@ -6,7 +6,7 @@ mod common;
 use common::{files_under, Mem};
 use kmix::browse::{RowOrder, RowQuery};
 use kmix::mix::MixParams;
-use kmix::read::{read_inputs, ReadOptions};
+use kmix::read::{read_inputs, FileReading, ReadOptions};
 use kmix::reread::Rereader;
 use kmix::run::{process_chunk, ChunkResult, ChunkTask, Inputs, MixRun, Outcome, RunSettings};
 use kmix::source::ByteSource;
@@ -311,23 +311,57 @@ fn the_manifest_needs_checksums_of_every_line_written() {
     assert!(e.message.contains("did not see every line"), "{e}");
 }
 
-/// The page hashes inputs and outputs on a worker of its own and gives the digests: the manifest
-/// is the same, and a run cannot start, nor finish, without them.
+/// The page reads the files on its workers, several at once, and hashes inputs and outputs on a
+/// worker of its own, giving the digests: the manifest is the same, and a run cannot start, nor
+/// finish, without them.
 #[test]
-fn checksums_given_by_the_edge_make_the_same_manifest() {
+fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest() {
     let (files, inputs) = example();
     let (_, hashed_here) = run_all(&files, start(&inputs, &[2], settings(None)), None);
 
     let mut pass =
         kmix::read::FirstPass::new(files.iter().collect::<Vec<_>>(), ReadOptions::default());
-    let mut digests = Vec::new();
-    while pass.start_file().unwrap().is_some() {
-        pass.hash_elsewhere().unwrap();
-        let file = pass.current().unwrap();
-        digests.push(Some(kmix::checksum::sha256_hex(&file.1)));
-        pass.push(&file.1.clone()).unwrap();
-        pass.end_file().unwrap();
+    let jobs: Vec<_> = pass
+        .jobs()
+        .map(|(job, file)| (job, file.1.clone()))
+        .collect();
+    // Each file on a thread of its own, in pieces, the last one first.
+    let read: Vec<_> = std::thread::scope(|scope| {
+        let readers: Vec<_> = (jobs.iter().rev())
+            .map(|(job, bytes)| {
+                scope.spawn(move || {
+                    let mut reading = FileReading::new(job);
+                    reading.hash_elsewhere();
+                    for piece in bytes.chunks(97) {
+                        reading.push(piece).unwrap();
+                    }
+                    reading.finish().unwrap()
+                })
+            })
+            .collect();
+        readers
+            .into_iter()
+            .map(|r| r.join().unwrap())
+            .rev()
+            .collect()
+    });
+    let digests: Vec<_> = (jobs.iter())
+        .map(|(_, bytes)| Some(kmix::checksum::sha256_hex(bytes)))
+        .collect();
+    let mut read = read;
+    let last = read.pop().unwrap();
+    let e = pass.add_file(last).err().unwrap();
+    assert!(e.message.contains("expected file 1 of"), "{e}");
+    for file in read {
+        pass.add_file(file).unwrap();
     }
+    // The last one read again, through JSON, as the page's workers hand a file's index over.
+    let (job, bytes) = jobs.last().unwrap();
+    let mut reading = FileReading::new(job);
+    reading.hash_elsewhere();
+    reading.push(bytes).unwrap();
+    let json = serde_json::to_string(&reading.finish().unwrap()).unwrap();
+    pass.add_file(serde_json::from_str(&json).unwrap()).unwrap();
     let mut inputs = Inputs::new(pass.finish().unwrap().0);
     let params = MixParams {
         cuts: vec![2],

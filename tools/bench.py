@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: kmix against the bare tokenizer on the same rendered texts, natively and in the page.
 
-    python3 tools/bench.py [--mb 100,1000] [--tokenizer llama3_1] [--threads N] [--no-page] [--blend-mb 100]
+    python3 tools/bench.py [--mb 100,1000] [--runs 3] [--tokenizer llama3_1] [--threads N] [--no-page] [--blend-mb 100]
 
 For each size, generates the input with tools/gen_step03.py (cached under target/bench/; the shape
 of the issue's reference input: one raw-document pattern, 12 summaries, 5 Q&A each, 800 words),
@@ -19,6 +19,9 @@ the mix's tokens over each side's time. --notebook-seconds S adds the speed-up o
 With --blend-mb N it also blends N MB of chat data (tools/gen_chat.py) beside the same mix on the
 command line (`--add chat.jsonl --max-seq-len 8192`: every added row counted, both counts and the
 pre-flight, and a blend written per cut) and prints its time against the knowledge-only mix's.
+Each measurement is taken --runs times (3 by default), one after another, and its median shown
+with every run listed: on a virtual machine that hands freed memory back to its host, the first
+touch of memory costs about 2.5 ms per MB, and a single run can be twice as slow as the next.
 """
 import argparse
 import json
@@ -65,6 +68,14 @@ def generate(mb):
     return inputs, size
 
 
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
+def runs(values):
+    return " / ".join(f"{v:.2f}" for v in values)
+
+
 def row(who, seconds, texts, tokens, memory, ratio):
     mem = f"{memory / 1e6:,.0f} MB" if memory else "-"
     ratio = f"{ratio:.2f}" if ratio else "-"
@@ -77,6 +88,7 @@ def main():
     ap.add_argument("--tokenizer", default="llama3_1")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--no-page", action="store_true", help="the CLI only")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each measurement; the median is shown")
     ap.add_argument("--blend-mb", type=int, help="also blend this many MB of chat data on the command line")
     ap.add_argument("--notebook-seconds", type=float,
                     help="the Python notebook's time on the same input, for the speed-ups (19 s for --mb 150 on the "
@@ -93,23 +105,28 @@ def main():
     for mb in [int(x) for x in a.mb.split(",")]:
         inputs, size = generate(mb)
         out = os.path.join(ROOT, "target", "bench", "out")
-        # A fresh output folder, as a first run has: replacing the last run's 300 MB is the
-        # kernel's work (freeing its pages, while it may still be writing them back), not kmix's.
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run(["sync"], check=True)
-        kmix_s, kmix_rss, _ = peak_rss([os.path.join(ROOT, "target", "release", "kmix"), inputs, "--cuts", "5,10",
-                                        "--tokenizer", tok, "--out", out, "--threads", str(a.threads), "--quiet"])
+        cli = []
+        for _ in range(a.runs):
+            # A fresh output folder, as a first run has: replacing the last run's 300 MB is the
+            # kernel's work (freeing its pages, while it may still be writing them back), not kmix's.
+            shutil.rmtree(out, ignore_errors=True)
+            subprocess.run(["sync"], check=True)
+            cli.append(peak_rss([os.path.join(ROOT, "target", "release", "kmix"), inputs, "--cuts", "5,10",
+                                 "--tokenizer", tok, "--out", out, "--threads", str(a.threads), "--quiet"]))
+        kmix_s, kmix_rss = median([c[0] for c in cli]), max(c[1] for c in cli)
         manifest = json.load(open(os.path.join(out, "manifest.json")))
         largest = os.path.join(out, manifest["outputs"][-1]["file_name"])
-        _, bare_out = run([os.path.join(ROOT, "target", "release", "examples", "bare_tokenizer"), tok, largest,
-                           str(a.threads)])
-        bare = json.loads(bare_out)
+        bares = [json.loads(run([os.path.join(ROOT, "target", "release", "examples", "bare_tokenizer"), tok,
+                                 largest, str(a.threads)])[1]) for _ in range(a.runs)]
+        bare = {**bares[0], "seconds": median([b["seconds"] for b in bares])}
         texts, tokens = bare["texts"], bare["tokens"]
         print(f"\ninput {size / 1e6:,.0f} MB (cuts 5,10, {a.tokenizer}): {texts:,} distinct conversations counted, "
               f"{tokens:,} tokens, {manifest['outputs'][-1]['bytes'] / 1e6:,.0f} MB in the largest mix")
         print(f"  {'':34} {'seconds':>9} {'rows/s':>10} {'tokens/s':>12} {'peak memory':>24} {'ratio':>7}")
         print(row(f"CLI kmix ({a.threads} threads)", kmix_s, texts, tokens, kmix_rss, kmix_s / bare["seconds"]))
         print(row(f"CLI bare tokenizer ({a.threads} threads)", bare["seconds"], texts, tokens, 0, 0))
+        if a.runs > 1:
+            print(f"  (runs: CLI {runs([c[0] for c in cli])} s; bare {runs([b['seconds'] for b in bares])} s)")
         if a.blend_mb:
             chat = os.path.join(ROOT, "target", "bench", f"chat-{a.blend_mb}mb.jsonl")
             if not os.path.exists(chat):
@@ -128,17 +145,28 @@ def main():
                 print(f"  against the notebook's {a.notebook_seconds:.0f} s (a reference figure for this input, not "
                       f"measured here): CLI {a.notebook_seconds / kmix_s:.1f}x faster")
             continue
-        _, page_out = run(["node", os.path.join(ROOT, "tools", "bench-page.mjs"), inputs, largest], cwd=ROOT)
-        page = json.loads(page_out.strip().splitlines()[-1])
+        pages = [json.loads(run(["node", os.path.join(ROOT, "tools", "bench-page.mjs"), inputs, largest],
+                                cwd=ROOT)[1].strip().splitlines()[-1]) for _ in range(a.runs)]
+        page = {
+            **pages[0],
+            **{k: median([p[k] for p in pages]) for k in ["readSeconds", "mixSeconds", "afterReading"]},
+            "browserRss": max(p["browserRss"] for p in pages),
+            "wasmBytes": max(p["wasmBytes"] for p in pages),
+            "bare": {"seconds": median([p["bare"]["seconds"] for p in pages])},
+        }
         pool = page["workers"] - 1
         memory = f"{page['wasmBytes'] / 1e6:,.0f} MB wasm, {page['browserRss'] / 1e6:,.0f} MB browser PSS"
         print(row(f"page kmix ({pool} workers + 1)", page["mixSeconds"], texts, tokens, 0,
                   page["mixSeconds"] / page["bare"]["seconds"]).replace("       -", f"{memory:>24}", 1))
         print(row(f"page bare tokenizer ({pool} workers)", page["bare"]["seconds"], texts, tokens, 0, 0))
-        total = page["readSeconds"] + page["mixSeconds"]
+        total = median([p["readSeconds"] + p["mixSeconds"] for p in pages])
         print(row("page total (indexing + mix)", total, texts, tokens, 0, total / page["bare"]["seconds"]))
         print(f"  (indexing the files after they were picked: {page['readSeconds']:.2f} s; "
               f"browser PSS then {page['afterReading'] / 1e6:,.0f} MB)")
+        if a.runs > 1:
+            print(f"  (runs: page mix {runs([p['mixSeconds'] for p in pages])} s; bare "
+                  f"{runs([p['bare']['seconds'] for p in pages])} s; indexing {runs([p['readSeconds'] for p in pages])} s;"
+                  f" total {runs([p['readSeconds'] + p['mixSeconds'] for p in pages])} s)")
         if a.notebook_seconds:
             print(f"  against the notebook's {a.notebook_seconds:.0f} s (a reference figure for this input, not measured "
                   f"here): CLI {a.notebook_seconds / kmix_s:.1f}x faster, page {a.notebook_seconds / total:.1f}x faster")

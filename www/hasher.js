@@ -1,14 +1,18 @@
 // The hashing worker: SHA-256 on a thread of its own, so that the coordinator only parses and
 // writes: of an input file, which it reads itself while the first pass parses it, and of each
 // mix, whose lines the coordinator hands it as it writes them.
-import init, { Sha256 } from './pkg/kmix.js';
+import { Sha256 } from './pkg/kmix.js';
 import { serve } from './protocol.js';
 import { streamInto } from './stream.js';
+import { coreFromCoordinator } from './core.js';
 
-const ready = init();
+const core = coreFromCoordinator();
+const { ready } = core;
 const streams = new Map();
 
 serve({
+  start: core.start,
+
   async blob({ blob }) {
     await ready;
     const hash = new Sha256();

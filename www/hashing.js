@@ -2,13 +2,14 @@
 // coordinator's parsing and writing: in wasm the hash takes as long as either. Of the lines handed
 // over, at most IN_FLIGHT bytes wait for the hasher, so memory stays bounded however large the
 // files.
-import { connect } from './protocol.js';
+import { startWorker } from './core.js';
 
 const IN_FLIGHT = 16 << 20;
 
 export class Hashing {
-  constructor() {
-    this.worker = connect(new Worker(new URL('./hasher.js', import.meta.url), { type: 'module' }));
+  /** `core`: a promise of the compiled core, for the worker to share. */
+  constructor(core) {
+    this.worker = startWorker('./hasher.js', core);
     this.waiting = []; // [{done, bytes}], oldest first
     this.bytes = 0;
     this.streams = 0;

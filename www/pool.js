@@ -1,14 +1,14 @@
 // A pool of processor workers, one per core, each with its own wasm instance and tokenizer. It
 // drives a run: every worker takes the run's next task when free; the run puts results in order.
-import { connect } from './protocol.js';
+import { startWorker } from './core.js';
 
 /** Tasks out at once per worker: enough that no worker waits for a slow neighbour's turn. */
 const TASKS_PER_WORKER = 4;
 
 export class Pool {
-  constructor(size) {
-    this.workers = Array.from({ length: Math.max(1, size) },
-      () => connect(new Worker(new URL('./processor.js', import.meta.url), { type: 'module' })));
+  /** `core`: a promise of the compiled core, for the workers to share. */
+  constructor(size, core) {
+    this.workers = Array.from({ length: Math.max(1, size) }, () => startWorker('./processor.js', core));
   }
 
   get size() {
@@ -17,6 +17,26 @@ export class Pool {
 
   request(index, type, args) {
     return this.workers[index].request(type, args);
+  }
+
+  /** Each of `requests` ([type, args]) on whichever worker is free first; returns a promise of
+   * each answer, in the order of `requests`. */
+  share(requests) {
+    let next = 0;
+    const answers = requests.map(() => {
+      const answer = {};
+      answer.promise = new Promise((resolve, reject) => Object.assign(answer, { resolve, reject }));
+      answer.promise.catch(() => {}); // the caller hears of a failure when it awaits that answer
+      return answer;
+    });
+    const lane = async (worker) => {
+      while (next < requests.length) {
+        const at = next++;
+        await worker.request(...requests[at]).then(answers[at].resolve, answers[at].reject);
+      }
+    };
+    this.workers.forEach(lane);
+    return answers.map((a) => a.promise);
   }
 
   /** The same request to every worker; resolves to every answer. */

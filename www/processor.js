@@ -1,9 +1,12 @@
 // A pool worker: its own wasm instance and tokenizer; turns the run's tasks into results (reads
 // the rows again by range from the page's Files, counts their tokens, renders their lines).
-import init, { Processor, Tokenizer } from './pkg/kmix.js';
+import { FileReading, Processor, Tokenizer } from './pkg/kmix.js';
 import { serve } from './protocol.js';
+import { streamInto } from './stream.js';
+import { coreFromCoordinator } from './core.js';
 
-const ready = init();
+const core = coreFromCoordinator();
+const { ready } = core;
 let processor = null;
 const engine = async () => {
   await ready;
@@ -12,6 +15,8 @@ const engine = async () => {
 };
 
 serve({
+  start: core.start,
+
   /** Loads the tokenizer (or none); errors such as a missing chat template come back from here. */
   async tokenizer({ source }) {
     const p = await engine();
@@ -19,6 +24,26 @@ serve({
     const info = tokenizer ? tokenizer.info() : null;
     p.setTokenizer(tokenizer);
     return { name: source?.name ?? null, info };
+  },
+
+  /** Reads one file of the first pass (one of `FirstPass.jobs()`); a Blob's checksum is left to
+   * the hashing worker. */
+  async readFile({ job, data }) {
+    await ready;
+    const reading = new FileReading(job);
+    const streamed = reading.wantsBytes && data instanceof Blob;
+    try {
+      if (streamed) {
+        reading.hashElsewhere();
+        await streamInto(data, (bytes) => reading.push(bytes));
+      } else if (reading.wantsBytes) {
+        reading.push(data);
+      }
+    } catch (e) {
+      reading.free();
+      throw e;
+    }
+    return { read: reading.finish(), hashElsewhere: streamed };
   },
 
   async inputs({ inputFiles, files }) {

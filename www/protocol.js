@@ -17,13 +17,18 @@
 //   browseRows     {file, group?, text?, order?, start, count} -> {total, groups: string[], rows: [{row, offset, len,
 //                                                                 tokens, group, messages}]} (the last run's rows)
 //   renderRow      {messages}                                  -> the chat template's text (by the pool's tokenizer)
+// Coordinator -> each processor (processor.js) and the hashing worker (hasher.js), first:
+//   start          {module: WebAssembly.Module}                -> {} (the core, compiled once, see core.js)
 // Coordinator -> each processor (processor.js):
+//   readFile       {job, data: Blob | Uint8Array}              -> {read, hashElsewhere} (one file of the
+//                                                                 first pass: FirstPass.jobs(), addFile)
 //   tokenizer      {source: {name, files, now} | null}         -> {name, info: TokenizerInfo | null}
 //   inputs         {inputFiles: InputFile[], files: [{path, data}]} -> {}
 //   process        {task: ChunkTask}                           -> ChunkResult
 //   render         {messages}                                  -> the chat template's text, or null without a tokenizer
 //   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
 // Coordinator -> the hashing worker (hasher.js):
+//   blob           {blob}                                      -> the SHA-256 of the Blob, hex (an input file)
 //   push           {stream, bytes}                             -> {} (bytes transferred)
 //   digest         {stream}                                    -> the SHA-256 of the stream's bytes, hex
 //

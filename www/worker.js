@@ -8,11 +8,13 @@ import { Pool } from './pool.js';
 import { createOutputs } from './outputs.js';
 import { streamInto } from './stream.js';
 import { Hashing } from './hashing.js';
+import { compileCore } from './core.js';
 
-const ready = init();
+const core = compileCore();
+const ready = core.then((module) => init({ module_or_path: module }));
 const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('workers'));
-const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8));
-const hashing = new Hashing();
+const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8), core);
+const hashing = new Hashing(core);
 let inputs = null; // the core's Inputs
 let inputDigests = null; // a promise of the checksums the hashing worker computes for them
 let files = []; // [{path, data}] as the page gave them (inputs, then datasets), for the pool
@@ -32,16 +34,17 @@ serve({
     const pass = new FirstPass(given, skipBadRows, datasets);
     const hashed = []; // per file, its Blob for the hashing worker, or null
     try {
-      const total = pass.files;
-      for (let done = 1; pass.startFile(); done++) {
-        const blob = pass.blob;
+      // Each file is read on whichever pool worker is free (as many at once as there are
+      // workers), and added here in order.
+      const jobs = pass.jobs();
+      const reads = pool.share(jobs.map(({ job, data }) => ['readFile', { job, data }]));
+      for (const [i, reading] of reads.entries()) {
+        const { read, hashElsewhere } = await reading;
+        pass.addFile(read);
         // Hashed by the hashing worker once every file is read, while the person sets the mix
         // up: the checksums are needed only once a run starts.
-        if (blob) pass.hashElsewhere();
-        hashed.push(blob ?? null);
-        if (blob) await streamInto(blob, (bytes) => pass.push(bytes));
-        pass.endFile();
-        progress({ phase: 'reading', done, total });
+        hashed.push(hashElsewhere ? jobs[i].data : null);
+        progress({ phase: 'reading', done: i + 1, total: jobs.length });
       }
     } catch (e) {
       pass.free();
@@ -127,7 +130,6 @@ serve({
     try {
       const names = run.fileNames();
       // The lines are hashed on the hashing worker as they are written.
-      run.hashElsewhere();
       const streams = names.map(() => hashing.stream());
       const outputs = await createOutputs(names);
       await pool.each('inputs', { inputFiles: run.inputFiles(), files });

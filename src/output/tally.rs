@@ -13,9 +13,17 @@ pub struct OutputTally {
     file_name: String,
     rows: u64,
     bytes: u64,
-    /// None once the edge hashes the file itself; `digest` then holds what it gave.
-    hasher: Option<Sha256>,
-    digest: Option<String>,
+    checksum: Checksum,
+}
+
+/// Where a file's SHA-256 comes from.
+enum Checksum {
+    /// Hashed here, line by line.
+    Hashing(Sha256),
+    /// Hashed by the edge, which has not given the digest yet.
+    Awaited,
+    /// Hashed by the edge: the digest it gave (hex).
+    Given(String),
 }
 
 impl OutputTally {
@@ -24,25 +32,25 @@ impl OutputTally {
             file_name,
             rows: 0,
             bytes: 0,
-            hasher: Some(Sha256::new()),
-            digest: None,
+            checksum: Checksum::Hashing(Sha256::new()),
         }
     }
 
     pub fn add(&mut self, lines: &CutLines) {
         self.rows += lines.rows();
-        self.bytes += lines.bytes.len() as u64;
-        if let Some(hasher) = &mut self.hasher {
+        self.bytes += lines.byte_len();
+        if let Checksum::Hashing(hasher) = &mut self.checksum {
+            debug_assert_eq!(lines.bytes.len() as u64, lines.byte_len());
             hasher.update(&lines.bytes);
         }
     }
 
     /// The finished file, as the manifest describes it.
     pub fn finish(self) -> Result<OutputFile> {
-        let sha256 = match (self.hasher, self.digest) {
-            (Some(hasher), _) => hex(&hasher.finalize()),
-            (None, Some(digest)) => digest,
-            (None, None) => {
+        let sha256 = match self.checksum {
+            Checksum::Hashing(hasher) => hex(&hasher.finalize()),
+            Checksum::Given(digest) => digest,
+            Checksum::Awaited => {
                 return Err(Error::input(
                     "the file was to be hashed by the edge, which gave no checksum",
                 )
@@ -69,7 +77,9 @@ impl OutputTallies {
     /// The edge hashes the files itself (the page, on another thread) and gives the digests
     /// to [`Self::give_digests`] once they are written.
     pub fn hash_elsewhere(&mut self) {
-        self.0.iter_mut().for_each(|t| t.hasher = None);
+        self.0
+            .iter_mut()
+            .for_each(|t| t.checksum = Checksum::Awaited);
     }
 
     /// The SHA-256 (hex) of each file, in order, hashed by the edge.
@@ -81,12 +91,12 @@ impl OutputTallies {
             )));
         }
         for (tally, digest) in self.0.iter_mut().zip(digests) {
-            if tally.hasher.is_some() {
+            if let Checksum::Hashing(_) = tally.checksum {
                 return Err(
                     Error::input("the file was hashed here already").in_file(&tally.file_name)
                 );
             }
-            tally.digest = Some(digest);
+            tally.checksum = Checksum::Given(digest);
         }
         Ok(())
     }

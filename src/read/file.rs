@@ -1,8 +1,11 @@
 //! One file of the first pass, fed its bytes in pieces: checksummed, decompressed, split into
-//! records, and each record checked and noted in the index as its kind requires.
+//! records, and each record checked and noted as its kind requires, in an index of the file's
+//! own. Files are read independently of each other (on any thread, or any worker of the page)
+//! and their indexes added to the whole in path order ([`Index::add_file`]).
 
 use std::collections::HashSet;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::dataset::{chat_messages, DatasetIndex, Span};
@@ -16,14 +19,58 @@ use super::seed::SeedFields;
 use super::{qna, BadRows, Index, IndexRow, InputFile, Kind, ReadOptions, TextId};
 use crate::error::{Error, Result};
 
+/// What reading one file needs to know: which file, its place among them, and how to read it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileJob {
+    /// The file's position in [`Index::files`].
+    pub number: u32,
+    pub path: String,
+    pub size: u64,
+    /// An added dataset's name: the file is a chat dataset to blend, not a knowledge input.
+    pub dataset: Option<String>,
+    pub skip_bad_rows: bool,
+    pub max_row_bytes: usize,
+}
+
+impl FileJob {
+    fn options(&self) -> ReadOptions {
+        ReadOptions {
+            skip_bad_rows: self.skip_bad_rows,
+            max_row_bytes: self.max_row_bytes,
+        }
+    }
+}
+
+/// One file, read: what was done with it, and its rows, whose text ids are its own until the
+/// file is added to the index.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FileIndex {
+    pub file: InputFile,
+    pub number: u32,
+    /// The hash of each of its text ids (by id), and the start of those that name a source chunk.
+    texts: Vec<u128>,
+    starts: Vec<(TextId, String)>,
+    rows: Vec<IndexRow>,
+    bad_rows: BadRows,
+    /// An added dataset's rows.
+    dataset_rows: Option<Vec<Span>>,
+}
+
+/// What a file's records are noted in as it is read.
+#[derive(Default)]
+struct Noted {
+    texts: TextIds,
+    rows: Vec<IndexRow>,
+    bad_rows: BadRows,
+}
+
 /// A file being read.
 pub struct FileReading {
     file: InputFile,
     /// The file's position in [`Index::files`].
     number: u32,
-    /// Where the file's rows start in [`Index::rows`].
-    first_row: usize,
     options: ReadOptions,
+    noted: Noted,
     rows: Rows,
     /// None: the edge hashes the file itself and gives the digest to the inputs later
     /// ([`crate::run::Inputs::give_digests`]).
@@ -41,7 +88,8 @@ enum Rows {
     Seed(HashSet<(TextId, u128)>),
     /// qna.yaml: the whole file, parsed once it is all there (it is small).
     Qna(Vec<u8>),
-    Dataset(DatasetIndex),
+    /// A chat dataset's rows.
+    Dataset(Vec<Span>),
 }
 
 impl Rows {
@@ -68,53 +116,35 @@ impl Rows {
 const BAD_ROW_EXAMPLES: usize = 20;
 
 impl FileReading {
-    /// An input file, its kind known from its path or, for a loose file, from its first record.
-    pub fn input(path: &str, size: u64, index: &Index, options: ReadOptions) -> Self {
-        let rows = match detect(path) {
-            Detection::Kind(kind) => Rows::of(kind),
-            Detection::Ignored(reason) => Rows::Ignored(reason),
-            Detection::ByContent => Rows::Sniffing,
+    /// An input file, its kind known from its path or, for a loose file, from its first record;
+    /// or a chat dataset to blend beside the knowledge mix.
+    pub fn new(job: &FileJob) -> Self {
+        let path = job.path.as_str();
+        let rows = match (&job.dataset, detect(path)) {
+            (Some(_), _) => Rows::Dataset(Vec::new()),
+            (None, Detection::Kind(kind)) => Rows::of(kind),
+            (None, Detection::Ignored(reason)) => Rows::Ignored(reason),
+            (None, Detection::ByContent) => Rows::Sniffing,
         };
-        Self::new(path, size, index, options, rows, None)
-    }
-
-    /// A chat dataset to blend beside the knowledge mix, known by `name`.
-    pub fn dataset(path: &str, size: u64, index: &Index, name: &str, options: ReadOptions) -> Self {
-        let rows = Rows::Dataset(DatasetIndex {
-            name: name.to_string(),
-            file: index.files.len() as u32,
-            rows: Vec::new(),
-        });
-        Self::new(path, size, index, options, rows, Some(name.to_string()))
-    }
-
-    fn new(
-        path: &str,
-        size: u64,
-        index: &Index,
-        options: ReadOptions,
-        rows: Rows,
-        dataset: Option<String>,
-    ) -> Self {
         FileReading {
             file: InputFile {
                 path: path.to_string(),
-                size,
+                size: job.size,
                 kind: None,
                 rows: 0,
                 sha256: None,
                 ignored: None,
                 compressed: false,
                 null_responses: 0,
-                dataset,
+                dataset: job.dataset.clone(),
             },
-            number: index.files.len() as u32,
-            first_row: index.rows.len(),
-            options,
+            number: job.number,
+            options: job.options(),
+            noted: Noted::default(),
             rows,
             hasher: Some(Sha256::new()),
             inflate: Inflate::default(),
-            splitter: RecordSplitter::new(path, options.max_row_bytes),
+            splitter: RecordSplitter::new(path, job.max_row_bytes),
         }
     }
 
@@ -130,7 +160,7 @@ impl FileReading {
     }
 
     /// Reads the next piece of the file; false once no more is wanted.
-    pub fn push(&mut self, bytes: &[u8], index: &mut Index) -> Result<bool> {
+    pub fn push(&mut self, bytes: &[u8]) -> Result<bool> {
         if !self.wants_bytes() {
             return Ok(false);
         }
@@ -141,6 +171,7 @@ impl FileReading {
             file,
             number,
             options,
+            noted,
             rows,
             inflate,
             splitter,
@@ -150,7 +181,7 @@ impl FileReading {
             whole.extend_from_slice(bytes);
             return Ok(true);
         }
-        let mut records = Records::new(file, *number, *options, rows, index);
+        let mut records = Records::new(file, *number, *options, rows, noted);
         let flow = inflate.push(bytes, records.path, &mut |text| {
             splitter.push(text, &mut |at, record| records.record(at, record))
         })?;
@@ -158,12 +189,12 @@ impl FileReading {
     }
 
     /// The file once all of it is pushed (or as much as was wanted).
-    pub fn finish(self, index: &mut Index) -> Result<InputFile> {
+    pub fn finish(self) -> Result<FileIndex> {
         let FileReading {
             mut file,
             number,
-            first_row,
             options,
+            mut noted,
             mut rows,
             hasher,
             inflate,
@@ -171,10 +202,10 @@ impl FileReading {
         } = self;
         if let Rows::Qna(whole) = &rows {
             let qna = qna::read(&mut whole.as_slice(), &file.path)?;
-            index_qna(&qna, &file.path, number, index)?;
+            index_qna(&qna, &file.path, number, &mut noted)?;
         } else if !matches!(rows, Rows::Ignored(_)) {
             file.compressed = inflate.is_gzip();
-            let mut records = Records::new(&mut file, number, options, &mut rows, index);
+            let mut records = Records::new(&mut file, number, options, &mut rows, &mut noted);
             let path = records.path;
             let mut on_record = |at: Position, record: RecordText| records.record(at, record);
             let flow = inflate.finish(path, &mut |text| splitter.push(text, &mut on_record))?;
@@ -182,37 +213,89 @@ impl FileReading {
                 splitter.finish(&mut on_record)?;
             }
         }
+        let mut dataset_rows = None;
         match rows {
-            Rows::Ignored(reason) => {
-                file.ignored = Some(reason);
-                return Ok(file);
-            }
+            Rows::Ignored(reason) => file.ignored = Some(reason),
             // The splitter's finish refuses a file without records, so this is not reached.
             Rows::Sniffing => {
                 return Err(Error::input("the file holds no rows").in_file(&file.path))
             }
-            Rows::Dataset(dataset) => {
-                file.rows = dataset.rows.len() as u64;
-                index.datasets.push(dataset);
+            Rows::Dataset(spans) => {
+                file.rows = spans.len() as u64;
+                dataset_rows = Some(spans);
             }
             known => {
                 file.kind = known.kind();
-                file.rows = (index.rows.len() - first_row) as u64;
+                file.rows = noted.rows.len() as u64;
             }
         }
-        file.sha256 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
-        Ok(file)
+        if file.ignored.is_none() {
+            file.sha256 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
+        }
+        let (texts, starts) = noted.texts.into_parts();
+        Ok(FileIndex {
+            file,
+            number,
+            texts,
+            starts,
+            rows: noted.rows,
+            bad_rows: noted.bad_rows,
+            dataset_rows,
+        })
     }
 }
 
-/// A file's records on their way into the index.
+impl Index {
+    /// Adds the next file, in path order: its rows' text ids become the index's, given in the
+    /// order the texts first appear, so that the index is the same however the files were read.
+    pub(super) fn add_file(&mut self, read: FileIndex) -> Result<()> {
+        if read.number as usize != self.files.len() {
+            return Err(Error::input(format!(
+                "file {} was read for position {} of the index, not {}",
+                read.file.path,
+                read.number,
+                self.files.len()
+            )));
+        }
+        let ids = self.texts.add(read.texts, read.starts);
+        let known = |id: TextId| ids.get(id as usize).copied();
+        let rows = read.rows.into_iter().map(|row| {
+            Some(IndexRow {
+                document: known(row.document)?,
+                raw_document: known(row.raw_document)?,
+                ..row
+            })
+        });
+        let rows: Option<Vec<IndexRow>> = rows.collect();
+        self.rows.extend(rows.ok_or_else(|| {
+            Error::input("a row names a text the file's index does not hold")
+                .in_file(&read.file.path)
+        })?);
+        let bad = &mut self.bad_rows;
+        bad.count += read.bad_rows.count;
+        let room = BAD_ROW_EXAMPLES.saturating_sub(bad.examples.len());
+        bad.examples
+            .extend(read.bad_rows.examples.into_iter().take(room));
+        if let (Some(rows), Some(name)) = (read.dataset_rows, &read.file.dataset) {
+            self.datasets.push(DatasetIndex {
+                name: name.clone(),
+                file: read.number,
+                rows,
+            });
+        }
+        self.files.push(read.file);
+        Ok(())
+    }
+}
+
+/// A file's records on their way into its index.
 struct Records<'a> {
     path: &'a str,
     null_responses: &'a mut u64,
     number: u32,
     options: ReadOptions,
     rows: &'a mut Rows,
-    index: &'a mut Index,
+    noted: &'a mut Noted,
 }
 
 impl<'a> Records<'a> {
@@ -221,7 +304,7 @@ impl<'a> Records<'a> {
         number: u32,
         options: ReadOptions,
         rows: &'a mut Rows,
-        index: &'a mut Index,
+        noted: &'a mut Noted,
     ) -> Self {
         Records {
             path: &file.path,
@@ -229,7 +312,7 @@ impl<'a> Records<'a> {
             number,
             options,
             rows,
-            index,
+            noted,
         }
     }
 
@@ -255,7 +338,7 @@ impl<'a> Records<'a> {
 
     fn add(&mut self, at: Position, record: RecordText) -> Result<()> {
         let text = record?;
-        let Index { texts, rows, .. } = &mut *self.index;
+        let Noted { texts, rows, .. } = &mut *self.noted;
         match &mut *self.rows {
             Rows::Generated(kind) => {
                 let row = parse_json::<GeneratedFields>(text)?.into_record(*kind)?;
@@ -272,9 +355,9 @@ impl<'a> Records<'a> {
                 });
             }
             Rows::Seed(seen) => add_seed(text, at, self.number, seen, texts, rows)?,
-            Rows::Dataset(dataset) => {
+            Rows::Dataset(spans) => {
                 chat_messages(text)?;
-                dataset.rows.push(Span {
+                spans.push(Span {
                     offset: at.offset,
                     len: at.len,
                     line: at.line,
@@ -293,7 +376,7 @@ impl<'a> Records<'a> {
         if !self.options.skip_bad_rows {
             return Err(err);
         }
-        let bad: &mut BadRows = &mut self.index.bad_rows;
+        let bad: &mut BadRows = &mut self.noted.bad_rows;
         bad.count += 1;
         if bad.examples.len() < BAD_ROW_EXAMPLES {
             bad.examples.push(err);
@@ -331,11 +414,11 @@ fn add_seed(
     Ok(())
 }
 
-fn index_qna(qna: &qna::Qna, path: &str, number: u32, index: &mut Index) -> Result<()> {
+fn index_qna(qna: &qna::Qna, path: &str, number: u32, noted: &mut Noted) -> Result<()> {
     for (example_no, example) in qna.seed_examples.iter().enumerate() {
-        let context = index.texts.id(&example.context);
+        let context = noted.texts.id(&example.context);
         for (part, qa) in example.questions_and_answers.iter().enumerate() {
-            index.rows.push(IndexRow {
+            noted.rows.push(IndexRow {
                 kind: Kind::QnaYaml,
                 file: number,
                 offset: example_no as u64,

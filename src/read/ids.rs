@@ -20,7 +20,10 @@ const START_CHARS: usize = 60;
 
 impl TextIds {
     pub fn id(&mut self, text: &str) -> TextId {
-        let hash = text_hash(text);
+        self.id_of_hash(text_hash(text))
+    }
+
+    fn id_of_hash(&mut self, hash: u128) -> TextId {
         *self.ids.entry(hash).or_insert_with(|| {
             self.hashes.push(hash);
             (self.hashes.len() - 1) as TextId
@@ -44,6 +47,26 @@ impl TextIds {
     /// The start of a text given to [`TextIds::named_id`].
     pub fn start(&self, id: TextId) -> Option<&str> {
         self.starts.get(&id).map(String::as_str)
+    }
+
+    /// The hash of each id, in order, and the starts kept: all another table needs to take
+    /// these texts in ([`TextIds::add`]).
+    pub fn into_parts(self) -> (Vec<u128>, Vec<(TextId, String)>) {
+        let mut starts: Vec<_> = self.starts.into_iter().collect();
+        starts.sort_unstable_by_key(|(id, _)| *id);
+        (self.hashes, starts)
+    }
+
+    /// Takes in another table's texts (its [`TextIds::into_parts`]), as if each had been given
+    /// here in the order of its ids; returns the id here of each of its ids.
+    pub fn add(&mut self, hashes: Vec<u128>, starts: Vec<(TextId, String)>) -> Vec<TextId> {
+        let ids: Vec<TextId> = hashes.into_iter().map(|h| self.id_of_hash(h)).collect();
+        for (id, start) in starts {
+            if let Some(&here) = ids.get(id as usize) {
+                self.starts.entry(here).or_insert(start);
+            }
+        }
+        ids
     }
 
     /// The text's hash: stable across platforms and versions, so it can seed sampling.

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::source::{read_error, ByteSource};
 pub use dataset::{chat_messages, dataset_name, one_line, DatasetIndex, Span, KNOWLEDGE};
-use file::FileReading;
+pub use file::{FileIndex, FileJob, FileReading};
 pub use ids::{TextId, TextIds};
 pub use inflate::decompressed;
 pub use kind::Kind;
@@ -91,7 +91,7 @@ pub struct InputFile {
     pub dataset: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct BadRows {
     pub count: u64,
     /// The first few, so the report can show what was wrong without growing with the input.
@@ -119,10 +119,10 @@ pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<
     Ok(pass.finish()?.0)
 }
 
-/// The first pass one file at a time, in path order, for an edge that reports progress or returns
-/// to its event loop between files: `read_next` pulls a file through the source's stream, or
-/// `start_file`, `push` (its bytes, in pieces of any size) and `end_file` let the edge feed it. It
-/// owns the sources and gives them back at the end.
+/// The first pass, one file at a time in path order: `read_next` pulls a file through its
+/// source's stream; or an edge reads each file of `jobs` itself (with [`FileReading`], on any
+/// thread or worker, several at once) and hands it to `add_file`, in order. It owns the sources
+/// and gives them back at the end.
 pub struct FirstPass<S> {
     /// The knowledge inputs in path order, then the added datasets in the order given.
     sources: Vec<S>,
@@ -131,8 +131,6 @@ pub struct FirstPass<S> {
     /// The names of the added datasets.
     dataset_names: Vec<String>,
     next: usize,
-    /// The file started and not yet ended.
-    reading: Option<FileReading>,
     index: Index,
     options: ReadOptions,
 }
@@ -149,7 +147,6 @@ impl<S: ByteSource> FirstPass<S> {
             sources,
             dataset_names: Vec::new(),
             next: 0,
-            reading: None,
             index: Index::default(),
             options,
         }
@@ -184,23 +181,36 @@ impl<S: ByteSource> FirstPass<S> {
         Ok(())
     }
 
-    /// How many files the pass reads in all.
-    pub fn files(&self) -> usize {
-        self.sources.len()
+    /// Every file to read, in the order `add_file` takes them, with its source.
+    pub fn jobs(&self) -> impl Iterator<Item = (FileJob, &S)> {
+        (0..self.sources.len()).map(|n| (self.job(n), &self.sources[n]))
+    }
+
+    fn job(&self, n: usize) -> FileJob {
+        let source = &self.sources[n];
+        FileJob {
+            number: n as u32,
+            path: source.path().to_string(),
+            size: source.size(),
+            dataset: n
+                .checked_sub(self.knowledge)
+                .map(|d| self.dataset_names[d].clone()),
+            skip_bad_rows: self.options.skip_bad_rows,
+            max_row_bytes: self.options.max_row_bytes,
+        }
     }
 
     /// Reads the next file through its source's stream; false when every file has been read.
     pub fn read_next(&mut self) -> Result<bool> {
-        let Some(wants_bytes) = self.start_file()? else {
+        let Some(source) = self.sources.get(self.next) else {
             return Ok(false);
         };
-        if wants_bytes {
-            let source = &self.sources[self.next];
+        let mut reading = FileReading::new(&self.job(self.next));
+        if reading.wants_bytes() {
             let path = source.path();
             let mut stream = source
                 .open()
                 .map_err(|e| Error::io(format!("cannot open the file: {e}")).in_file(path))?;
-            let reading = self.reading.as_mut().expect("started above");
             let mut piece = vec![0; READ_PIECE];
             loop {
                 let n = match stream.read(&mut piece) {
@@ -208,67 +218,29 @@ impl<S: ByteSource> FirstPass<S> {
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(read_error(e, path)),
                 };
-                if n == 0 || !reading.push(&piece[..n], &mut self.index)? {
+                if n == 0 || !reading.push(&piece[..n])? {
                     break;
                 }
             }
         }
-        self.end_file()?;
+        self.add_file(reading.finish()?)?;
         Ok(true)
     }
 
-    /// Starts reading the next file (`current`): `None` when every file has been read, else
-    /// whether its bytes are wanted (a file ignored for its name needs none) before `end_file`.
-    pub fn start_file(&mut self) -> Result<Option<bool>> {
-        if self.reading.is_some() {
-            return Err(Error::input(
-                "a file is being read: end it before starting the next",
-            ));
-        }
-        let Some(source) = self.sources.get(self.next) else {
-            return Ok(None);
-        };
-        let (path, size, index) = (source.path(), source.size(), &self.index);
-        let reading = match self.next.checked_sub(self.knowledge) {
-            None => FileReading::input(path, size, index, self.options),
-            Some(d) => {
-                FileReading::dataset(path, size, index, &self.dataset_names[d], self.options)
+    /// The next file, in order, read by the edge from its job.
+    pub fn add_file(&mut self, read: FileIndex) -> Result<()> {
+        match self.sources.get(self.next) {
+            Some(source) if source.path() == read.file.path => {}
+            _ => {
+                return Err(Error::input(format!(
+                    "expected file {} of {} next, not {}",
+                    self.next + 1,
+                    self.sources.len(),
+                    read.file.path
+                )))
             }
-        };
-        let wants_bytes = reading.wants_bytes();
-        self.reading = Some(reading);
-        Ok(Some(wants_bytes))
-    }
-
-    /// The file started and not yet ended.
-    pub fn current(&self) -> Option<&S> {
-        self.reading.as_ref().map(|_| &self.sources[self.next])
-    }
-
-    /// The next piece of the current file; false once no more of it is wanted.
-    pub fn push(&mut self, bytes: &[u8]) -> Result<bool> {
-        match &mut self.reading {
-            Some(reading) => reading.push(bytes, &mut self.index),
-            None => Err(not_reading()),
         }
-    }
-
-    /// The current file's checksum is computed by the edge, on another thread, and given to
-    /// the inputs before a run ([`crate::run::Inputs::give_digests`]); none of its bytes is
-    /// hashed here.
-    pub fn hash_elsewhere(&mut self) -> Result<()> {
-        self.reading
-            .as_mut()
-            .ok_or_else(not_reading)?
-            .hash_elsewhere();
-        Ok(())
-    }
-
-    /// Ends the current file, once all of it (or all that was wanted) is pushed.
-    pub fn end_file(&mut self) -> Result<()> {
-        let reading = self.reading.take().ok_or_else(not_reading)?;
-        let file = reading.finish(&mut self.index)?;
-        self.index.files.push(file);
+        self.index.add_file(read)?;
         self.next += 1;
         Ok(())
     }
@@ -298,10 +270,6 @@ impl<S: ByteSource> FirstPass<S> {
         }
         Ok((index, self.sources))
     }
-}
-
-fn not_reading() -> Error {
-    Error::input("no file is being read: start one first")
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -20,6 +20,11 @@ impl CutLines {
         self.lens.len() as u64
     }
 
+    /// The lines' bytes in all, by their lengths: an edge may keep the bytes themselves.
+    pub fn byte_len(&self) -> u64 {
+        self.lens.iter().map(|&len| u64::from(len)).sum()
+    }
+
     /// Adds one line.
     pub fn push(&mut self, line: &[u8]) {
         self.bytes.extend_from_slice(line);

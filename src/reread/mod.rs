@@ -91,26 +91,26 @@ impl<'a> Rereader<'a> {
     }
 
     /// How many rows from the first form a run worth one read: the same plain file, offsets
-    /// rising, and no more bytes in between than in the rows themselves (plus a little).
+    /// rising, and no gap between two rows wider than the source reads through.
     fn dense_run(&self, rows: &[IndexRow]) -> usize {
         let first = &rows[0];
-        if first.kind == Kind::QnaYaml || self.files[first.file as usize].1 {
+        let (source, compressed) = self.files[first.file as usize];
+        if first.kind == Kind::QnaYaml || compressed {
             return 1;
         }
-        let (mut wanted, mut end) = (0u64, first.offset);
+        let read_through = source.read_through();
+        let mut end = first.offset;
         let mut n = 0;
         for row in rows {
             let row_end = row.offset + u64::from(row.len);
-            let span = row_end.saturating_sub(first.offset);
             if row.file != first.file
                 || row.kind == Kind::QnaYaml
                 || row.offset < end
-                || span > 2 * (wanted + u64::from(row.len)) + (64 << 10)
-                || span > SPAN_LIMIT
+                || row.offset - end > read_through
+                || row_end - first.offset > SPAN_LIMIT
             {
                 break;
             }
-            wanted += u64::from(row.len);
             end = row_end;
             n += 1;
         }

@@ -2,6 +2,7 @@
 //! run under way (tasks out, results in, in order, to one outcome).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -475,6 +476,10 @@ impl MixRun {
                 "task {seq} came back with {what} other than it was asked for"
             ))
         };
+        let files = self.files_of(seq);
+        if result.lines.len() != files.len() {
+            return Err(mismatch("lines"));
+        }
         let mut lines = vec![CutLines::default(); self.file_names.len()];
         let rows = if seq < self.knowledge_tasks {
             let start = seq as usize * TASK_ROWS;
@@ -482,9 +487,6 @@ impl MixRun {
             let counted = result.counts.as_ref().map(Vec::len);
             if counted != self.settings.tokenizer.as_ref().map(|_| rows) {
                 return Err(mismatch("token counts"));
-            }
-            if result.lines.len() != self.written.len() {
-                return Err(mismatch("lines"));
             }
             let first_count = self.counts.len();
             self.counts.extend(result.counts.unwrap_or_default());
@@ -512,12 +514,15 @@ impl MixRun {
             rows
         } else {
             let (b, start, end) = self.blend_chunks[(seq - self.counting) as usize];
-            let [blend_lines] =
-                <[CutLines; 1]>::try_from(result.lines).map_err(|_| mismatch("lines"))?;
+            let blend_lines = result
+                .lines
+                .into_iter()
+                .next()
+                .expect("one file, checked above");
             if blend_lines.rows() != (end - start) as u64 {
                 return Err(mismatch("lines"));
             }
-            let slot = self.written.len() + b;
+            let slot = files.start;
             let entries = &self.blends.as_ref().expect("blend tasks follow the plan")[b].entries;
             let mut table = std::mem::take(&mut self.tables[slot]);
             for (entry, &len) in entries[start..end].iter().zip(&blend_lines.lens) {
@@ -537,6 +542,20 @@ impl MixRun {
             total: self.rows(),
             lines,
         })
+    }
+
+    /// The files task `seq`'s lines go to, as positions in [`MixRun::file_names`], in the order
+    /// of its result's lines: every knowledge mix, none (a dataset's counts), or one blend.
+    pub fn files_of(&self, seq: u32) -> Range<usize> {
+        if seq < self.knowledge_tasks {
+            0..self.written.len()
+        } else if seq < self.counting {
+            0..0
+        } else {
+            let (b, _, _) = self.blend_chunks[(seq - self.counting) as usize];
+            let slot = self.written.len() + b;
+            slot..slot + 1
+        }
     }
 
     /// Tallies for the files this run writes, for the edge to feed every [`Ready`]'s lines to

@@ -23,6 +23,19 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsV
         .map_err(|e| error_to_js(Error::input(format!("{what} is not as expected: {e}"))))
 }
 
+/// A core value as JSON text, for values only another wasm instance reads (one worker's to
+/// another's: a string crosses between workers for less than an object of many small ones).
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value)
+        .map_err(|e| error_to_js(Error::input(format!("cannot pass a value on: {e}"))))
+}
+
+/// JSON text from [`to_json`] as core data; `what` names it in the error.
+pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, JsValue> {
+    serde_json::from_str(text)
+        .map_err(|e| error_to_js(Error::input(format!("{what} is not as expected: {e}"))))
+}
+
 /// An error reaches JS as [`Error`]'s fields and `text`, the sentence a person reads.
 pub fn error_to_js(e: Error) -> JsValue {
     #[derive(Serialize)]

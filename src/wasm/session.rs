@@ -1,15 +1,18 @@
 //! The session's states as JS classes: each method converts, calls the core once, converts back.
 
+use std::collections::HashMap;
+
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use super::browse::MixRows;
-use super::convert::{error_from_js, from_js, to_js, IntoJs};
+use super::convert::{error_from_js, error_to_js, from_js, from_json, to_js, to_json, IntoJs};
 use super::source::JsSource;
 use super::tokenizer::{messages_from_js, Tokenizer};
 use super::types::{
-    BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, InputFiles, InputSources, InputSummaryJs,
-    KmixError, Messages, MixForm, MixSummary, OutcomeJs, ReadyList, RecipeJs, RunSettingsJs,
-    Strings,
+    BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, FileJobs, InputFiles, InputSources,
+    InputSummaryJs, KmixError, Messages, MixForm, MixSummary, OutcomeJs, ReadyList, RecipeJs,
+    RunSettingsJs, Strings,
 };
 use crate::blend::{parse_recipe, BlendText};
 use crate::mix::{Mix, ParamsText};
@@ -20,13 +23,11 @@ use crate::run::{self, process_chunk, RunSettings};
 use crate::source::ByteSource;
 use crate::tokens::ChatTokenizer;
 
-/// The first pass, one file at a time: the worker streams each Blob into `push`, returning to its
-/// event loop between pieces so that the browser frees what it read, and reports progress.
+/// The first pass: the page reads each file of `jobs` on a worker of its pool (`FileReading`),
+/// several at once, and adds what each gives back here, in order (`addFile`).
 #[wasm_bindgen]
 pub struct FirstPass {
     inner: crate::read::FirstPass<JsSource>,
-    /// The current file is a Blob whose bytes are wanted.
-    streaming: bool,
 }
 
 #[wasm_bindgen]
@@ -48,56 +49,28 @@ impl FirstPass {
                 .add_datasets(JsSource::list(datasets.into())?)
                 .into_js()?;
         }
-        Ok(FirstPass {
-            inner,
-            streaming: false,
-        })
+        Ok(FirstPass { inner })
     }
 
-    /// How many files the pass reads.
-    #[wasm_bindgen(getter)]
-    pub fn files(&self) -> usize {
-        self.inner.files()
-    }
-
-    /// Starts the next file; false when every file has been read. Its Blob is then `blob`, to
-    /// `push` in pieces, unless the core needs nothing from the page for it (a file ignored for
-    /// its name, or bytes the page handed over whole, which are read at once); then `endFile`.
-    #[wasm_bindgen(js_name = startFile)]
-    pub fn start_file(&mut self) -> Result<bool, JsValue> {
-        let Some(wants_bytes) = self.inner.start_file().into_js()? else {
-            return Ok(false);
-        };
-        let bytes = self.inner.current().and_then(JsSource::bytes);
-        self.streaming = wants_bytes && bytes.is_none();
-        if let Some(bytes) = bytes.filter(|_| wants_bytes) {
-            self.inner.push(&bytes).into_js()?;
+    /// Every file to read, in the order `addFile` takes them: `{job, data}`, the job to start a
+    /// `FileReading` with and the file's Blob (or bytes) as the page gave it.
+    pub fn jobs(&self) -> Result<FileJobs, JsValue> {
+        let list = js_sys::Array::new();
+        for (job, source) in self.inner.jobs() {
+            let entry = js_sys::Object::new();
+            let job = to_json(&job)?;
+            js_sys::Reflect::set(&entry, &"job".into(), &job.into())?;
+            js_sys::Reflect::set(&entry, &"data".into(), &source.data())?;
+            list.push(&entry);
         }
-        Ok(true)
+        Ok(list.unchecked_into())
     }
 
-    /// The current file's Blob, when its bytes are wanted from the page.
-    #[wasm_bindgen(getter)]
-    pub fn blob(&self) -> Option<web_sys::Blob> {
-        let current = self.inner.current().filter(|_| self.streaming);
-        current.and_then(JsSource::blob).cloned()
-    }
-
-    /// The next piece of the current file; false once no more of it is wanted.
-    pub fn push(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
-        self.inner.push(bytes).into_js()
-    }
-
-    /// The page hashes the current file itself, on another thread, and gives the digest to
-    /// `Inputs.giveDigests` before a run; the core hashes none of its bytes.
-    #[wasm_bindgen(js_name = hashElsewhere)]
-    pub fn hash_elsewhere(&mut self) -> Result<(), JsValue> {
-        self.inner.hash_elsewhere().into_js()
-    }
-
-    #[wasm_bindgen(js_name = endFile)]
-    pub fn end_file(&mut self) -> Result<(), JsValue> {
-        self.inner.end_file().into_js()
+    /// The next file, in order, as its `FileReading` finished it.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&mut self, read: &str) -> Result<(), JsValue> {
+        let read = from_json(read, "a file's index")?;
+        self.inner.add_file(read).into_js()
     }
 
     pub fn finish(self) -> Result<Inputs, JsValue> {
@@ -105,6 +78,49 @@ impl FirstPass {
         Ok(Inputs {
             inner: run::Inputs::new(index),
         })
+    }
+}
+
+/// One file of the first pass, read on any worker: its bytes pushed in pieces (returning to the
+/// event loop between them, so that the browser frees what it read), then `finish`.
+#[wasm_bindgen]
+pub struct FileReading {
+    inner: crate::read::FileReading,
+}
+
+#[wasm_bindgen]
+impl FileReading {
+    /// `job`: one of `FirstPass.jobs()`' jobs.
+    #[wasm_bindgen(constructor)]
+    pub fn new(job: &str) -> Result<FileReading, JsValue> {
+        let job = from_json(job, "a file's job")?;
+        Ok(FileReading {
+            inner: crate::read::FileReading::new(&job),
+        })
+    }
+
+    /// Whether the file's bytes are wanted (not for a file ignored for its name).
+    #[wasm_bindgen(getter, js_name = wantsBytes)]
+    pub fn wants_bytes(&self) -> bool {
+        self.inner.wants_bytes()
+    }
+
+    /// The next piece of the file; false once no more of it is wanted.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
+        self.inner.push(bytes).into_js()
+    }
+
+    /// The page hashes the file itself, on another thread, and gives the digest to
+    /// `Inputs.giveDigests` before a run; the core hashes none of its bytes.
+    #[wasm_bindgen(js_name = hashElsewhere)]
+    pub fn hash_elsewhere(&mut self) {
+        self.inner.hash_elsewhere();
+    }
+
+    /// The file's index, for `FirstPass.addFile`.
+    pub fn finish(self) -> Result<String, JsValue> {
+        let read = self.inner.finish().into_js()?;
+        to_json(&read)
     }
 }
 
@@ -161,23 +177,32 @@ impl Inputs {
     pub fn start(&self, plan: Plan, settings: RunSettingsJs) -> Result<Run, JsValue> {
         let settings: RunSettings = from_js(settings.into(), "the run's settings")?;
         let inner = self.inner.start(plan.mix, settings).into_js()?;
+        let mut tallies = inner.output_tallies();
+        tallies.hash_elsewhere();
         Ok(Run {
-            tallies: Some(inner.output_tallies()),
+            tallies: Some(tallies),
             inner: Some(inner),
             written: None,
+            held: HashMap::new(),
         })
     }
 }
 
 /// A run under way: tasks out to the pool, results back in any order, lines out in order.
+///
+/// The lines' bytes never enter this wasm memory: `complete` keeps each result's byte arrays
+/// aside, the core sees only the lines' lengths, and each `Ready` hands the same arrays back.
+/// The page hashes the files (on its hashing worker) and gives `finish` their digests.
 #[wasm_bindgen]
 pub struct Run {
     /// Taken by `finish`.
     inner: Option<run::MixRun>,
     /// The written files' rows, left by `finish`.
     written: Option<MixRows>,
-    /// The output files' checksums, fed with the lines `complete` gives out.
+    /// The output files' tallies, fed with the lines `complete` gives out.
     tallies: Option<OutputTallies>,
+    /// Per task back ahead of its turn, its lines' bytes, in the order of its result's lines.
+    held: HashMap<u32, Vec<Uint8Array>>,
 }
 
 #[wasm_bindgen]
@@ -225,38 +250,43 @@ impl Run {
         }
     }
 
-    /// Takes a pool worker's result back; returns the tasks now complete in order.
+    /// Takes a pool worker's result back; returns the tasks now complete in order. The result's
+    /// byte arrays move into the `Ready` lines as they are (they are not copied).
     pub fn complete(&mut self, result: ChunkResultJs) -> Result<ReadyList, JsValue> {
-        let result: run::ChunkResult = from_js(result.into(), "a task's result")?;
-        let ready = self.run_mut()?.complete(result.seq, Ok(result)).into_js()?;
-        self.tally(&ready);
-        ready_to_js(&ready)
+        let result: JsValue = result.into();
+        let bytes = take_line_bytes(&result)?;
+        let result: run::ChunkResult = from_js(result, "a task's result")?;
+        let sizes_agree = bytes.len() == result.lines.len()
+            && bytes
+                .iter()
+                .zip(&result.lines)
+                .all(|(b, lines)| u64::from(b.length()) == lines.byte_len());
+        if !sizes_agree {
+            return Err(error_to_js(crate::Error::input(format!(
+                "task {} came back with lines whose bytes and lengths disagree",
+                result.seq
+            ))));
+        }
+        let seq = result.seq;
+        let ready = self.run_mut()?.complete(seq, Ok(result)).into_js()?;
+        self.held.insert(seq, bytes);
+        self.give_out(ready)
     }
 
     /// Takes a task's failure back; throws the run's error once its turn comes.
     pub fn fail(&mut self, seq: u32, error: KmixError) -> Result<ReadyList, JsValue> {
         let error = error_from_js(error.into());
         let ready = self.run_mut()?.complete(seq, Err(error)).into_js()?;
-        self.tally(&ready);
-        ready_to_js(&ready)
-    }
-
-    /// The page hashes the files itself, on another thread as it writes them, and gives their
-    /// SHA-256 to `finish`; the core then hashes none of the lines.
-    #[wasm_bindgen(js_name = hashElsewhere)]
-    pub fn hash_elsewhere(&mut self) -> Result<(), JsValue> {
-        self.tallies.as_mut().ok_or_else(finished)?.hash_elsewhere();
-        Ok(())
+        self.give_out(ready)
     }
 
     /// The outcome, once every task is back; the run is over. `sha256`: each file's digest
-    /// (hex, in the order of `fileNames`) when they were hashed elsewhere.
-    pub fn finish(&mut self, sha256: Option<Vec<String>>) -> Result<OutcomeJs, JsValue> {
+    /// (hex, in the order of `fileNames`), as the page's hashing worker computed it.
+    pub fn finish(&mut self, sha256: Vec<String>) -> Result<OutcomeJs, JsValue> {
+        let tallies = self.tallies.as_mut().ok_or_else(finished)?;
+        tallies.give_digests(sha256).into_js()?; // before the run is taken: a wrong list can be mended
+        let tallies = self.tallies.take().ok_or_else(finished)?;
         let run = self.inner.take().ok_or_else(finished)?;
-        let mut tallies = self.tallies.take().ok_or_else(finished)?;
-        if let Some(digests) = sha256 {
-            tallies.give_digests(digests).into_js()?;
-        }
         let mut outcome = run.finish(tallies).into_js()?;
         self.written = Some(MixRows::new(std::mem::take(&mut outcome.rows)));
         Ok(to_js(&outcome)?.unchecked_into())
@@ -270,10 +300,24 @@ impl Run {
 }
 
 impl Run {
-    fn tally(&mut self, ready: &[run::Ready]) {
-        if let Some(tallies) = &mut self.tallies {
-            ready.iter().for_each(|r| tallies.add(&r.lines));
+    /// Tallies the tasks now complete, and gives each its lines' bytes back, in its files.
+    fn give_out(&mut self, ready: Vec<run::Ready>) -> Result<ReadyList, JsValue> {
+        let tallies = self.tallies.as_mut().ok_or_else(finished)?;
+        ready.iter().for_each(|r| tallies.add(&r.lines));
+        let list = to_js(&ready)?;
+        for (at, r) in ready.iter().enumerate() {
+            let Some(bytes) = self.held.remove(&r.seq) else {
+                continue;
+            };
+            let lines = js_sys::Reflect::get(&list, &(at as u32).into())
+                .and_then(|r| js_sys::Reflect::get(&r, &"lines".into()))?;
+            let files = self.run()?.files_of(r.seq);
+            for (file, bytes) in files.zip(bytes) {
+                let file_lines = js_sys::Reflect::get(&lines, &(file as u32).into())?;
+                js_sys::Reflect::set(&file_lines, &"bytes".into(), &bytes)?;
+            }
         }
+        Ok(list.unchecked_into())
     }
 
     fn run(&self) -> Result<&run::MixRun, JsValue> {
@@ -286,11 +330,33 @@ impl Run {
 }
 
 fn finished() -> JsValue {
-    super::convert::error_to_js(crate::Error::input("the run is over"))
+    error_to_js(crate::Error::input("the run is over"))
 }
 
-fn ready_to_js(ready: &[run::Ready]) -> Result<ReadyList, JsValue> {
-    Ok(to_js(ready)?.unchecked_into())
+/// Each of a result's lines' byte arrays, leaving an empty one in its place: the core takes the
+/// result without them.
+fn take_line_bytes(result: &JsValue) -> Result<Vec<Uint8Array>, JsValue> {
+    let lines = js_sys::Reflect::get(result, &"lines".into())?;
+    let Some(lines) = lines.dyn_ref::<js_sys::Array>() else {
+        return Ok(Vec::new()); // the core names what is wrong with the result
+    };
+    lines
+        .iter()
+        .map(|file_lines| {
+            let bytes = js_sys::Reflect::get(&file_lines, &"bytes".into())?;
+            let bytes = bytes.dyn_into::<Uint8Array>().map_err(|_| {
+                error_to_js(crate::Error::input(
+                    "a task's lines came back without their bytes",
+                ))
+            })?;
+            js_sys::Reflect::set(
+                &file_lines,
+                &"bytes".into(),
+                &Uint8Array::new_with_length(0),
+            )?;
+            Ok(bytes)
+        })
+        .collect()
 }
 
 /// Reads an InstructLab recipe (`file` names it in errors): each dataset's path, the name a blend

@@ -93,8 +93,9 @@ export interface RowTokens { length: number; trained: number; ends_with_eos: boo
 export interface CutLines { bytes: Uint8Array; /** Each line's length, its newline included. */ lens: number[]; }
 /** `run::ChunkResult`: what a pool worker sends back. */
 export interface ChunkResult { seq: number; counts: RowTokens[] | null; lines: CutLines[]; }
-/** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()`; `total`: the
- * rows of the run as far as known (the blends' are known once every row is counted). */
+/** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()` (their bytes
+ * the very arrays its ChunkResult brought); `total`: the rows of the run as far as known (the
+ * blends' are known once every row is counted). */
 export interface Ready { seq: number; rows: number; total: number; lines: CutLines[]; }
 /** `browse::RowQuery`: which rows of a written file to show, and which window of them. */
 export interface RowQuery {
@@ -113,6 +114,9 @@ export interface CutReport {
 }
 /** `output::Histogram`: bar i counts rows of i*bin_width ..= (i+1)*bin_width-1 tokens. */
 export interface Histogram { cut: number; rows: number; max: number; bin_width: number; counts: number[]; max_seq_len?: number; }
+/** One file of the first pass to read: `job` (opaque) starts a `FileReading`; `data` is the file
+ * as the page gave it. */
+export interface FileJob { job: string; data: Blob | Uint8Array; }
 /** `output::OutputFile`. */
 export interface OutputFile { file_name: string; rows: number; bytes: number; sha256: string; }
 /** `run::Outcome`. */
@@ -132,6 +136,8 @@ extern "C" {
     pub type InputSources;
     #[wasm_bindgen(typescript_type = "InputFile[]")]
     pub type InputFiles;
+    #[wasm_bindgen(typescript_type = "FileJob[]")]
+    pub type FileJobs;
     #[wasm_bindgen(typescript_type = "InputSummary")]
     pub type InputSummaryJs;
     #[wasm_bindgen(typescript_type = "MixForm")]

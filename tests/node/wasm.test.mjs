@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { initSync, Tokenizer, FirstPass, Processor } from '../../www/pkg/kmix.js';
+import { initSync, Tokenizer, FirstPass, FileReading, Processor } from '../../www/pkg/kmix.js';
 import { streamInto } from '../../www/stream.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -78,25 +78,29 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   // (The processors get bytes: Node has no FileReaderSync for the second pass's ranges.)
   const inputFiles = filesUnder(inputs);
   const pass = new FirstPass(inputFiles.map((f, i) => (i % 2 ? { ...f, data: new Blob([f.data]) } : f)), false);
-  let streamed = 0;
+  // Each file read as a pool worker reads it, the last first; added to the pass in order.
+  const jobs = pass.jobs();
+  const indexed = [];
   const digests = [];
-  while (pass.startFile()) {
-    const blob = pass.blob;
-    let digest = null;
-    if (blob) {
-      streamed++;
+  for (const [i, { job, data }] of [...jobs.entries()].reverse()) {
+    const reading = new FileReading(job);
+    digests[i] = null;
+    if (data instanceof Blob) {
       const hash = createHash('sha256');
-      pass.hashElsewhere();
-      await streamInto(blob, (bytes) => {
+      reading.hashElsewhere();
+      await streamInto(data, (bytes) => {
         hash.update(bytes);
-        return pass.push(bytes);
+        return reading.push(bytes);
       }, 4099);
-      digest = hash.digest('hex');
+      digests[i] = hash.digest('hex');
+    } else {
+      reading.push(data);
     }
-    digests.push(digest);
-    pass.endFile();
+    indexed[i] = reading.finish();
   }
-  assert.ok(streamed > 2, 'some files were streamed');
+  assert.ok(digests.filter(Boolean).length > 2, 'some files were streamed');
+  assert.throws(() => pass.addFile(indexed[1]), (e) => e.text.includes('expected file 1'), 'files are added in order');
+  indexed.forEach((r) => pass.addFile(r));
   const read = pass.finish();
   const plan = () => read.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
   assert.throws(() => read.start(plan(), { tokenizer: null, dry_run: true, input_roots: ['gen'] }),
@@ -116,15 +120,22 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   assert.ok(tasks.length > 1);
   const results = tasks.map((task) => processor.process(task)).reverse();
   const parts = run.fileNames().map(() => []);
+  const given = new Map(); // per task, the byte arrays its result brought
   for (const result of results) {
+    given.set(result.seq, result.lines.map((l) => l.bytes).filter((b) => b.length));
     for (const ready of run.complete(result)) {
       ready.lines.forEach((l, i) => {
         assert.ok(l.bytes instanceof Uint8Array, 'lines come as bytes');
         parts[i].push(Buffer.from(l.bytes));
       });
+      // The bytes a task's result brought are the ones its Ready gives back, not a copy.
+      assert.ok(given.get(ready.seq).every((b) => ready.lines.some((l) => l.bytes === b)));
     }
   }
-  const outcome = run.finish();
+  // The edge hashes the files (the page on its hashing worker); the core takes the digests.
+  const sha256 = (chunks) => createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
+  assert.throws(() => run.finish(['00']), (e) => e.text.includes('SHA-256'), 'a digest is 64 hex digits');
+  const outcome = run.finish(parts.map(sha256));
   ['2', '5'].forEach((cut, i) => {
     assert.ok(Buffer.concat(parts[i]).equals(readFileSync(join(out, `combined_cut_${cut}x.jsonl`))), `cut ${cut}`);
   });
