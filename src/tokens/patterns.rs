@@ -3,6 +3,40 @@
 //! the piece counter ([`super::pieces`]) and proven there by the differential tests. A pattern
 //! not listed here gives neither a seam nor the piece counter.
 
+use serde_json::Value;
+
+/// A pre-tokenizer step kmix knows the behaviour of.
+pub(super) enum Step {
+    /// An isolated split by a known pattern.
+    Split(&'static KnownPattern),
+    /// Bytes mapped to characters (without a prefix space), split by GPT-2's pattern first when
+    /// `use_regex`.
+    ByteLevel { use_regex: bool },
+}
+
+/// The steps of a `tokenizer.json` pre-tokenizer, when kmix knows every one of them.
+pub(super) fn known_steps(pre: &Value) -> Option<Vec<Step>> {
+    let steps: Vec<&Value> = match pre["type"].as_str()? {
+        "Sequence" => pre["pretokenizers"].as_array()?.iter().collect(),
+        _ => vec![pre],
+    };
+    (steps.into_iter())
+        .map(|step| match step["type"].as_str()? {
+            "Split" if step["behavior"] == "Isolated" && step["invert"] == false => {
+                let regex = step["pattern"]["Regex"].as_str()?;
+                KNOWN_PATTERNS
+                    .iter()
+                    .find(|k| k.regex == regex)
+                    .map(Step::Split)
+            }
+            "ByteLevel" if step["add_prefix_space"] == false => Some(Step::ByteLevel {
+                use_regex: step["use_regex"] == true,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A split pattern the pre-tokenizer rule knows, read for the properties the rule needs.
 pub(super) struct KnownPattern {
     pub regex: &'static str,

@@ -32,7 +32,7 @@ use unicode_normalization_alignments::{
     is_nfc_quick, is_nfd_quick, is_nfkc_quick, is_nfkd_quick, IsNormalized,
 };
 
-use super::patterns::{BYTE_LEVEL_PATTERN, KNOWN_PATTERNS};
+use super::patterns::{known_steps, Step, BYTE_LEVEL_PATTERN};
 
 /// The last characters of a pattern that need a look-ahead.
 const SPACES_BEFORE_NON_SPACE: &str = r"|\s+(?!\S)|\s+";
@@ -334,23 +334,17 @@ fn forms_of(n: &Value) -> Option<Vec<Form>> {
 /// The split patterns of a pre-tokenizer made of known patterns and a closing byte-to-character
 /// map (ByteLevel, no prefix space), if it is.
 fn splits_of(pre: &Value) -> Option<Vec<Split>> {
-    let steps: Vec<&Value> = match pre["type"].as_str()? {
-        "Sequence" => pre["pretokenizers"].as_array()?.iter().collect(),
-        _ => vec![pre],
-    };
-    let (byte_level, splits) = steps.split_last()?;
-    if byte_level["type"] != "ByteLevel" || byte_level["add_prefix_space"] != false {
+    let steps = known_steps(pre)?;
+    let (Step::ByteLevel { use_regex }, splits) = steps.split_last()? else {
         return None;
-    }
-    let mut patterns = Vec::new();
-    for step in splits {
-        if step["type"] != "Split" || step["behavior"] != "Isolated" || step["invert"] != false {
-            return None;
-        }
-        let regex = step["pattern"]["Regex"].as_str()?;
-        patterns.push(KNOWN_PATTERNS.iter().find(|k| k.regex == regex)?.regex);
-    }
-    if byte_level["use_regex"] == true {
+    };
+    let mut patterns = (splits.iter())
+        .map(|step| match step {
+            Step::Split(pattern) => Some(pattern.regex),
+            Step::ByteLevel { .. } => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if *use_regex {
         patterns.push(BYTE_LEVEL_PATTERN.regex);
     }
     patterns.into_iter().map(Split::new).collect()

@@ -29,7 +29,7 @@
 use serde_json::Value;
 use tokenizers::Tokenizer;
 
-use super::patterns::{BYTE_LEVEL_PATTERN, KNOWN_PATTERNS};
+use super::patterns::{known_steps, Step, BYTE_LEVEL_PATTERN};
 
 /// How a tokenizer guarantees a token boundary after a newline, if it does.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,26 +175,13 @@ fn splits_each_stretch_alike(pre: &Value) -> bool {
 /// The characters a piece may hold after a newline besides white space, if the pre-tokenizer is
 /// made of known patterns of which one covers every newline.
 fn pre_tokenizer_after_newline(pre: &Value) -> Option<Vec<char>> {
-    let steps = match pre["type"].as_str()? {
-        "Sequence" => pre["pretokenizers"].as_array()?.iter().collect(),
-        _ => vec![pre],
-    };
     let mut covered = false;
     let mut after_newline = Vec::new();
-    for step in steps {
-        let pattern = match step["type"].as_str()? {
-            "Split" if step["behavior"] == "Isolated" && step["invert"] == false => {
-                let regex = step["pattern"]["Regex"].as_str()?;
-                KNOWN_PATTERNS.iter().find(|k| k.regex == regex)?
-            }
-            "ByteLevel" if step["add_prefix_space"] == false => {
-                if step["use_regex"] == true {
-                    &BYTE_LEVEL_PATTERN
-                } else {
-                    continue; // bytes mapped to characters one by one
-                }
-            }
-            _ => return None,
+    for step in known_steps(pre)? {
+        let pattern = match step {
+            Step::Split(pattern) => pattern,
+            Step::ByteLevel { use_regex: true } => &BYTE_LEVEL_PATTERN,
+            Step::ByteLevel { use_regex: false } => continue, // bytes mapped one by one
         };
         covered |= pattern.covers_newlines;
         after_newline.extend_from_slice(pattern.after_newline);

@@ -1,13 +1,14 @@
-//! SHA-256 of a stream, for the page's hashing worker: the inputs' bytes beside the first pass
-//! that parses them, the mixes' lines beside the run that writes them.
+//! SHA-256 of a stream, for the page's hashing worker: the input files once the first pass has
+//! indexed them, the mixes' lines beside the run that writes them.
 
+use sha2::Digest;
 use wasm_bindgen::prelude::*;
 
-use crate::checksum::Hashing;
+use crate::checksum::hex;
 
 #[wasm_bindgen]
 pub struct Sha256 {
-    hashing: Hashing<std::io::Sink>,
+    hasher: sha2::Sha256,
 }
 
 #[wasm_bindgen]
@@ -16,19 +17,16 @@ impl Sha256 {
     #[allow(clippy::new_without_default)] // a JS class: JS has no Default
     pub fn new() -> Sha256 {
         Sha256 {
-            hashing: Hashing::new(std::io::sink()),
+            hasher: sha2::Sha256::new(),
         }
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
-        use std::io::Write;
-        self.hashing
-            .write_all(bytes)
-            .expect("writing to a sink cannot fail");
+        self.hasher.update(bytes);
     }
 
     /// The digest of every byte pushed, as hex.
     pub fn finish(self) -> String {
-        self.hashing.finish().1
+        hex(&self.hasher.finalize())
     }
 }
