@@ -27,7 +27,7 @@ serve({
     await ready;
     if (!streams.has(stream)) streams.set(stream, new Sha256());
     streams.get(stream).push(bytes);
-    return {};
+    return { bytes }; // back to the coordinator (transferred), to be filled again
   },
 
   async digest({ stream }) {

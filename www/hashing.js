@@ -1,10 +1,13 @@
 // SHA-256 checksums for the manifest, computed on a worker of their own (hasher.js) beside the
 // coordinator's parsing and writing: in wasm the hash takes as long as either. Of the lines handed
 // over, at most IN_FLIGHT bytes wait for the hasher, so memory stays bounded however large the
-// files.
+// files. The hasher hands each buffer back once hashed, and the pool's workers fill them again
+// with the next lines: memory touched before costs far less than new memory.
 import { startWorker } from './core.js';
 
 const IN_FLIGHT = 16 << 20;
+/** Buffers kept for the pool, at most. */
+const SPARES = 16;
 
 export class Hashing {
   /** `core`: a promise of the compiled core, for the worker to share. */
@@ -13,6 +16,7 @@ export class Hashing {
     this.waiting = []; // [{done, bytes}], oldest first
     this.bytes = 0;
     this.streams = 0;
+    this.spares = []; // ArrayBuffers hashed and handed back
   }
 
   /** The SHA-256 (hex) of a Blob, which the hasher reads itself. */
@@ -25,14 +29,21 @@ export class Hashing {
     return ++this.streams;
   }
 
-  /** Hashes `bytes` next in `stream`: a copy, or, when `give`, the bytes themselves (their
-   * buffer moves to the hasher and is empty here afterwards). */
-  push(stream, bytes, give = false) {
-    const own = give && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    const length = own.byteLength;
-    const done = this.worker.request('push', { stream, bytes: own }, undefined, [own.buffer]);
+  /** Hashes `bytes` next in `stream`. Their whole buffer moves to the hasher (it is empty here
+   * afterwards) and comes back, hashed, as one of `takeSpares`. */
+  push(stream, bytes) {
+    const length = bytes.byteLength;
+    const done = this.worker.request('push', { stream, bytes }, undefined, [bytes.buffer]);
+    done.then(({ bytes: back }) => {
+      if (this.spares.length < SPARES) this.spares.push(back.buffer);
+    }, () => {});
     this.waiting.push({ done, bytes: length });
     this.bytes += length;
+  }
+
+  /** Up to `n` buffers the hasher is done with, to fill again. */
+  takeSpares(n) {
+    return this.spares.splice(0, n);
   }
 
   /** Resolves once no more than IN_FLIGHT bytes wait for the hasher. */

@@ -30,7 +30,7 @@ export async function createOutputs(names) {
     const parts = names.map(() => []);
     return {
       append(i, bytes) {
-        parts[i].push(bytes);
+        parts[i].push(new Blob([bytes])); // a copy now: the bytes' buffer moves on to be hashed
       },
       async finish() {
         return names.map((name, i) => ({ name, blob: new Blob(parts[i], { type: 'application/jsonl' }) }));

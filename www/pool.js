@@ -52,9 +52,10 @@ export class Pool {
   /**
    * Runs every task of `run` (a core Run) on the pool; `onReady(ready)` receives each batch of
    * tasks now complete in order (what it returns is awaited before that worker's next task).
+   * `spares()` gives ArrayBuffers to send with each task, for its lines (they are transferred).
    * Rejects with the run's first error in output order.
    */
-  async drive(run, onReady) {
+  async drive(run, onReady, spares = () => []) {
     const window = TASKS_PER_WORKER * this.size;
     let failure = null;
     const waiting = [];
@@ -72,7 +73,8 @@ export class Pool {
         }
         let answer;
         try {
-          answer = { result: await worker.request('process', { task }) };
+          const given = spares();
+          answer = { result: await worker.request('process', { task, spares: given }, undefined, given) };
         } catch (error) {
           answer = { error };
         }

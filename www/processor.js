@@ -7,6 +7,9 @@ import { coreFromCoordinator } from './core.js';
 
 const core = coreFromCoordinator();
 const { ready } = core;
+/** ArrayBuffers the coordinator sent back, for the next results' lines; at most SPARES kept. */
+const spares = [];
+const SPARES = 8;
 let processor = null;
 const engine = async () => {
   await ready;
@@ -55,8 +58,10 @@ serve({
     return (await engine()).render(messages) ?? null;
   },
 
-  async process({ task }) {
-    return (await engine()).process(task);
+  async process({ task, spares: given = [] }) {
+    spares.push(...given);
+    spares.splice(0, Math.max(0, spares.length - SPARES));
+    return (await engine()).process(task, spares);
   },
 
   async memory() {

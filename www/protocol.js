@@ -24,12 +24,13 @@
 //                                                                 first pass: FirstPass.jobs(), addFile)
 //   tokenizer      {source: {name, files, now} | null}         -> {name, info: TokenizerInfo | null}
 //   inputs         {inputFiles: InputFile[], files: [{path, data}]} -> {}
-//   process        {task: ChunkTask}                           -> ChunkResult
+//   process        {task: ChunkTask, spares: ArrayBuffer[]}     -> ChunkResult (its lines' bytes in
+//                                                                 spares where they fit; all transferred)
 //   render         {messages}                                  -> the chat template's text, or null without a tokenizer
 //   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
 // Coordinator -> the hashing worker (hasher.js):
 //   blob           {blob}                                      -> the SHA-256 of the Blob, hex (an input file)
-//   push           {stream, bytes}                             -> {} (bytes transferred)
+//   push           {stream, bytes}                             -> {bytes} (transferred there and back)
 //   digest         {stream}                                    -> the SHA-256 of the stream's bytes, hex
 //
 // On the wire: request {id, type, args}; reply {id, ok: true, result} or {id, ok: false, error:

@@ -140,14 +140,14 @@ serve({
           ready.lines.forEach((lines, i) => {
             if (!lines.bytes.length) return;
             outputs.append(i, lines.bytes);
-            hashing.push(streams[i], lines.bytes, true);
+            hashing.push(streams[i], lines.bytes);
           });
           done += ready.rows;
           total = ready.total;
         }
         progress({ phase: 'counting', done, total });
         return hashing.caughtUp();
-      });
+      }, () => hashing.takeSpares(names.length));
       progress({ phase: 'writing', done: 0, total: 1 });
       const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
       const mixes = await outputs.finish();

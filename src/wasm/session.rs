@@ -440,15 +440,58 @@ impl Processor {
             .into_js()
     }
 
-    pub fn process(&mut self, task: ChunkTaskJs) -> Result<ChunkResultJs, JsValue> {
+    /// Processes a task. Its lines' bytes are copied into buffers taken from `spares` (an
+    /// array of ArrayBuffers, which loses those it gives) where one is large enough: memory the
+    /// page has touched before costs far less than new memory.
+    pub fn process(
+        &mut self,
+        task: ChunkTaskJs,
+        spares: js_sys::Array,
+    ) -> Result<ChunkResultJs, JsValue> {
         let task: run::ChunkTask = from_js(task.into(), "a task")?;
         let sources: Vec<&dyn ByteSource> = self.files.iter().map(|s| s as _).collect();
         let cache = std::mem::take(&mut self.cache);
         let mut rereader = Rereader::with_cache(&self.inputs, &sources, cache).into_js()?;
         let result = process_chunk(&task, &mut rereader, self.tokenizer.as_ref());
         self.cache = rereader.into_cache();
-        Ok(to_js(&result.into_js()?)?.unchecked_into())
+        let mut result = result.into_js()?;
+        let bytes: Vec<Vec<u8>> = (result.lines.iter_mut())
+            .map(|lines| std::mem::take(&mut lines.bytes))
+            .collect();
+        let js = to_js(&result)?;
+        let lines = js_sys::Reflect::get(&js, &"lines".into())?;
+        for (at, bytes) in bytes.iter().enumerate() {
+            let out = buffer_for(&spares, bytes.len());
+            out.copy_from(bytes);
+            let file_lines = js_sys::Reflect::get(&lines, &(at as u32).into())?;
+            js_sys::Reflect::set(&file_lines, &"bytes".into(), &out)?;
+        }
+        Ok(js.unchecked_into())
     }
+}
+
+/// `len` bytes at the start of the first of `spares` large enough (taken out of the array), or
+/// of a new buffer with room to spare, so that it can be used again for a larger result.
+fn buffer_for(spares: &js_sys::Array, len: usize) -> Uint8Array {
+    let len = len as u32;
+    let fits =
+        |b: &JsValue| b.dyn_ref::<js_sys::ArrayBuffer>().map(|b| b.byte_length()) >= Some(len);
+    let buffer = match spares.find_index(&mut |b, _, _| fits(&b)) {
+        -1 => js_sys::ArrayBuffer::new(len + len / 4),
+        at => {
+            // Taken out, the last one filling its place.
+            let (at, last) = (at as u32, spares.pop());
+            let taken = if at < spares.length() {
+                let taken = spares.get(at);
+                spares.set(at, last);
+                taken
+            } else {
+                last
+            };
+            taken.unchecked_into()
+        }
+    };
+    Uint8Array::new_with_byte_offset_and_length(&buffer, 0, len)
 }
 
 impl Default for Processor {
