@@ -474,6 +474,10 @@ impl Processor {
 /// of a new buffer with room to spare, so that it can be used again for a larger result.
 fn buffer_for(spares: &js_sys::Array, len: usize) -> Uint8Array {
     let len = len as u32;
+    if len == 0 {
+        // Empty lines are never written nor hashed, so a spare given them would not come back.
+        return Uint8Array::new_with_length(0);
+    }
     let fits =
         |b: &JsValue| b.dyn_ref::<js_sys::ArrayBuffer>().map(|b| b.byte_length()) >= Some(len);
     let buffer = match spares.find_index(&mut |b, _, _| fits(&b)) {
