@@ -25,6 +25,12 @@ export async function createOutputs(names) {
         }
         return Promise.all(files.map(async (f) => ({ name: f.name, blob: await f.handle.getFile() })));
       },
+      /** For a run that failed: nothing half-written is left, and no file stays open (an open
+       * one would keep the next run from writing to disk). */
+      async discard() {
+        for (const f of files) f.access.close();
+        await root.removeEntry(DIR, { recursive: true }).catch(() => {});
+      },
     };
   } catch {
     const parts = names.map(() => []);
@@ -34,6 +40,9 @@ export async function createOutputs(names) {
       },
       async finish() {
         return names.map((name, i) => ({ name, blob: new Blob(parts[i], { type: 'application/jsonl' }) }));
+      },
+      async discard() {
+        parts.forEach((p) => p.splice(0));
       },
     };
   }

@@ -128,29 +128,7 @@ serve({
       blend: blend ?? {},
     });
     try {
-      const names = run.fileNames();
-      // The lines are hashed on the hashing worker as they are written.
-      const streams = names.map(() => hashing.stream());
-      const outputs = await createOutputs(names);
-      await pool.each('inputs', { inputFiles: run.inputFiles(), files });
-      let total = run.rows;
-      let done = 0;
-      await pool.drive(run, (batch) => {
-        for (const ready of batch) {
-          ready.lines.forEach((lines, i) => {
-            if (!lines.bytes.length) return;
-            outputs.append(i, lines.bytes);
-            hashing.push(streams[i], lines.bytes);
-          });
-          done += ready.rows;
-          total = ready.total;
-        }
-        progress({ phase: 'counting', done, total });
-        return hashing.caughtUp();
-      }, () => hashing.takeSpares(names.length));
-      progress({ phase: 'writing', done: 0, total: 1 });
-      const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
-      const mixes = await outputs.finish();
+      const { outcome, mixes } = await mixInto(run, progress);
       written = { rows: run.writtenRows(), files: mixes, found: new Map() };
       return {
         outcome,
@@ -168,6 +146,39 @@ serve({
     }
   },
 });
+
+/** Drives `run` on the pool, its lines written to the output files and hashed, in order; resolves
+ * to the run's outcome and the files. A run that fails leaves no file behind. */
+async function mixInto(run, progress) {
+  const names = run.fileNames();
+  // The lines are hashed on the hashing worker as they are written.
+  const streams = names.map(() => hashing.stream());
+  const outputs = await createOutputs(names);
+  try {
+    await pool.each('inputs', { inputFiles: run.inputFiles(), files });
+    let total = run.rows;
+    let done = 0;
+    await pool.drive(run, (batch) => {
+      for (const ready of batch) {
+        ready.lines.forEach((lines, i) => {
+          if (!lines.bytes.length) return;
+          outputs.append(i, lines.bytes);
+          hashing.push(streams[i], lines.bytes);
+        });
+        done += ready.rows;
+        total = ready.total;
+      }
+      progress({ phase: 'counting', done, total });
+      return hashing.caughtUp();
+    }, () => hashing.takeSpares(names.length));
+    progress({ phase: 'writing', done: 0, total: 1 });
+    const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
+    return { outcome, mixes: await outputs.finish() };
+  } catch (e) {
+    await outputs.discard();
+    throw e;
+  }
+}
 
 /** Forgets the last run's rows: new inputs or a new run replace them. */
 function forgetWritten() {

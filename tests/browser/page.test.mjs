@@ -327,6 +327,40 @@ test('Cancel stops a long run promptly, the page stays responsive, and a new run
   await context.close();
 });
 
+test('a run that fails says why, leaves no file behind, and the next run writes its mixes to disk again', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.click('#try-example');
+  await waitForInputs(page);
+  // llama3_1 with a chat template that refuses every conversation: the first task fails.
+  const refuses = mkdtempSync(join(tmpdir(), 'kmix-tok-'));
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) symlinkSync(join(tokenizers, 'llama3_1', f), join(refuses, f));
+  writeFileSync(join(refuses, 'chat_template.jinja'), "{{ raise_exception('this template refuses every conversation') }}");
+  await page.setInputFiles('#tokenizer-files', ['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja'].map((f) => join(refuses, f)));
+  await page.waitForFunction(() => /Tokenizer: custom tokenizer/.test(document.querySelector('#tokenizer-status').textContent), null, { timeout: 60_000 });
+  await setParams(page, { cuts: '2', seed: '5' });
+  await page.click('#mix');
+  await page.waitForSelector('#run-error:not([hidden])', { timeout: 60_000 });
+  assert.match(await page.textContent('#run-error'), /refuses every conversation/);
+  const onDisk = () => page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('kmix-outputs').catch(() => null);
+    if (!dir) return null;
+    const sizes = {};
+    for await (const [name, handle] of dir.entries()) sizes[name] = (await handle.getFile()).size;
+    return sizes;
+  });
+  assert.equal(await onDisk(), null, 'the failed run left files behind');
+
+  await chooseTokenizer(page, 'llama3_1');
+  await mixAndWait(page);
+  const files = await downloadAll(page);
+  assertSameAsCli(files, cliMix(example, ['--cuts', '2', '--seed', '5', '--tokenizer', join(tokenizers, 'llama3_1'), '--recipe', exampleRecipe]));
+  // The mixes were written to the origin's private files, not kept in memory.
+  const mixes = Object.keys(files).filter((name) => name.endsWith('.jsonl'));
+  assert.deepEqual(await onDisk(), Object.fromEntries(mixes.map((name) => [name, files[name].length])));
+  await context.close();
+});
+
 test('embedded in an iframe on another origin: files in, mixes out by postMessage', async () => {
   const parentServer = await serveFixtures(join(root, 'tests/browser/parent'));
   const inputs = generate(['--raw-docs', '2', '--summaries-per-raw', '4']);
