@@ -30,6 +30,10 @@ serve({
     return { bytes }; // back to the coordinator (transferred), to be filled again
   },
 
+  async memory() {
+    return (await ready).memory.buffer.byteLength;
+  },
+
   async digest({ stream }) {
     await ready;
     const hash = streams.get(stream) ?? new Sha256();

@@ -19,6 +19,11 @@ export class Hashing {
     this.spares = []; // ArrayBuffers hashed and handed back
   }
 
+  /** Bytes of the hasher's wasm memory (its peak: it only grows). */
+  memory() {
+    return this.worker.request('memory');
+  }
+
   /** The SHA-256 (hex) of a Blob, which the hasher reads itself. */
   ofBlob(blob) {
     return this.worker.request('blob', { blob });

@@ -32,6 +32,7 @@
 //   blob           {blob}                                      -> the SHA-256 of the Blob, hex (an input file)
 //   push           {stream, bytes}                             -> {bytes} (transferred there and back)
 //   digest         {stream}                                    -> the SHA-256 of the stream's bytes, hex
+//   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
 //
 // On the wire: request {id, type, args}; reply {id, ok: true, result} or {id, ok: false, error:
 // KmixError}; progress {id, progress}. Every error, wherever it arises, is a KmixError.

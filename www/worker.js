@@ -135,10 +135,12 @@ serve({
         files: mixes,
         tokenizer: tokenizer?.name ?? null,
         seconds: (performance.now() - started) / 1000,
-        // wasm memory only grows, so its size now is the peak of this worker and of each in the pool.
+        // wasm memory only grows, so its size now is the peak of this worker, of each in the
+        // pool and of the hashing worker.
         memory: {
-          workers: 1 + pool.size,
-          bytes: (await ready).memory.buffer.byteLength + (await pool.each('memory')).reduce((a, b) => a + b, 0),
+          workers: 2 + pool.size,
+          bytes: (await ready).memory.buffer.byteLength + await hashing.memory()
+            + (await pool.each('memory')).reduce((a, b) => a + b, 0),
         },
       };
     } finally {

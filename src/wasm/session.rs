@@ -309,12 +309,10 @@ impl Run {
             let Some(bytes) = self.held.remove(&r.seq) else {
                 continue;
             };
-            let lines = js_sys::Reflect::get(&list, &(at as u32).into())
-                .and_then(|r| js_sys::Reflect::get(&r, &"lines".into()))?;
+            let lines = lines_of(&js_sys::Reflect::get(&list, &(at as u32).into())?)?;
             let files = self.run()?.files_of(r.seq);
             for (file, bytes) in files.zip(bytes) {
-                let file_lines = js_sys::Reflect::get(&lines, &(file as u32).into())?;
-                js_sys::Reflect::set(&file_lines, &"bytes".into(), &bytes)?;
+                swap_line_bytes(&lines, file, &bytes)?;
             }
         }
         Ok(list.unchecked_into())
@@ -336,27 +334,39 @@ fn finished() -> JsValue {
 /// Each of a result's lines' byte arrays, leaving an empty one in its place: the core takes the
 /// result without them.
 fn take_line_bytes(result: &JsValue) -> Result<Vec<Uint8Array>, JsValue> {
-    let lines = js_sys::Reflect::get(result, &"lines".into())?;
-    let Some(lines) = lines.dyn_ref::<js_sys::Array>() else {
+    let Ok(lines) = lines_of(result) else {
         return Ok(Vec::new()); // the core names what is wrong with the result
     };
-    lines
-        .iter()
-        .map(|file_lines| {
-            let bytes = js_sys::Reflect::get(&file_lines, &"bytes".into())?;
-            let bytes = bytes.dyn_into::<Uint8Array>().map_err(|_| {
+    (0..lines.length() as usize)
+        .map(|file| {
+            let bytes = swap_line_bytes(&lines, file, &Uint8Array::new_with_length(0))?;
+            bytes.dyn_into::<Uint8Array>().map_err(|_| {
                 error_to_js(crate::Error::input(
                     "a task's lines came back without their bytes",
                 ))
-            })?;
-            js_sys::Reflect::set(
-                &file_lines,
-                &"bytes".into(),
-                &Uint8Array::new_with_length(0),
-            )?;
-            Ok(bytes)
+            })
         })
         .collect()
+}
+
+/// The `lines` of a task's result (one entry per output file) as the edge sees them.
+fn lines_of(result: &JsValue) -> Result<js_sys::Array, JsValue> {
+    js_sys::Reflect::get(result, &"lines".into())?
+        .dyn_into::<js_sys::Array>()
+        .map_err(|_| error_to_js(crate::Error::input("a task's result has no lines")))
+}
+
+/// Puts `bytes` as the bytes of the lines of output file `file`, giving back those it had: the
+/// byte arrays travel beside the core's result (see `take_line_bytes` and `give_out`).
+fn swap_line_bytes(
+    lines: &js_sys::Array,
+    file: usize,
+    bytes: &Uint8Array,
+) -> Result<JsValue, JsValue> {
+    let file_lines = lines.get(file as u32);
+    let old = js_sys::Reflect::get(&file_lines, &"bytes".into())?;
+    js_sys::Reflect::set(&file_lines, &"bytes".into(), bytes)?;
+    Ok(old)
 }
 
 /// Reads an InstructLab recipe (`file` names it in errors): each dataset's path, the name a blend
@@ -459,12 +469,11 @@ impl Processor {
             .map(|lines| std::mem::take(&mut lines.bytes))
             .collect();
         let js = to_js(&result)?;
-        let lines = js_sys::Reflect::get(&js, &"lines".into())?;
-        for (at, bytes) in bytes.iter().enumerate() {
+        let lines = lines_of(&js)?;
+        for (file, bytes) in bytes.iter().enumerate() {
             let out = buffer_for(&spares, bytes.len());
             out.copy_from(bytes);
-            let file_lines = js_sys::Reflect::get(&lines, &(at as u32).into())?;
-            js_sys::Reflect::set(&file_lines, &"bytes".into(), &out)?;
+            swap_line_bytes(&lines, file, &out)?;
         }
         Ok(js.unchecked_into())
     }

@@ -211,7 +211,7 @@ test('the mixes are byte-identical whatever the number of workers', async () => 
     await chooseTokenizer(page, 'qwen3');
     await setParams(page, { cuts: '3, 8', seed: '7' });
     await mixAndWait(page);
-    assert.match(await page.textContent('#results-summary'), new RegExp(`on ${workers + 1} workers`));
+    assert.match(await page.textContent('#results-summary'), new RegExp(`on ${workers + 2} workers`));
     assertSameAsCli(await downloadAll(page), cli);
     await context.close();
   }
