@@ -71,8 +71,9 @@ try {
   await bench.goto(`${server.url}bench.html`);
   await bench.waitForSelector('body[data-ready=true]');
   await bench.setInputFiles('#mix', mixFile);
-  const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), Number(workers) - 2); // less the coordinator and the hasher
-  console.log(JSON.stringify({ readSeconds, afterReading, mixSeconds, workers: Number(workers), wasmBytes, browserRss, bare }));
+  const pool = Number(workers) - 2; // less the coordinator and the hashing worker
+  const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), pool);
+  console.log(JSON.stringify({ readSeconds, afterReading, mixSeconds, pool, wasmBytes, browserRss, bare }));
 } finally {
   await browser.close();
   server.stop();

@@ -154,7 +154,7 @@ def main():
             "wasmBytes": max(p["wasmBytes"] for p in pages),
             "bare": {"seconds": median([p["bare"]["seconds"] for p in pages])},
         }
-        pool = page["workers"] - 2  # less the coordinator and the hasher
+        pool = page["pool"]
         memory = f"{page['wasmBytes'] / 1e6:,.0f} MB wasm, {page['browserRss'] / 1e6:,.0f} MB browser PSS"
         print(row(f"page kmix ({pool} workers + 2)", page["mixSeconds"], texts, tokens, 0,
                   page["mixSeconds"] / page["bare"]["seconds"]).replace("       -", f"{memory:>24}", 1))
