@@ -1,6 +1,7 @@
 // Where the mixes are written as their lines arrive, in order: files in the origin-private file system
 // (on disk, so memory stays bounded whatever their size), or, where that is missing, Blob parts.
 const DIR = 'kmix-outputs';
+const FLUSH_EVERY = 32 << 20;
 
 export async function createOutputs(names) {
   try {
@@ -11,12 +12,18 @@ export async function createOutputs(names) {
       const handle = await dir.getFileHandle(name, { create: true });
       const access = await handle.createSyncAccessHandle();
       access.truncate(0);
-      return { name, handle, access, written: 0 };
+      return { name, handle, access, written: 0, flushed: 0 };
     }));
     return {
       append(i, bytes) {
         const f = files[i];
         f.written += f.access.write(bytes, { at: f.written });
+        // Flushed as it grows, while the pool counts: closing flushes what is left, and with
+        // nothing else to do then, 300 MB unflushed cost 0.1 to 0.17 s at the end of a run.
+        if (f.written - f.flushed >= FLUSH_EVERY) {
+          f.access.flush();
+          f.flushed = f.written;
+        }
       },
       async finish() {
         for (const f of files) {

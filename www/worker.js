@@ -174,8 +174,8 @@ async function mixInto(run, progress) {
       return hashing.caughtUp();
     }, () => hashing.takeSpares(names.length));
     progress({ phase: 'writing', done: 0, total: 1 });
-    // Closing the files (the browser flushes them to disk, ~0.1 s per 300 MB) while the hasher
-    // finishes their last lines.
+    // Closing the files (the browser flushes what is not on disk yet) while the hasher finishes
+    // their last lines.
     const closed = outputs.finish();
     closed.catch(() => {}); // heard below, or undone by `discard` if the hashing fails first
     const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
