@@ -2,6 +2,15 @@
 
 use sha2::{Digest, Sha256};
 
+/// Who computes a file's SHA-256, chosen when its reading or writing starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hashing {
+    /// The core, as the bytes pass.
+    Here,
+    /// The edge (the page, on a worker of its own), which gives the digest later.
+    Elsewhere,
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }

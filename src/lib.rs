@@ -5,13 +5,15 @@
 //! 1. [`read`]: the first pass streams every input once into a compact [`read::Index`];
 //! 2. [`mix`]: planning only: feasibility and seeded, nested sampling on the index;
 //! 3. [`reread`]: the second pass reads the selected rows again by position;
-//! 4. [`render`]: a row becomes its conversation, metadata and JSON line;
-//! 5. [`tokens`]: its token count, exactly as Python `transformers` counts it;
+//! 4. [`render`]: a row becomes its conversation, built once ([`render::Rendered`]);
+//! 5. [`tokens`]: the conversation's token count, exactly as Python `transformers` counts it;
+//!    then [`render`] writes the row's JSON line, its metadata and count in it;
 //! 6. [`output`]: names, tallies, report, histograms and the manifest.
 //!
 //! [`run`] drives these steps as one session, free of I/O, clocks and threads: the edges (the
-//! native command line, the wasm facade for the page) hand it [`source::ByteSource`]s, run its
-//! chunk tasks on their threads or workers, and write the lines it gives back.
+//! native command line, the wasm facade for the page) hand it [`source::ByteSource`]s, ask the
+//! run what comes next ([`run::MixRun::what_next`]), run its chunk tasks on their threads or
+//! workers, and write the lines it gives back.
 
 pub mod blend;
 pub mod browse;

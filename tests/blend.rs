@@ -324,7 +324,7 @@ fn the_pre_flight_reports_and_can_leave_out_what_the_trainer_drops() {
         ],
     );
     assert!(
-        stdout.contains("skills.jsonl: the trainer would drop"),
+        stdout.contains("skills.jsonl: of its 400 rows, the trainer would drop"),
         "{stdout}"
     );
     let m = manifest(&dir.path().join("keep"));

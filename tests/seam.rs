@@ -10,7 +10,7 @@ mod common;
 
 use common::text::{load, tokenizer_with, Text, STARTS};
 use kmix::read::{Kind, Record};
-use kmix::render::{conversation, shared_context};
+use kmix::render::Rendered;
 use kmix::tokens::{ChatTokenizer, RowTokens, SharedText};
 use rand::Rng;
 
@@ -33,11 +33,11 @@ fn both_ways(
     record: &Record,
     shared: &mut SharedText,
 ) -> (RowTokens, RowTokens) {
-    let messages = conversation(record);
+    let row = Rendered::new(record);
     let fast = tokenizer
-        .tokens_sharing(&messages, shared_context(record, &messages), shared)
+        .tokens_sharing(&row.messages, row.shared_context(), shared)
         .unwrap();
-    (fast, tokenizer.tokens(&messages).unwrap())
+    (fast, tokenizer.tokens(&row.messages).unwrap())
 }
 
 /// Checks `megabytes` of rows, in groups that share an augmentation, and returns how many rows

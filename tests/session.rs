@@ -5,10 +5,13 @@ mod common;
 
 use common::{files_under, Mem};
 use kmix::browse::{RowOrder, RowQuery};
+use kmix::checksum::Hashing;
 use kmix::mix::MixParams;
 use kmix::read::{read_inputs, FileReading, ReadOptions};
 use kmix::reread::Rereader;
-use kmix::run::{process_chunk, ChunkResult, ChunkTask, Inputs, MixRun, Outcome, RunSettings};
+use kmix::run::{
+    process_chunk, ChunkResult, ChunkTask, Inputs, MixRun, Next, Outcome, RunSettings,
+};
 use kmix::source::ByteSource;
 use kmix::tokens::ChatTokenizer;
 use kmix::{Error, ErrorKind};
@@ -34,19 +37,32 @@ fn example() -> (Vec<Mem>, Inputs) {
     (files, Inputs::new(index))
 }
 
+/// A run whose tasks can all be out at once, as these tests hand them out.
 fn start(inputs: &Inputs, cuts: &[u32], settings: RunSettings) -> MixRun {
     let params = MixParams {
         cuts: cuts.to_vec(),
         seed: 11,
         ..MixParams::default()
     };
+    let settings = RunSettings {
+        workers: u32::MAX,
+        ..settings
+    };
     inputs
         .start(inputs.plan(&params).unwrap(), settings)
         .unwrap()
 }
 
+/// The next task, if the run hands one out now.
+fn next_task(run: &mut MixRun) -> Option<ChunkTask> {
+    match run.what_next() {
+        Next::Task(task) => Some(task),
+        Next::Wait | Next::Done => None,
+    }
+}
+
 fn all_tasks(run: &mut MixRun) -> Vec<ChunkTask> {
-    std::iter::from_fn(|| run.next_task()).collect()
+    std::iter::from_fn(|| next_task(run)).collect()
 }
 
 fn process(
@@ -69,7 +85,7 @@ fn complete(
     results: Vec<(u32, kmix::Result<ChunkResult>)>,
 ) -> kmix::Result<(Vec<Vec<u8>>, Outcome)> {
     let mut files = vec![Vec::new(); run.file_names().len()];
-    let mut tallies = run.output_tallies();
+    let mut tallies = run.output_tallies(Hashing::Here);
     let mut order = Vec::new();
     for (seq, result) in results {
         for ready in run.complete(seq, result)? {
@@ -225,13 +241,103 @@ fn the_first_failure_in_output_order_is_the_one_reported() {
 fn a_failed_task_stops_the_handing_out_of_tasks() {
     let (_files, inputs) = example();
     let mut run = start(&inputs, &[2], settings(None));
-    let first = run.next_task().unwrap();
+    let first = next_task(&mut run).unwrap();
     let ready = run
         .complete(first.seq, Err(Error::io("disk gone")))
         .err()
         .unwrap();
     assert_eq!(ready.message, "disk gone");
-    assert!(run.next_task().is_none());
+    assert!(matches!(run.what_next(), Next::Done));
+}
+
+/// The example with a chat dataset blended beside it.
+fn example_with_a_dataset() -> (Vec<Mem>, Inputs) {
+    let dir = tempfile::tempdir().unwrap();
+    common::generate(
+        &dir.path().join("gen"),
+        &["--raw-docs", "30", "--summaries-per-raw", "4"],
+    );
+    let skills = dir.path().join("skills.jsonl");
+    let status = std::process::Command::new("python3")
+        .arg(common::root().join("tools/gen_chat.py"))
+        .args(["--rows", "600", "--out"])
+        .arg(&skills)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let files = files_under(&dir.path().join("gen"));
+    let dataset = Mem("skills.jsonl".into(), std::fs::read(&skills).unwrap());
+    let mut pass = kmix::read::FirstPass::new(
+        files.iter().map(|f| f as &dyn ByteSource).collect(),
+        ReadOptions::default(),
+    );
+    pass.add_datasets(vec![&dataset as &dyn ByteSource])
+        .unwrap();
+    while pass.read_next().unwrap() {}
+    let index = pass.finish().unwrap().0;
+    (
+        files.into_iter().chain([dataset]).collect(),
+        Inputs::new(index),
+    )
+}
+
+/// A driver as the edges are: it asks what next, processes a task when told, brings the oldest
+/// task out back when told to wait, and stops when done. Returns how often it waited with fewer
+/// tasks out than its window (the blends waiting for every count).
+fn drive_one_worker(files: &[Mem], run: &mut MixRun, tokenizer: &ChatTokenizer) -> usize {
+    let (mut out, mut early_waits) = (std::collections::VecDeque::new(), 0);
+    loop {
+        match run.what_next() {
+            Next::Task(task) => out.push_back(task),
+            Next::Wait => {
+                early_waits += usize::from(out.len() < 4);
+                let task = out.pop_front().expect("a wait has tasks out");
+                let result = process(files, run, std::slice::from_ref(&task), Some(tokenizer));
+                run.complete(task.seq, result.into_iter().next().unwrap())
+                    .unwrap();
+            }
+            Next::Done => break,
+        }
+        assert!(out.len() <= 4, "one worker has at most four tasks out");
+    }
+    for task in out {
+        let result = process(files, run, std::slice::from_ref(&task), Some(tokenizer));
+        run.complete(task.seq, result.into_iter().next().unwrap())
+            .unwrap();
+    }
+    early_waits
+}
+
+#[test]
+fn a_driver_is_told_what_next_until_the_blends_are_written() {
+    let (files, inputs) = example_with_a_dataset();
+    let tokenizer = common::load_tokenizer("qwen3");
+    let params = MixParams {
+        cuts: vec![2],
+        seed: 11,
+        ..MixParams::default()
+    };
+    let blend = kmix::blend::BlendText {
+        sizes: vec![("skills.jsonl".into(), "100".into())],
+        ..Default::default()
+    };
+    let settings = RunSettings {
+        blend,
+        workers: 1,
+        ..settings(Some(&tokenizer))
+    };
+    let mut run = inputs
+        .start(inputs.plan(&params).unwrap(), settings)
+        .unwrap();
+    let counting = run.tasks();
+    let early_waits = drive_one_worker(&files, &mut run, &tokenizer);
+    assert!(
+        run.tasks() > counting,
+        "the blend's tasks were added once counted"
+    );
+    assert!(early_waits > 0, "the blend waited for the last counts");
+    assert!(matches!(run.what_next(), Next::Done));
 }
 
 #[test]
@@ -240,7 +346,7 @@ fn rows_are_counted_only_by_the_tokenizer_the_run_names() {
     let qwen = common::load_tokenizer("qwen3");
     let llama = common::load_tokenizer("llama3_1");
     let mut run = start(&inputs, &[2], settings(Some(&qwen)));
-    let task = run.next_task().unwrap();
+    let task = next_task(&mut run).unwrap();
     for held in [Some(&llama), None] {
         let e = process(&files, &run, std::slice::from_ref(&task), held)
             .remove(0)
@@ -291,8 +397,8 @@ fn a_run_needs_a_feasible_cut_and_every_task_back() {
     assert!(e.message.contains("fewer than 90"), "{e}");
 
     let mut run = start(&inputs, &[2], RunSettings::default());
-    run.next_task().unwrap();
-    let tallies = run.output_tallies();
+    next_task(&mut run).unwrap();
+    let tallies = run.output_tallies(Hashing::Here);
     let e = run.finish(tallies).err().unwrap();
     assert!(e.message.contains("not complete"), "{e}");
 }
@@ -303,7 +409,7 @@ fn the_manifest_needs_checksums_of_every_line_written() {
     let mut run = start(&inputs, &[2], settings(None));
     let tasks = all_tasks(&mut run);
     let results = process(&files, &run, &tasks, None);
-    let tallies = run.output_tallies();
+    let tallies = run.output_tallies(Hashing::Here);
     for (seq, result) in results.into_iter().enumerate() {
         run.complete(seq as u32, result).unwrap(); // lines never reach the tallies
     }
@@ -330,8 +436,7 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
         let readers: Vec<_> = (jobs.iter().rev())
             .map(|(job, bytes)| {
                 scope.spawn(move || {
-                    let mut reading = FileReading::new(job);
-                    reading.hash_elsewhere();
+                    let mut reading = FileReading::new(job, Hashing::Elsewhere);
                     for piece in bytes.chunks(97) {
                         reading.push(piece).unwrap();
                     }
@@ -357,8 +462,7 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
     }
     // The last one read again, through JSON, as the page's workers hand a file's index over.
     let (job, bytes) = jobs.last().unwrap();
-    let mut reading = FileReading::new(job);
-    reading.hash_elsewhere();
+    let mut reading = FileReading::new(job, Hashing::Elsewhere);
     reading.push(bytes).unwrap();
     let json = serde_json::to_string(&reading.finish().unwrap()).unwrap();
     pass.add_file(serde_json::from_str(&json).unwrap()).unwrap();
@@ -381,8 +485,7 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
     let mut run = start(&inputs, &[2], settings(None));
     let tasks = all_tasks(&mut run);
     let results = process(&files, &run, &tasks, None);
-    let mut tallies = run.output_tallies();
-    tallies.hash_elsewhere();
+    let mut tallies = run.output_tallies(Hashing::Elsewhere);
     let mut written = vec![Vec::new(); run.file_names().len()];
     for (seq, result) in results.into_iter().enumerate() {
         for ready in run.complete(seq as u32, result).unwrap() {

@@ -95,7 +95,7 @@ try {
   }).then((handle) => handle.jsonValue());
   const summary = await page.textContent('#results-summary');
   const browserRss = sampleMix();
-  const [, workers, amount, unit] = summary.match(/on (\d+) workers, using ([\d.]+) (kB|MB|GB)/);
+  const [, workers, amount, unit] = summary.match(/on (\d+) processing workers? \(besides the coordinator and the hasher\), using ([\d.]+) (kB|MB|GB)/);
   const wasmBytes = Number(amount) * { kB: 1e3, MB: 1e6, GB: 1e9 }[unit];
   if (sampling) {
     console.log(JSON.stringify({ afterReading, browserRss, wasmBytes }));
@@ -104,7 +104,7 @@ try {
     await bench.goto(`${server.url}bench.html`);
     await bench.waitForSelector('body[data-ready=true]');
     await bench.setInputFiles('#mix', mixFile);
-    const pool = Number(workers) - 2; // less the coordinator and the hashing worker
+    const pool = Number(workers);
     const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), pool);
     console.log(JSON.stringify({ readSeconds, mixSeconds, harnessReadSeconds, harnessMixSeconds, pool, wasmBytes, bare }));
   }

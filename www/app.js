@@ -3,9 +3,10 @@
 import { CoreBridge } from './bridge.js';
 import { attachDropZone, pickedFiles } from './dropzone.js';
 import { readParams, writeParams, markInvalid, onParamsChange } from './params.js';
-import { renderInputs, renderFeasibility, renderReport, renderHistograms } from './results.js';
+import { renderInputs, renderInputWarnings, renderFeasibility, renderReport, renderHistograms } from './results.js';
 import { renderRowBrowser } from './rows.js';
-import { renderDownloads } from './downloads.js';
+import { renderDownloads, withdrawDownloads, keptNote } from './downloads.js';
+import { holdRunFolder, removeLeftovers } from './storage.js';
 import { listenToParent } from './embed.js';
 import { Blend, renderBlends } from './blend.js';
 import { errorText, formatBytes, formatInt } from './dom.js';
@@ -19,7 +20,9 @@ const core = new CoreBridge(Number(new URLSearchParams(location.search).get('wor
 const state = {
   inputsReady: false, reading: false, tokenizer: null, tokenizerFailed: false, running: false, served: [],
   leftOut: new Set(),
+  planProblem: null, // why the form or the datasets cannot be mixed as they are (checked as typed)
   shownFor: null, // what the results on screen were made from (see `runSettings`); new inputs clear them
+  stored: null, // the folder holding the mixes on screen (storage.js), while they are kept
 };
 const blend = new Blend({
   table: $('blend-table'), status: $('blend-status'), error: $('blend-error'), note: $('blend-note'),
@@ -33,13 +36,14 @@ function say(id, text, isError = false) {
 }
 
 function updateButtons() {
-  $('mix').disabled = !state.inputsReady || state.running || state.tokenizerFailed;
+  $('mix').disabled = !state.inputsReady || state.running || state.tokenizerFailed || Boolean(state.planProblem);
   $('cancel').hidden = !state.running;
   // Say why Mix cannot be pressed, where it cannot.
   say('mix-why', state.running ? 'Mixing…'
     : state.reading ? 'Reading the input files…'
       : !state.inputsReady ? 'Add input files first (step 1), or try the example.'
-        : state.tokenizerFailed ? 'The tokenizer chosen did not load (step 2): pick another, or none to mix without token counts.' : '');
+        : state.tokenizerFailed ? 'The tokenizer chosen did not load (step 2): pick another, or none to mix without token counts.'
+          : state.planProblem ?? '');
 }
 
 /** What a run is made from besides its inputs (new inputs clear the results): the tokenizer and
@@ -53,12 +57,29 @@ function runSettings() {
 
 /** Removes the results of an earlier run, so that none can be taken for the next one's. */
 function clearResults() {
+  removeResults('');
   state.shownFor = null;
   $('results').hidden = true;
   $('results').classList.remove('is-stale');
   for (const id of ['downloads', 'report', 'blends', 'histograms', 'rows']) $(id).replaceChildren();
   $('progress').hidden = true;
   $('run-error').hidden = true;
+}
+
+/** Removes the mixes on screen from the browser's storage (their downloads and rows go with them),
+ * then says `why` beside the results. Never throws: what stays is removed when kmix next opens. */
+async function removeResults(why) {
+  const { stored } = state;
+  if (!stored) return;
+  state.stored = null;
+  withdrawDownloads($('downloads'));
+  $('rows').replaceChildren();
+  core.forgetRun().catch(() => {});
+  $('remove-results').hidden = true;
+  say('kept-text', 'Removing the mixes from this browser\'s storage…');
+  const failed = await stored.remove().then(() => null, (e) => e);
+  if (state.stored) return; // a new run's results are shown by now
+  say('kept-text', failed ? `The mixes could not be removed now (${errorText(failed)}): the next kmix page to open removes them.` : why, Boolean(failed));
 }
 
 /** Marks the results on screen when the tokenizer or parameters have changed since they were
@@ -90,6 +111,7 @@ async function setInputs(chosen, leftOut = []) {
   clearResults();
   $('input-table').hidden = true;
   $('feasibility').replaceChildren();
+  renderInputWarnings($('input-warnings'), null);
   updateButtons();
   const total = files.reduce((n, f) => n + f.blob.size, 0);
   say('input-status', `Reading ${files.length} files (${formatBytes(total)})…`);
@@ -97,12 +119,16 @@ async function setInputs(chosen, leftOut = []) {
     const summary = await core.loadInputs(chosen, $('skip-bad-rows').checked, blend.datasets, (p) =>
       say('input-status', `Reading ${files.length} files… ${Math.round((100 * p.done) / Math.max(p.total, 1))}%`));
     renderInputs($('input-table'), summary, state.leftOut, refreshPlan);
-    const used = summary.files.filter((f) => !f.ignored).length;
-    const ignored = summary.files.length - used;
+    blend.setRead(summary.files);
+    // The rows are the knowledge inputs', so the files counted with them are too: datasets apart.
+    const ignored = summary.files.filter((f) => f.ignored).length;
+    const datasets = summary.files.filter((f) => !f.ignored && f.dataset);
+    const used = summary.files.length - ignored - datasets.length;
+    const blended = datasets.length ? `; ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} to blend (${formatInt(datasets.reduce((n, f) => n + f.rows, 0))} rows)` : '';
     const bad = summary.bad_rows.count ? `; ${summary.bad_rows.count} bad rows skipped` : '';
     const nulls = summary.files.reduce((n, f) => n + (f.null_responses ?? 0), 0);
     const kept = nulls ? `; ${formatInt(nulls)} rows with a null response kept (null content, as the notebook keeps them)` : '';
-    say('input-status', `${formatInt(summary.rows)} rows from ${used} files${ignored ? `, ${ignored} ignored` : ''}${bad}${kept}.`);
+    say('input-status', `${formatInt(summary.rows)} rows from ${used} files${ignored ? `, ${ignored} ignored` : ''}${blended}${bad}${kept}.`);
     state.inputsReady = true;
     await refreshPlan();
   } catch (e) {
@@ -247,14 +273,19 @@ async function refreshPlan() {
     const planned = await core.plan(mixParams(), blend.form());
     markInvalid(form, null);
     renderFeasibility($('feasibility'), planned.mix);
+    renderInputWarnings($('input-warnings'), planned.mix);
     blend.render(planned.blend, planned.blendError);
+    state.planProblem = planned.blendError ? `Step 4, the blend: ${errorText(planned.blendError)}` : blend.problem();
     markStale();
   } catch (e) {
     if (e?.kind === 'cancelled') return;
     markInvalid(form, e?.field);
     $('feasibility').replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: errorText(e) }));
+    blend.render(null, null);
+    state.planProblem = `Step 3, the parameters: ${errorText(e)}`;
     markStale();
   }
+  updateButtons();
 }
 
 function progressReporter() {
@@ -300,16 +331,21 @@ async function runMix(params = mixParams(), onProgress = () => {}, embedded = fa
   const report = progressReporter();
   const started = performance.now();
   const settings = runSettings();
+  let folder = null;
   try {
-    const result = await core.run(params, blend.form(), (p) => { report(p); onProgress(p); });
+    folder = await holdRunFolder();
+    const result = await core.run(params, blend.form(), folder.name, (p) => { report(p); onProgress(p); });
     state.shownFor = settings;
+    const earlier = state.stored;
+    state.stored = folder;
+    earlier?.remove().catch(() => {}); // its results are replaced now; what fails goes when kmix next opens
     showResults(result, (performance.now() - started) / 1000, !embedded);
     say('progress-text', 'Done.');
     $('progress-bar').value = 1;
     return result;
   } catch (e) {
-    if (e?.kind === 'cancelled') say('progress-text', 'Cancelled. Nothing was written.');
-    else {
+    await undoRun(folder, e);
+    if (e?.kind !== 'cancelled') {
       $('run-error').textContent = errorText(e);
       $('run-error').hidden = false;
       $('progress').hidden = true;
@@ -319,6 +355,18 @@ async function runMix(params = mixParams(), onProgress = () => {}, embedded = fa
     state.running = false;
     updateButtons();
   }
+}
+
+/** A cancelled or failed run leaves nothing: its folder is removed (Cancel ended the worker that
+ * wrote it) before the page says so. */
+async function undoRun(folder, e) {
+  const cancelled = e?.kind === 'cancelled';
+  if (cancelled) say('progress-text', 'Cancelling: removing what the run had written…');
+  const failed = await folder?.remove().then(() => null, (err) => err);
+  if (!cancelled) return;
+  say('progress-text', failed
+    ? `Cancelled, but what the run had written could not be removed now (${errorText(failed)}): the next kmix page to open removes it.`
+    : 'Cancelled. What the run had written is removed: nothing is kept.', Boolean(failed));
 }
 
 function showResults(result, seconds, focus) {
@@ -335,11 +383,13 @@ function showResults(result, seconds, focus) {
   $('results-stale').hidden = true;
   $('results-summary').textContent = `Mixed cut${mixed.length === 1 ? '' : 's'} ${mixed.join(', ')} in ${seconds.toFixed(1)} s`
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
-    + ` on ${result.memory.workers} workers, using ${formatBytes(result.memory.bytes)} of memory at most.`
-    + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}`).join('');
+    + ` on ${result.memory.pool} processing worker${result.memory.pool === 1 ? '' : 's'} (besides the coordinator and the hasher), using ${formatBytes(result.memory.bytes)} of memory at most.`
+    + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}.`).join('');
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
+  say('kept-text', keptNote(result.files.reduce((n, f) => n + f.blob.size, 0), result.kept));
+  $('remove-results').hidden = false;
   renderReport($('report'), outcome.reports, Boolean(outcome.tokenizer));
-  renderBlends($('blends'), outcome.blends);
+  renderBlends($('blends'), outcome.blends, outcome.reports);
   renderHistograms($('histograms'), outcome.histograms);
   renderRowBrowser($('rows'), result.files.map((f) => f.name), core, Boolean(result.tokenizer));
   renderFeasibility($('feasibility'), outcome.mix);
@@ -404,9 +454,18 @@ for (const fields of [form, $('blend-budget').closest('.params')]) {
   });
 }
 $('cancel').addEventListener('click', () => core.cancel());
+$('remove-results').addEventListener('click', () => {
+  $('results-heading').focus(); // the button goes: the focus stays in the results
+  removeResults('The mixes are removed from this browser\'s storage: mix again to make them anew.');
+});
+// What earlier visits left and no open tab shows goes as the page opens.
+const leftovers = removeLeftovers().then((bytes) => {
+  if (bytes) say('storage-status', `Removed ${formatBytes(bytes)} of mixes an earlier visit left in this browser's storage.`);
+}, (e) => say('storage-status', `Could not remove the mixes an earlier visit left: ${errorText(e)}`, true));
 await loadServedList();
 await listKept();
+await leftovers;
 updateButtons();
 keepForOffline({ status: $('offline-status'), update: $('update'), reload: $('reload') });
-listenToParent(embeddedRequest);
+listenToParent(embeddedRequest, () => removeResults('The mixes were handed to the page that embeds kmix, and removed from this browser\'s storage.'));
 document.body.dataset.ready = 'true';

@@ -16,6 +16,7 @@ export class Blend {
     this.sysPrompt = null;
     this.missing = []; // datasets a recipe names that were not given
     this.preview = null;
+    this.unreadable = new Map(); // dataset name -> why it cannot be read (its rows are none)
     for (const field of [els.budget, els.shares, els.maxSeqLen, els.dropOver]) field.addEventListener('input', () => onSizes());
   }
 
@@ -45,6 +46,7 @@ export class Blend {
   remove(path) {
     this.datasets = this.datasets.filter((d) => d.path !== path);
     this.sizes.delete(path);
+    this.unreadable.delete(path);
     this.onChange();
   }
 
@@ -60,6 +62,7 @@ export class Blend {
   clear() {
     this.datasets = [];
     this.sizes.clear();
+    this.unreadable.clear();
     this.sysPrompt = null;
     this.missing = [];
   }
@@ -67,6 +70,20 @@ export class Blend {
   say(text, isError = false) {
     this.els.status.textContent = text;
     this.els.status.classList.toggle('error', isError);
+  }
+
+  /** The inputs read (the summary's files): each dataset's error, shown beside it; the preview of
+   * the inputs before goes. */
+  setRead(files) {
+    this.unreadable = new Map(files.filter((f) => f.dataset && f.error).map((f) => [f.dataset, f.error]));
+    this.preview = null;
+  }
+
+  /** Why no blend can be mixed as the datasets are (one cannot be read), or null. */
+  problem() {
+    const [name] = this.unreadable.keys();
+    return name === undefined ? null
+      : `The dataset ${name} cannot be read (step 4 says why): remove it, or mend it and add it again.`;
   }
 
   /** The blend as the core takes it (`BlendForm`). */
@@ -91,24 +108,30 @@ export class Blend {
       const s = c.sources.find((x) => x.name === source);
       return `${c.cut}x: ${s?.rows == null ? 'after counting' : formatInt(s.rows)}`;
     }).join(' · ');
-    const rows = sources.map((s) => {
+    const rows = sources.flatMap((s, i) => {
       const isKnowledge = s.name === 'knowledge';
+      const unreadable = this.unreadable.get(s.name);
+      const why = unreadable ? `blend-source-error-${i}` : null;
       const size = h('input', {
         value: this.sizes.get(s.name) ?? '', placeholder: isKnowledge ? '1.0 (whole)' : 'whole', autocomplete: 'off',
         'aria-label': `Size of ${s.name}`, 'aria-invalid': error?.field === `size of ${s.name}` ? 'true' : null,
+        'aria-describedby': why,
       });
       size.addEventListener('input', () => {
         this.sizes.set(s.name, size.value);
         this.onSizes();
       });
-      const remove = isKnowledge ? '' : h('button', { type: 'button', 'aria-label': `Remove ${s.name}` }, 'Remove');
+      const remove = isKnowledge ? '' : h('button', { type: 'button', 'aria-label': `Remove ${s.name}`, 'aria-describedby': why }, 'Remove');
       if (remove) remove.addEventListener('click', () => this.remove(s.name));
-      return h('tr', {},
+      // A dataset that cannot be read: why, on a row of its own right under it.
+      const problem = unreadable ? [h('tr', { class: 'source-error' }, h('td', { colspan: 5 },
+        h('p', { class: 'error', id: why }, `Cannot be read: ${errorText(unreadable)}`)))] : [];
+      return [h('tr', {},
         h('th', { scope: 'row', class: 'path' }, isKnowledge ? 'knowledge mix' : s.name),
         h('td', { class: 'num' }, cuts.length ? formatInt(s.available) + (isKnowledge && cuts.length > 1 ? ` (${cuts[0].cut}x)` : '') : '—'),
         h('td', {}, size),
         h('td', {}, taken(s.name)),
-        h('td', {}, remove));
+        h('td', {}, remove)), ...problem];
     });
     table.tBodies[0].replaceChildren(...rows);
     const writes = cuts.some((c) => c.writes_blend);
@@ -118,10 +141,22 @@ export class Blend {
   }
 }
 
-/** After a run: per cut, each source's rows, tokens and share, and what the trainer would drop. */
-export function renderBlends(container, blends) {
-  const drops = (d) => (d && d.rows ? `${formatInt(d.rows)} rows (${formatInt(d.tokens)} tokens)` : d ? 'none' : '—');
-  container.replaceChildren(...(blends.length ? [h('h3', {}, 'Blends and the trainer pre-flight')] : []), ...blends.map((b) => scrollable(`Blend of cut ${b.cut}x`, h('table', {},
+/** After a run: per cut, each source's rows, tokens and share, and what the trainer would drop;
+ * `reports`, the cuts' reports, to set the knowledge mix's tokens here beside the report's. */
+export function renderBlends(container, blends, reports = []) {
+  container.replaceChildren(...(blends.length
+    ? [h('h3', {}, 'Blends and the trainer pre-flight'), ...blends.map(blendTable), tokensNote(blends, reports)] : []));
+}
+
+const dropped = (d) => `${formatInt(d.rows)} rows (${formatInt(d.tokens)} tokens)`;
+
+function blendTable(b) {
+  // A source's drops count all its rows (those "Leave out rows the trainer drops" leaves out);
+  // the footer's, the rows taken: each says which.
+  const drops = (s) => (!s.trainer_drops ? '—' : s.trainer_drops.rows
+    ? `${formatInt(s.trainer_drops.rows)} of its ${formatInt(s.available)} rows (${formatInt(s.trainer_drops.tokens)} tokens)` : 'none');
+  const all = b.trainer_drops;
+  return scrollable(`Blend of cut ${b.cut}x`, h('table', {},
     h('caption', {}, b.file_name
       ? `Cut ${b.cut}x → ${b.file_name}: ${formatInt(b.rows)} rows${b.tokens != null ? `, ${formatInt(b.tokens)} tokens` : ''}${b.budget ? ` (budget ${formatInt(b.budget)})` : ''}`
       : `Trainer pre-flight, cut ${b.cut}x`),
@@ -134,9 +169,25 @@ export function renderBlends(container, blends) {
       h('td', { class: 'num' }, formatInt(s.rows)),
       h('td', { class: 'num' }, s.tokens != null ? formatInt(s.tokens) : '—'),
       h('td', { class: 'num' }, s.share_of_tokens != null ? `${(100 * s.share_of_tokens).toFixed(1)}%` : '—'),
-      h('td', { class: 'num' }, drops(s.trainer_drops)),
+      h('td', { class: 'num' }, drops(s)),
       h('td', { class: 'num' }, formatInt(s.left_out))))),
-    b.trainer_drops ? h('tfoot', {}, h('tr', {}, h('td', { colspan: 8 },
-      b.trainer_drops.rows ? `Of these rows the trainer would drop ${drops(b.trainer_drops)}: ${b.trainer_drops.too_long} too long, ${b.trainer_drops.too_short} under 20 tokens, ${b.trainer_drops.no_eos} without an end-of-sequence token.`
-        : 'The trainer keeps every row.'))) : ''))));
+    all ? h('tfoot', {}, h('tr', {}, h('td', { colspan: 8 }, h('span', { class: 'fits' }, all.rows
+      ? `Of the ${formatInt(b.rows)} rows taken, the trainer would drop ${dropped(all)}: ${all.too_long} too long, ${all.too_short} under 20 tokens, ${all.no_eos} without an end-of-sequence token.`
+      : `The trainer keeps every one of the ${formatInt(b.rows)} rows taken.`)))) : ''));
+}
+
+/** Why the knowledge mix's tokens here are fewer than the report's, with the numbers where the
+ * blend takes the cut's rows once each. */
+function tokensNote(blends, reports) {
+  if (!blends.some((b) => b.tokens != null)) return '';
+  const compared = blends.flatMap((b) => {
+    const k = b.sources.find((s) => s.name === 'knowledge');
+    const r = reports.find((c) => c.cut === b.cut);
+    if (k?.tokens == null || r?.tokens == null || k.rows !== r.samples || k.left_out) return [];
+    return [` Cut ${b.cut}x: the knowledge mix's ${formatInt(k.rows)} rows are ${formatInt(k.tokens)} tokens here and `
+      + `${formatInt(r.tokens)} in the report, ${formatInt(r.tokens - k.tokens)} more.`];
+  });
+  return h('p', { class: 'hint', id: 'blend-tokens-note' }, 'Tokens here are trained tokens, as InstructLab training counts them '
+    + '(apply_chat_template(tokenize=True)); the report counts token_length, which also counts the special tokens '
+    + 'encode adds to each row (one per row for Llama 3.1).', ...compared);
 }

@@ -53,14 +53,19 @@ export class CoreBridge {
     return this.core.request('plan', { params, blend });
   }
 
-  async run(params, blend, onProgress) {
+  /** `folder`: where the run writes its mixes (storage.js's holdRunFolder). */
+  async run(params, blend, folder, onProgress) {
     await this.restore();
-    return this.core.request('run', { params, blend }, onProgress);
+    return this.core.request('run', { params, blend, folder }, onProgress);
   }
 
   /** A window of the last run's rows of one output file (see the worker's `browseRows`). */
   async browseRows(query) {
     return this.core.request('browseRows', query);
+  }
+
+  async forgetRun() {
+    return this.core.request('forgetRun');
   }
 
   async renderRow(messages) {

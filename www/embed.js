@@ -12,7 +12,9 @@
 // Page -> parent:  {kmix: 'ready'} once loaded; then for a request: {kmix: 'progress', id, phase, done, total},
 //                  {kmix: 'result', id, report, manifest, files: [{name, data: ArrayBuffer}]} or {kmix: 'error', id, error}.
 
-export function listenToParent(runRequest) {
+/** `runRequest(request, onProgress)` resolves to the run's result; `handedOver()` is called once
+ * the parent has its files (the page then removes its own copies). */
+export function listenToParent(runRequest, handedOver) {
   if (window.parent === window) return;
   window.addEventListener('message', async (event) => {
     if (event.source !== window.parent || event.data?.kmix !== 'mix') return;
@@ -28,6 +30,7 @@ export function listenToParent(runRequest) {
       ];
       const report = { cuts: outcome.reports, blends: outcome.blends, text: outcome.text };
       reply({ kmix: 'result', report, manifest: outcome.manifest, files }, files.map((f) => f.data));
+      await handedOver();
     } catch (error) {
       reply({ kmix: 'error', error: { text: error?.text ?? String(error), ...error } });
     }

@@ -1,13 +1,14 @@
-// Where the mixes are written as their lines arrive, in order: files in the origin-private file system
-// (on disk, so memory stays bounded whatever their size), or, where that is missing, Blob parts.
-const DIR = 'kmix-outputs';
+// Where the mixes are written as their lines arrive, in order: files in the run's folder of the
+// origin-private file system (on disk, so memory stays bounded whatever their size; see storage.js
+// for how long they stay), or, where that is missing, Blob parts.
+import { runFolder, removeFolder } from './storage.js';
+
 const FLUSH_EVERY = 32 << 20;
 
-export async function createOutputs(names) {
+/** `folder`: the run's folder under kmix-outputs/, whose lock the page holds. */
+export async function createOutputs(names, folder) {
   try {
-    const root = await navigator.storage.getDirectory();
-    await root.removeEntry(DIR, { recursive: true }).catch(() => {});
-    const dir = await root.getDirectoryHandle(DIR, { create: true });
+    const dir = await runFolder(folder);
     const files = await Promise.all(names.map(async (name) => {
       const handle = await dir.getFileHandle(name, { create: true });
       const access = await handle.createSyncAccessHandle();
@@ -15,6 +16,7 @@ export async function createOutputs(names) {
       return { name, handle, access, written: 0, flushed: 0 };
     }));
     return {
+      where: 'disk',
       append(i, bytes) {
         const f = files[i];
         f.written += f.access.write(bytes, { at: f.written });
@@ -36,12 +38,13 @@ export async function createOutputs(names) {
        * one would keep the next run from writing to disk). */
       async discard() {
         for (const f of files) f.access.close();
-        await root.removeEntry(DIR, { recursive: true }).catch(() => {});
+        await removeFolder(folder).catch(() => {}); // the page tries again, and reports what stays
       },
     };
   } catch {
     const parts = names.map(() => []);
     return {
+      where: 'memory',
       append(i, bytes) {
         parts[i].push(new Blob([bytes])); // a copy now: the bytes' buffer moves on to be hashed
       },

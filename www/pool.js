@@ -2,9 +2,6 @@
 // drives a run: every worker takes the run's next task when free; the run puts results in order.
 import { startWorker } from './core.js';
 
-/** Tasks out at once per worker: enough that no worker waits for a slow neighbour's turn. */
-const TASKS_PER_WORKER = 4;
-
 export class Pool {
   /** `core`: a promise of the compiled core, for the workers to share. */
   constructor(size, core) {
@@ -50,27 +47,25 @@ export class Pool {
   }
 
   /**
-   * Runs every task of `run` (a core Run) on the pool; `onReady(ready)` receives each batch of
-   * tasks now complete in order (what it returns is awaited before that worker's next task).
+   * Runs every task of `run` (a core Run, started with this pool's size as its `workers`) on the
+   * pool: each worker asks the run what next, and does it. `onReady(ready)` receives each batch
+   * of tasks now complete in order (what it returns is awaited before that worker's next task).
    * `spares()` gives ArrayBuffers to send with each task, for its lines (they are transferred).
    * Rejects with the run's first error in output order.
    */
   async drive(run, onReady, spares = () => []) {
-    const window = TASKS_PER_WORKER * this.size;
     let failure = null;
     const waiting = [];
     const wake = () => waiting.splice(0).forEach((resolve) => resolve());
     const lane = async (worker) => {
-      for (;;) {
-        while (!failure && run.inFlight >= window) await new Promise((resolve) => waiting.push(resolve));
-        if (failure) return;
-        const task = run.nextTask();
-        if (!task) {
-          if (run.allHandedOut) return;
-          // The next stage (the blends) waits for the tasks out to come back.
+      while (!failure) {
+        const next = run.whatNext();
+        if (next === 'done') return;
+        if (next === 'wait') {
           await new Promise((resolve) => waiting.push(resolve));
           continue;
         }
+        const { task } = next;
         let answer;
         try {
           const given = spares();

@@ -1,6 +1,6 @@
 // A pool worker: its own wasm instance and tokenizer; turns the run's tasks into results (reads
 // the rows again by range from the page's Files, counts their tokens, renders their lines).
-import { FileReading, Processor, Tokenizer } from './pkg/kmix.js';
+import { FileReading, Hashing, Processor, Tokenizer } from './pkg/kmix.js';
 import { serve } from './protocol.js';
 import { streamInto } from './stream.js';
 import { coreFromCoordinator } from './core.js';
@@ -33,20 +33,21 @@ serve({
    * the hashing worker. */
   async readFile({ job, data }) {
     await ready;
-    const reading = new FileReading(job);
-    const streamed = reading.wantsBytes && data instanceof Blob;
+    // A Blob streamed in pieces is hashed by the hashing worker; bytes are hashed as they pass.
+    const streamed = data instanceof Blob;
+    const reading = new FileReading(job, streamed ? Hashing.Elsewhere : Hashing.Here);
+    const wanted = reading.wantsBytes;
     try {
-      if (streamed) {
-        reading.hashElsewhere();
+      if (wanted && streamed) {
         await streamInto(data, (bytes) => reading.push(bytes));
-      } else if (reading.wantsBytes) {
+      } else if (wanted) {
         reading.push(data);
       }
     } catch (e) {
       reading.free();
       throw e;
     }
-    return { read: reading.finish(), hashElsewhere: streamed };
+    return { read: reading.finish(), hashElsewhere: wanted && streamed };
   },
 
   async inputs({ inputFiles, files }) {

@@ -12,11 +12,14 @@
 //   clearTokenizer {}                                          -> {name: null, info: null}
 //   plan           {params: MixForm, blend: BlendForm}         -> {mix: MixSummary, blend?: BlendPreview[], blendError?: KmixError}
 //                                                                 (MixForm.leave_out: the table's choices)
-//   run            {params: MixForm, blend: BlendForm}         -> {outcome: Outcome, files: [{name, blob}], tokenizer, seconds, memory}
+//   run            {params: MixForm, blend: BlendForm, folder} -> {outcome: Outcome, files: [{name, blob}], kept: 'disk' | 'memory',
+//                                                                 tokenizer, seconds, memory} (`folder`: the run's own
+//                                                                 folder under kmix-outputs/, see storage.js)
 //                                                                 progress {phase: 'counting' | 'writing', done, total}
 //   browseRows     {file, group?, text?, order?, start, count} -> {total, groups: string[], rows: [{row, offset, len,
 //                                                                 tokens, group, messages}]} (the last run's rows)
 //   renderRow      {messages}                                  -> the chat template's text (by the pool's tokenizer)
+//   forgetRun      {}                                          -> undefined (the last run's files and rows are let go)
 // Coordinator -> each processor (processor.js) and the hashing worker (hasher.js), first:
 //   start          {module: WebAssembly.Module}                -> {} (the core, compiled once, see core.js)
 // Coordinator -> each processor (processor.js):

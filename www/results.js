@@ -27,18 +27,26 @@ export function renderInputs(table, summary, leftOut, onChange) {
   body.replaceChildren(...summary.files.map((f) => h('tr', { class: f.ignored ? 'ignored' : null },
     h('td', {}, choose(f)),
     h('td', { class: 'path' }, f.path.split('/').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}/`, h('wbr')] : [part]))),
-    h('td', {}, f.ignored ? `ignored: ${f.ignored}` : f.dataset ? 'dataset to blend' : kindLabel(f.kind)),
+    h('td', {}, f.ignored ? `ignored: ${f.ignored}` : f.error ? 'dataset to blend: cannot be read (see step 4)'
+      : f.dataset ? 'dataset to blend' : kindLabel(f.kind)),
     h('td', { class: 'num' }, f.ignored ? '' : formatInt(f.rows)),
     h('td', { class: 'num' }, formatBytes(f.size)))));
   table.hidden = false;
 }
 
+/** What the plan says of the inputs (a generation folder missing or empty), shown with them;
+ * nothing when `mix` is null (no plan for these inputs yet). */
+export function renderInputWarnings(list, mix) {
+  list.replaceChildren(...(mix?.warnings ?? []).map((w) => h('li', { class: 'no' }, `Warning: ${w}.`)));
+}
+
 export function renderFeasibility(container, mix) {
   const stats = mix.augmentations.map((s) => h('li', {},
     `${kindLabel(s.kind)}: ${s.mean_per_raw_document.toFixed(2)} augmentations per raw document (${s.documents} over ${s.raw_documents})`));
-  const cuts = mix.cuts.map((c) => h('li', { class: c.feasible ? 'ok' : 'no' },
-    c.feasible ? `✓ cut ${c.cut}: feasible` : `✗ cut ${c.cut}: not feasible — ${c.reason}`));
-  const notes = (mix.notes ?? []).map((n) => h('li', { class: 'note' }, `Note: ${n}`));
+  // A cut that would repeat another's rows (no summary rows) is not mixed, but nothing is wrong.
+  const cuts = mix.cuts.map((c) => h('li', { class: c.feasible ? 'ok' : c.same_as ? 'note' : 'no' },
+    c.feasible ? `✓ cut ${c.cut}: feasible` : c.same_as ? `– cut ${c.cut}: not mixed — ${c.reason}.` : `✗ cut ${c.cut}: not feasible — ${c.reason}.`));
+  const notes = (mix.notes ?? []).map((n) => h('li', { class: 'note' }, `Note: ${n}.`));
   const coverage = mix.cuts.flatMap((c) => (c.coverage ?? []).map((k) => h('li', { class: 'note' },
     `Cut ${c.cut}: ${formatInt(k.raw_documents)} raw documents of ${kindLabel(k.kind)} have fewer than ${c.cut} augmentations, e.g. `
     + k.examples.map(([text, n]) => `“${text}” (${n})`).join(', '))));
@@ -77,7 +85,9 @@ export function renderHistograms(container, histograms) {
   const charts = histograms.map((hist) => {
     const bins = hist.counts.length;
     const top = Math.max(...hist.counts, 1);
-    const [W, H, left, right, above, below] = [420, 190, 40, 8, 26, 38];
+    // Narrower than the narrowest screen's column, so that it is only ever scaled up and its
+    // text stays at least the 11 px it is drawn at.
+    const [W, H, left, right, above, below] = [340, 220, 40, 8, 40, 40];
     const plotW = W - left - right;
     const plotH = H - above - below;
     const barW = plotW / bins;
@@ -88,11 +98,15 @@ export function renderHistograms(container, histograms) {
       return svg('g', {},
         svg('rect', { x: left + i * barW, y, width: barW - 1, height },
           svg('title', {}, `${formatInt(i * hist.bin_width)}–${formatInt((i + 1) * hist.bin_width - 1)} tokens: ${formatInt(c)} rows`)),
-        c ? svg('text', { class: 'value', x: left + (i + 0.5) * barW, y: y - 3, 'text-anchor': 'middle' }, compact(c)) : []);
+        // Written upwards: a bar is narrower than its count written across.
+        c ? svg('text', {
+          class: 'value', x: left + (i + 0.5) * barW, y: y - 3, 'dominant-baseline': 'central',
+          transform: `rotate(-90 ${left + (i + 0.5) * barW} ${y - 3})`,
+        }, compact(c)) : []);
     });
     const span = bins * hist.bin_width;
     const ticks = [0, Math.round(span / 2), span].map((t, i) => svg('text', {
-      x: x(t), y: H - below + 14, 'text-anchor': ['start', 'middle', 'end'][i],
+      x: x(t), y: H - below + 16, 'text-anchor': ['start', 'middle', 'end'][i],
     }, formatInt(t)));
     const limit = hist.max_seq_len;
     const label = `Token lengths in cut ${hist.cut}x: ${formatInt(hist.rows)} rows, 0 to ${formatInt(hist.max)} tokens`

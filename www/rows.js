@@ -15,11 +15,15 @@ export function renderRowBrowser(container, names, core, tokenized) {
   const id = (name) => `rows-${name}`;
   const fileSelect = h('select', { id: id('file') }, names.map((name, i) => h('option', { value: i }, name)));
   const groupSelect = h('select', { id: id('group') }, h('option', { value: '' }, 'All kinds'));
-  const textInput = h('input', { id: id('text'), type: 'search', autocomplete: 'off', placeholder: 'words in the row', 'aria-describedby': id('text-help') });
+  const textInput = h('input', { id: id('text'), type: 'search', autocomplete: 'off', placeholder: 'any words', 'aria-describedby': id('text-help') });
   const orderSelect = h('select', { id: id('order') },
     h('option', { value: 'file' }, 'As in the file'),
     h('option', { value: 'longest', disabled: !tokenized }, 'Longest first'),
     h('option', { value: 'shortest', disabled: !tokenized }, 'Shortest first'));
+  // One choice for every row, so that a row is one stop for the keyboard, not one per button.
+  const viewSelect = h('select', { id: id('view') },
+    h('option', { value: 'messages' }, 'As messages'),
+    h('option', { value: 'rendered', disabled: !tokenized }, 'As the template renders it'));
   const status = h('p', { id: id('status'), class: 'status', role: 'status', 'aria-live': 'polite' });
   const list = h('ol', { id: id('list'), class: 'rows', 'aria-labelledby': id('heading') });
   const previous = h('button', { type: 'button', id: id('previous') }, 'Previous');
@@ -28,7 +32,8 @@ export function renderRowBrowser(container, names, core, tokenized) {
   container.replaceChildren(
     h('h3', { id: id('heading') }, 'Rows'),
     h('div', { class: 'params' },
-      label('Mix', fileSelect), label('Kind', groupSelect), label('Text', textInput), label('Order', orderSelect),
+      label('Mix', fileSelect), label('Kind', groupSelect), label('Order', orderSelect), label('Show', viewSelect),
+      label('Text', textInput),
       h('p', { id: id('text-help'), class: 'hint' }, 'Shows the rows that hold this text anywhere in their line (upper and lower case alike).')),
     status, list, h('div', { class: 'actions pager' }, previous, next));
 
@@ -56,7 +61,7 @@ export function renderRowBrowser(container, names, core, tokenized) {
     status.textContent = page.total
       ? `Rows ${formatInt(start + 1)}–${formatInt(last)} of ${formatInt(page.total)}${query.text ? ` holding “${query.text}”` : ''}.`
       : `No rows${query.text ? ` hold “${query.text}”` : ''}${query.group ? ` of ${groupLabel(query.group)}` : ''}.`;
-    list.replaceChildren(...page.rows.map((row) => rowItem(row, core, tokenized)));
+    list.replaceChildren(...page.rows.map((row) => rowItem(row, viewSelect.value === 'rendered' ? core : null)));
     list.start = start + 1;
     previous.disabled = start === 0;
     next.disabled = last >= page.total;
@@ -69,45 +74,30 @@ export function renderRowBrowser(container, names, core, tokenized) {
   fileSelect.addEventListener('change', () => { groupSelect.value = ''; restart(); });
   groupSelect.addEventListener('change', restart);
   orderSelect.addEventListener('change', restart);
+  viewSelect.addEventListener('change', show);
   previous.addEventListener('click', () => { start = Math.max(0, start - PAGE); show(); });
   next.addEventListener('click', () => { start += PAGE; show(); });
   return show();
 }
 
-/** One row: its number, kind and tokens, its messages, and on demand the template's rendering. */
-function rowItem(row, core, tokenized) {
+/** One row: its number, kind and tokens, then its messages, or the chat template's rendering of
+ * them when `renderer` (the core) is given. The row is one stop for the keyboard: it scrolls
+ * itself when long, so nothing inside it needs the focus. */
+function rowItem(row, renderer) {
   const heading = `Row ${formatInt(row.row + 1)} · ${groupLabel(row.group)}`
     + (row.tokens == null ? '' : ` · ${formatInt(row.tokens)} tokens`);
-  const messages = h('div', { class: 'messages' }, row.messages.map((m) => h('div', { class: `message role-${m.role}` },
-    h('span', { class: 'role' }, m.role),
-    h('pre', { tabindex: 0, 'aria-label': `${m.role} message of row ${row.row + 1}` },
-      typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))));
-  const item = h('li', { class: 'row' }, h('h4', {}, heading), messages);
-  if (tokenized) {
-    const toggle = h('button', { type: 'button', class: 'small' });
-    let rendered = null;
-    const showRendered = (shown) => {
-      if (rendered) rendered.hidden = !shown;
-      messages.hidden = shown;
-      toggle.textContent = shown ? 'Show as messages' : 'Show as the template renders it';
-      toggle.setAttribute('aria-expanded', String(shown));
-    };
-    showRendered(false);
-    toggle.addEventListener('click', async () => {
-      if (rendered) return showRendered(rendered.hidden);
-      toggle.disabled = true;
-      try {
-        const text = await core.renderRow(row.messages);
-        rendered = h('pre', { class: 'rendered', tabindex: 0, 'aria-label': `Row ${row.row + 1} as the chat template renders it` }, text);
-        item.append(rendered);
-        showRendered(true);
-      } catch (e) {
-        item.append(h('p', { class: 'error' }, e?.text ?? String(e)));
-      } finally {
-        toggle.disabled = false;
-      }
-    });
-    item.querySelector('h4').after(toggle);
+  const headingId = `row-${row.row}-heading`;
+  const item = h('li', { class: 'row', tabindex: 0, 'aria-labelledby': headingId }, h('h4', { id: headingId }, heading));
+  if (!renderer) {
+    item.append(h('div', { class: 'messages' }, row.messages.map((m) => h('div', { class: `message role-${m.role}` },
+      h('span', { class: 'role' }, m.role),
+      h('pre', {}, typeof m.content === 'string' ? m.content : JSON.stringify(m.content))))));
+    return item;
   }
+  const rendered = h('pre', { class: 'rendered' }, 'Rendering…');
+  item.append(rendered);
+  renderer.renderRow(row.messages).then(
+    (text) => { rendered.textContent = text; },
+    (e) => rendered.replaceWith(h('p', { class: 'error' }, e?.text ?? String(e))));
   return item;
 }

@@ -110,12 +110,17 @@ serve({
     return { total: selection.total, groups: written.rows.groups(file), rows };
   },
 
+  /** Lets the last run's files and rows go: the page removed them. */
+  async forgetRun() {
+    forgetWritten();
+  },
+
   /** A conversation as the chat template renders it (by the first pool worker's tokenizer). */
   async renderRow({ messages }) {
     return pool.request(0, 'render', { messages });
   },
 
-  async run({ params, blend }, progress) {
+  async run({ params, blend, folder }, progress) {
     const read = requireInputs();
     forgetWritten();
     if (inputDigests) {
@@ -125,20 +130,21 @@ serve({
     const started = performance.now();
     const run = read.start(read.plan(params), {
       tokenizer: tokenizer?.info ?? null, dry_run: false, input_roots: roots,
-      blend: blend ?? {},
+      blend: blend ?? {}, workers: pool.size,
     });
     try {
-      const { outcome, mixes } = await mixInto(run, progress);
+      const { outcome, mixes, where } = await mixInto(run, folder, progress);
       written = { rows: run.writtenRows(), files: mixes, found: new Map() };
       return {
         outcome,
         files: mixes,
+        kept: where,
         tokenizer: tokenizer?.name ?? null,
         seconds: (performance.now() - started) / 1000,
         // wasm memory only grows, so its size now is the peak of this worker, of each in the
         // pool and of the hashing worker.
         memory: {
-          workers: 2 + pool.size,
+          pool: pool.size, // the workers that read, render and count, besides this one and the hasher
           bytes: (await ready).memory.buffer.byteLength + await hashing.memory()
             + (await pool.each('memory')).reduce((a, b) => a + b, 0),
         },
@@ -149,13 +155,14 @@ serve({
   },
 });
 
-/** Drives `run` on the pool, its lines written to the output files and hashed, in order; resolves
- * to the run's outcome and the files. A run that fails leaves no file behind. */
-async function mixInto(run, progress) {
+/** Drives `run` on the pool, its lines written to the output files (in `folder`) and hashed, in
+ * order; resolves to the run's outcome, the files and where they are kept. A run that fails
+ * leaves no file behind. */
+async function mixInto(run, folder, progress) {
   const names = run.fileNames();
   // The lines are hashed on the hashing worker as they are written.
   const streams = names.map(() => hashing.stream());
-  const outputs = await createOutputs(names);
+  const outputs = await createOutputs(names, folder);
   try {
     await pool.each('inputs', { inputFiles: run.inputFiles(), files });
     let total = run.rows;
@@ -179,7 +186,7 @@ async function mixInto(run, progress) {
     const closed = outputs.finish();
     closed.catch(() => {}); // heard below, or undone by `discard` if the hashing fails first
     const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
-    return { outcome, mixes: await closed };
+    return { outcome, mixes: await closed, where: outputs.where };
   } catch (e) {
     await outputs.discard();
     throw e;

@@ -8,6 +8,8 @@ import socketserver
 import sys
 import threading
 
+from .page import check_built
+
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self'; "
        "style-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; form-action 'none'")
 
@@ -57,9 +59,8 @@ _started = {}
 
 def serve_in_background(directory, host="127.0.0.1"):
     """Serves ``directory`` from a thread of this process, once per folder; returns its URL."""
+    check_built(directory)
     directory = os.path.abspath(directory)
-    if not os.path.isfile(os.path.join(directory, "index.html")):
-        raise FileNotFoundError(f"{directory} holds no kmix page (index.html): build it with tools/prepare-www.sh")
     if directory not in _started:
         server = bind(directory, host, port=8765)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -1,12 +1,14 @@
 """The widget: the kmix page in an iframe in the cell's output, fed from the kernel."""
 import os
 import pathlib
-import tempfile
 
 import anywidget
 import traitlets
 
+from .page import check_built, check_tokenizer, served_from_folder, served_from_url
+from .staging import Staging
 from .static import serve_in_background
+from .transfer import Outgoing
 
 # What a tokenizer folder may hold, as the page names each file.
 TOKENIZER_FILES = {
@@ -27,8 +29,10 @@ class Kmix(anywidget.AnyWidget):
     ``url``: where the page is served; or ``www``: the page's folder, served by the kernel on
     localhost (by default ``$KMIX_URL``, then ``$KMIX_WWW``). ``tokenizer``: a tokenizer the page
     serves (``"llama3_1"``), a folder with ``tokenizer.json`` and ``tokenizer_config.json``, or
-    ``None`` for no token counts. The other keywords are the page's: ``cuts="5, 50"``,
-    ``qa_per_doc=3``, ``seed=42``, ``gpt_oss=False``, ``date="2026-11-25"``, ``leave_out=[...]``.
+    ``None`` for no token counts. ``timeout``: seconds to wait for the page to load, and for a
+    transfer that stops, before the cell says so. The other keywords are the page's:
+    ``cuts="5, 50"``, ``qa_per_doc=3``, ``seed=42``, ``gpt_oss=False``, ``date="2026-11-25"``,
+    ``leave_out=[...]``. Files of any size travel in pieces (see ``transfer``).
     """
 
     _esm = pathlib.Path(__file__).parent / "widget.js"
@@ -39,75 +43,117 @@ class Kmix(anywidget.AnyWidget):
     report = traitlets.Unicode("").tag(sync=True)
     #: The files written, once they are.
     written = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    #: Seconds the front end waits for the page, or for the next piece of a transfer.
+    timeout = traitlets.Float(60).tag(sync=True)
 
-    def __init__(self, folder, out="kmix_out", *, url=None, www=None, tokenizer="llama3_1", **params):
+    def __init__(self, folder, out="kmix_out", *, url=None, www=None, tokenizer="llama3_1", timeout=60, **params):
         folder = pathlib.Path(folder)
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder} is not a folder: give the generation step's output folder")
         url = url or os.environ.get("KMIX_URL")
-        if not url:
+        if url:
+            served = served_from_url(url)
+        else:
             www = www or os.environ.get("KMIX_WWW")
             if not www:
                 raise ValueError("where is the kmix page? give url= (where it is served) or www= (its folder)")
+            check_built(www)
+            served = served_from_folder(www)
+        # Said here, before the page is shown or any file is sent.
+        self._tokenizer = check_tokenizer(tokenizer, served)
+        if www and not url:
             url = serve_in_background(www)
-        super().__init__(url=url, status="Starting the kmix page…")
+        super().__init__(url=url, status="Starting the kmix page…", timeout=timeout)
         self._folder = folder
         self._out = pathlib.Path(out)
-        self._tokenizer = tokenizer
         self._params = {k: str(v) if k in ("cuts", "qa_per_doc", "seed") else v for k, v in params.items()}
-        self._sent = False
+        self._view = None  # the view that asked first: the only one that mixes (once per widget)
+        self._outgoing = None
+        self._staging = None
+        self._report = ""
         self.on_msg(self._on_message)
 
     def _on_message(self, _widget, message, buffers):
         kind = message.get("type")
-        if kind == "ready" and not self._sent:
-            self._sent = True  # once per widget: a second view of it does not mix again
-            self._send_inputs()
-        elif kind == "result":
-            self._write(message["names"], buffers)
-            self.report = message.get("report", "")
+        if kind == "ready" and self._view is None:
+            self._view = message.get("view")
+            self._guarded("cannot send the inputs", self._send_inputs)
+        elif message.get("view") != self._view:
+            return
+        elif kind == "input-got" and self._outgoing is not None:
+            self._guarded("cannot send the inputs", self._outgoing.advance, message["n"] + 1)
+        elif kind in ("result", "result-piece"):
+            receive = self._receive if kind == "result" else self._store
+            self._guarded(f"cannot write the mixes into {self._out}/", receive, message, buffers)
         elif kind == "error":
+            self._outgoing = None  # the front end has stopped: so does the transfer
+            self._discard()
             self.status = f"kmix: {message.get('text', 'the mix failed')}"
+
+    def _guarded(self, doing, step, *args):
+        """Runs ``step``; when it fails, says so in the cell and tells the front end to stop."""
+        try:
+            step(*args)
+        except Exception as e:  # noqa: BLE001  (any failure ends the transfer, in words)
+            self._discard()
+            self.status = f"kmix: {doing}: {e}; nothing was written"
+            self._to_view({"type": "failed", "text": self.status})
+
+    def _to_view(self, message, buffers=None):
+        """To the view that asked for the inputs: the only one that heeds them."""
+        self.send({**message, "view": self._view}, buffers)
 
     def _send_inputs(self):
         paths = sorted(p for p in self._folder.rglob("*") if p.is_file())
         names = [p.relative_to(self._folder).as_posix() for p in paths]
-        buffers = [p.read_bytes() for p in paths]
         tokenizer = None
-        if self._tokenizer is not None:
-            folder = pathlib.Path(self._tokenizer)
-            if folder.is_dir():
-                present = [(f, key) for f, key in TOKENIZER_FILES.items() if (folder / f).is_file()]
-                tokenizer = {"name": folder.name, "files": [key for _, key in present]}
-                buffers += [(folder / f).read_bytes() for f, _ in present]
-            else:
-                tokenizer = {"name": str(self._tokenizer)}
-        self.status = f"Sending {len(paths)} files to the page…"
-        self.send({"type": "mix", "paths": names, "root": self._folder.name,
-                   "tokenizer": tokenizer, "params": self._params}, buffers)
+        if isinstance(self._tokenizer, pathlib.Path):
+            present = [(f, key) for f, key in TOKENIZER_FILES.items() if (self._tokenizer / f).is_file()]
+            tokenizer = {"name": self._tokenizer.name, "files": [key for _, key in present]}
+            paths += [self._tokenizer / f for f, _ in present]
+        elif self._tokenizer is not None:
+            tokenizer = {"name": self._tokenizer}
+        self._outgoing = Outgoing(self._to_view, paths)
+        self.status = f"Sending {len(names)} files to the page…"
+        self._to_view({"type": "inputs", "paths": names, "sizes": self._outgoing.sizes,
+                   "pieces": self._outgoing.count, "root": self._folder.name,
+                   "tokenizer": tokenizer, "params": self._params})
+        self._outgoing.advance(0)
 
-    def _write(self, names, buffers):
-        """Writes every file beside the others first, then moves each into place, the manifest
-        last: an interrupted write leaves no half-written mix under its final name."""
-        if len(buffers) != len(names):
-            self.status = f"kmix: the page sent {len(buffers)} files for {len(names)} names; nothing was written"
-            return
-        self._out.mkdir(parents=True, exist_ok=True)
-        staged = []
+    def _receive(self, message, _buffers):
+        """The mixes' names, sizes and report: their pieces follow."""
+        self._discard()
+        self._report = message.get("report", "")
+        self._pieces, self._stored = message["pieces"], 0
+        self._staging = Staging(self._out, message["names"], message["sizes"])
+        if not self._pieces:
+            self._commit()
+
+    def _store(self, message, buffers):
+        n = message["n"]
+        if self._staging is None:
+            return  # the rest of a transfer that failed, which the status says
+        if n != self._stored or len(buffers) != len(message["files"]):
+            raise ValueError(f"piece {n} of the mixes arrived out of turn or incomplete")
+        for index, data in zip(message["files"], buffers):
+            self._staging.write(index, data)
+        self._stored += 1
+        if self._stored == self._pieces:
+            self._commit()
+        self._to_view({"type": "result-got", "n": n})
+
+    def _commit(self):
+        staging, self._staging = self._staging, None
         try:
-            for name, data in zip(names, buffers):
-                if pathlib.PurePath(name).name != name:
-                    raise ValueError(f"the page named a file {name!r}")
-                fd, tmp = tempfile.mkstemp(dir=self._out, prefix=f".{name}.")
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                staged.append((tmp, name))
-            for tmp, name in sorted(staged, key=lambda s: s[1] == "manifest.json"):
-                os.replace(tmp, self._out / name)
+            names = staging.commit()
         except BaseException:
-            for tmp, _ in staged:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
+            staging.discard()
             raise
-        self.written = list(names)
+        self.written = names
+        self.report = self._report
         self.status = f"Wrote {len(names)} files to {self._out}/: {', '.join(names)}"
+
+    def _discard(self):
+        if self._staging is not None:
+            staging, self._staging = self._staging, None
+            staging.discard()

@@ -156,6 +156,11 @@ impl BlendParams {
             || self.sources[0].size != Some(Size::Ratio(1.0))
     }
 
+    /// Whether blends or the trainer pre-flight are planned, once every row is counted.
+    pub fn plans_blends(&self) -> bool {
+        self.writes_blend() || self.max_seq_len.is_some()
+    }
+
     /// Whether any size needs every row's tokens counted.
     pub fn needs_tokens(&self) -> bool {
         self.budget.is_some()
@@ -285,7 +290,7 @@ mod tests {
                 ),
                 "has a size",
             ),
-            (text(&[], Some("lots"), None), "not a size"),
+            (text(&[], Some("lots"), None), "not a token amount"),
             (text(&[], Some("1M"), Some("knowledge=1.5")), "not a share"),
         ] {
             let e = t.parse(&datasets).unwrap_err().to_string();

@@ -62,11 +62,10 @@ pub fn parse_recipe(text: &str, file: &str) -> Result<Recipe> {
             let size = match entry.get("sampling_size") {
                 // InstructLab's default: the whole dataset.
                 None | Some(Value::Null) => Size::Ratio(1.0),
-                Some(Value::Number(n)) if n.is_f64() => Size::parse(
-                    &format!("{:?}", n.as_f64().unwrap_or(0.0)),
-                    &field("sampling_size"),
-                )
-                .map_err(|e| e.in_file(file))?,
+                Some(Value::Number(n)) if n.is_f64() => {
+                    Size::ratio(n.as_f64().unwrap_or(0.0), &field("sampling_size"))
+                        .map_err(|e| e.in_file(file))?
+                }
                 Some(Value::Number(n)) => Size::parse(&n.to_string(), &field("sampling_size"))
                     .map_err(|e| e.in_file(file))?,
                 Some(Value::String(s)) => {

@@ -56,8 +56,9 @@ pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
             if let Some(drops) = s.trainer_drops.filter(|d| d.rows > 0) {
                 let _ = writeln!(
                     out,
-                    "  {}: the trainer would drop {}",
+                    "  {}: of its {} rows, the trainer would drop {}",
                     s.name,
+                    s.available,
                     drops_text(&drops, max)
                 );
                 for (kind, d) in s.drops_by_kind.iter().filter(|(_, d)| d.rows > 0) {
@@ -74,17 +75,31 @@ pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
         }
         if let Some(d) = r.trainer_drops {
             let _ = match d.rows {
-                0 => writeln!(out, "  the trainer (max_seq_len {max}) keeps every row"),
+                0 => writeln!(
+                    out,
+                    "  the trainer (max_seq_len {max}) keeps every one of the {} rows taken",
+                    r.rows
+                ),
                 _ => writeln!(
                     out,
-                    "  of these rows, the trainer (max_seq_len {max}) would drop {}",
+                    "  of the {} rows taken, the trainer (max_seq_len {max}) would drop {}",
+                    r.rows,
                     drops_text(&d, max)
                 ),
             };
         }
     }
+    if reports.iter().any(|r| r.tokens.is_some()) {
+        out.push_str(TRAINED_TOKENS_NOTE);
+    }
     out
 }
+
+/// Why a blend's knowledge tokens are fewer than the report's for the same rows.
+const TRAINED_TOKENS_NOTE: &str =
+    "\nblend and pre-flight tokens are trained tokens, as the trainer counts them \
+    (apply_chat_template(tokenize=True)); the report's tokens are token_length, which also counts \
+    the special tokens encode adds to each row (one per row for Llama 3.1)\n";
 
 fn drops_text(d: &Drops, max: u32) -> String {
     let reasons: Vec<String> = [

@@ -7,17 +7,15 @@ use std::sync::mpsc::SyncSender;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use indicatif::ProgressBar;
+use kmix::checksum::Hashing;
 use kmix::output::OutputTallies;
 use kmix::reread::Rereader;
-use kmix::run::{process_chunk, MixRun, Ready};
+use kmix::run::{process_chunk, MixRun, Next, Ready};
 use kmix::source::ByteSource;
 use kmix::tokens::ChatTokenizer;
 use kmix::Error;
 
 use super::write::PendingFile;
-
-/// Tasks out at once per thread: enough that no thread waits for a slow neighbour's turn.
-const TASKS_PER_THREAD: u32 = 4;
 
 pub struct Drive<'a> {
     pub sources: &'a [&'a (dyn ByteSource + Sync)],
@@ -35,8 +33,7 @@ impl Drive<'_> {
         files: Vec<PendingFile>,
     ) -> Result<(MixRun, Vec<PendingFile>, OutputTallies), Error> {
         let threads = self.threads.max(1);
-        let window = TASKS_PER_THREAD * threads as u32;
-        let tallies = run.output_tallies();
+        let tallies = run.output_tallies(Hashing::Here);
         let run = Mutex::new(run);
         let turn = Condvar::new();
         let stop = AtomicBool::new(false);
@@ -65,7 +62,7 @@ impl Drive<'_> {
             for _ in 0..threads {
                 let to_writer = to_writer.clone();
                 scope.spawn(|| {
-                    if let Err(e) = self.work(&run, &turn, &stop, window, to_writer) {
+                    if let Err(e) = self.work(&run, &turn, &stop, to_writer) {
                         fail(e);
                     }
                 });
@@ -89,7 +86,6 @@ impl Drive<'_> {
         run: &Mutex<MixRun>,
         turn: &Condvar,
         stop: &AtomicBool,
-        window: u32,
         to_writer: SyncSender<Vec<Ready>>,
     ) -> Result<(), Error> {
         let sources: Vec<&dyn ByteSource> = self.sources.iter().map(|&s| s as _).collect();
@@ -101,18 +97,13 @@ impl Drive<'_> {
                     if stop.load(Ordering::Relaxed) {
                         return Ok(());
                     }
-                    if guard.in_flight() < window {
-                        if let Some(task) = guard.next_task() {
-                            break Some(task);
-                        }
-                        if guard.all_handed_out() {
-                            break None;
-                        }
+                    match guard.what_next() {
+                        Next::Task(task) => break task,
+                        Next::Wait => guard = turn.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                        Next::Done => return Ok(()),
                     }
-                    guard = turn.wait(guard).unwrap_or_else(|e| e.into_inner());
                 }
             };
-            let Some(task) = task else { return Ok(()) };
             let result = process_chunk(&task, &mut rereader, self.tokenizer);
             let mut guard = lock(run);
             let ready = guard.complete(task.seq, result)?;

@@ -41,6 +41,10 @@ pub struct CutFeasibility {
     /// Per summary kind, the raw documents with fewer augmentations than the cut.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub coverage: Vec<Coverage>,
+    /// Without summary rows cuts do not apply: this cut would hold the same rows as that one,
+    /// which is mixed instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<u32>,
 }
 
 /// Distinct augmentations per raw document for each summary kind present, over the kept rows.
@@ -80,6 +84,9 @@ pub fn augmentation_stats(index: &Index, kept: &[bool]) -> Vec<AugmentationStats
 }
 
 pub fn feasibility(cuts: &[u32], stats: &[AugmentationStats]) -> Vec<CutFeasibility> {
+    if stats.is_empty() {
+        return without_summaries(cuts);
+    }
     cuts.iter()
         .map(|&cut| {
             let short: Vec<String> = stats
@@ -100,9 +107,41 @@ pub fn feasibility(cuts: &[u32], stats: &[AugmentationStats]) -> Vec<CutFeasibil
                 feasible: short.is_empty(),
                 reason: (!short.is_empty()).then(|| short.join("; ")),
                 coverage: coverage(cut, stats),
+                same_as: None,
             }
         })
         .collect()
+}
+
+/// Cuts count the augmentations of the summary kinds: without any, every cut holds every row, so
+/// the first (smallest) is mixed and the others would repeat it.
+fn without_summaries(cuts: &[u32]) -> Vec<CutFeasibility> {
+    let first = cuts.first().copied();
+    cuts.iter()
+        .map(|&cut| {
+            let same_as = first.filter(|&f| f != cut);
+            CutFeasibility {
+                cut,
+                feasible: same_as.is_none(),
+                reason: same_as
+                    .map(|f| format!("it would hold the same rows as cut {f}: {}", NO_SUMMARIES)),
+                coverage: Vec::new(),
+                same_as,
+            }
+        })
+        .collect()
+}
+
+/// Why cuts do not apply.
+const NO_SUMMARIES: &str = "cuts count the augmentations of extractive_summary and detailed_summary, and no rows of either are mixed";
+
+/// The note a plan without summary rows carries: cuts do not apply, and which one is mixed.
+pub fn without_summaries_note(cuts: &[u32], stats: &[AugmentationStats]) -> Option<String> {
+    let first = cuts.first().filter(|_| stats.is_empty())?;
+    Some(format!(
+        "cuts do not apply: {NO_SUMMARIES}, so every cut holds the same rows; they are mixed once, as cut {first} ({})",
+        crate::names::output_file_name(*first)
+    ))
 }
 
 fn coverage(cut: u32, stats: &[AugmentationStats]) -> Vec<Coverage> {

@@ -23,6 +23,9 @@ pub struct Mix {
     /// What a person should know about how the parameters were taken (say, a cut given twice).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What a person should know about the inputs (a generation folder missing or empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Positions in [`Index::rows`] of the rows of the largest feasible cut, in output order (kind,
     /// then input order): every smaller cut is a subsequence, so each row is rendered and counted
     /// once for all cuts. A "position" below is a place in this list.
@@ -39,7 +42,7 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     params.cuts.sort_unstable();
     let given = params.cuts.clone();
     params.cuts.dedup();
-    let mut notes: Vec<String> = params
+    let notes: Vec<String> = params
         .cuts
         .iter()
         .filter(|&&cut| given.iter().filter(|&&c| c == cut).count() > 1)
@@ -50,7 +53,7 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     params.left_out.dedup();
     params::check_left_out(&params, &index.files)?;
     let left_out: Vec<bool> = index.files.iter().map(|f| params.leaves_out(f)).collect();
-    notes.extend(missing_kinds(index, &params, &left_out));
+    let warnings = missing_kinds(index, &params, &left_out);
     let chosen = |r: &IndexRow| !left_out[r.file as usize];
     // Dropped by the GPT-OSS filter: a placeholder question in an input the user kept.
     let dropped = |r: &IndexRow| chosen(r) && params.gpt_oss && r.placeholder;
@@ -74,7 +77,15 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
         filtered_rows: index.rows.iter().filter(|r| dropped(r)).count() as u64,
-        notes,
+        // How inputs that share a path are told apart, and whether cuts apply at all.
+        notes: (notes.into_iter())
+            .chain(index.copy_note())
+            .chain(feasibility::without_summaries_note(
+                &params.cuts,
+                &augmentations,
+            ))
+            .collect(),
+        warnings,
         params,
         augmentations,
         cuts,
@@ -105,7 +116,7 @@ fn missing_kinds(index: &Index, params: &MixParams, left_out: &[bool]) -> Vec<St
         })
         .map(|kind| {
             let name = kind.name();
-            format!("warning: no {name} rows: the folder {name}/ is missing or empty")
+            format!("no {name} rows: the folder {name}/ is missing or empty")
         })
         .collect()
 }

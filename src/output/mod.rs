@@ -12,5 +12,5 @@ pub use crate::names::{
 };
 pub use histogram::{histogram, Histogram};
 pub use manifest::{BlendRecord, Manifest, OutputFile, ReadRecord};
-pub use report::{cut_reports, report_text, CutReport, KindReport};
+pub use report::{cut_reports, plan_text, report_text, CutReport, KindReport};
 pub use tally::{OutputTallies, OutputTally};

@@ -86,14 +86,37 @@ fn kind_report(
     }
 }
 
-/// The report as people read it in a terminal or a notebook cell.
+/// The report as people read it in a terminal or a notebook cell: the plan, then the tables of
+/// the cuts mixed and how their tokens were counted.
 pub fn report_text(
     index: &Index,
     mix: &Mix,
     cuts: &[CutReport],
     tokenizer: Option<&str>,
 ) -> String {
+    let mut out = plan_text(index, mix);
+    out.push_str(&tables_text(cuts));
+    match tokenizer {
+        Some(name) => {
+            let _ = writeln!(out, "\ntokens counted with {name}");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nno tokenizer given: token counts are off (token_length left out)"
+            );
+        }
+    }
+    out
+}
+
+/// What was read and how the cuts fare, before anything is mixed: nothing here is counted, so
+/// it says nothing of tokens.
+pub fn plan_text(index: &Index, mix: &Mix) -> String {
     let mut out = inputs_text(index, mix);
+    for warning in &mix.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
     for stats in &mix.augmentations {
         let _ = writeln!(
             out,
@@ -136,6 +159,12 @@ pub fn report_text(
     if mix.filtered_rows > 0 {
         let _ = writeln!(out, "GPT-OSS filter dropped {} rows", mix.filtered_rows);
     }
+    out
+}
+
+/// Per cut and kind, then one line per cut, as the notebook prints them.
+fn tables_text(cuts: &[CutReport]) -> String {
+    let mut out = String::new();
     let tokens = |t: Option<u64>| t.map_or_else(|| "-".to_string(), |t| t.to_string());
     for cut in cuts {
         let _ = writeln!(out, "\ncut {}x -> {}", cut.cut, cut.file_name);
@@ -170,17 +199,6 @@ pub fn report_text(
             tokens(cut.tokens),
             cut.samples
         );
-    }
-    match tokenizer {
-        Some(name) => {
-            let _ = writeln!(out, "\ntokens counted with {name}");
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "\nno tokenizer given: token counts are off (token_length left out)"
-            );
-        }
     }
     out
 }

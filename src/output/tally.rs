@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use super::manifest::OutputFile;
-use crate::checksum::{hex, is_sha256_hex};
+use crate::checksum::{hex, is_sha256_hex, Hashing};
 use crate::error::{Error, Result};
 use crate::render::CutLines;
 
@@ -27,12 +27,16 @@ enum Checksum {
 }
 
 impl OutputTally {
-    pub fn new(file_name: String) -> Self {
+    pub fn new(file_name: String, hashing: Hashing) -> Self {
+        let checksum = match hashing {
+            Hashing::Here => Checksum::Hashing(Sha256::new()),
+            Hashing::Elsewhere => Checksum::Awaited,
+        };
         OutputTally {
             file_name,
             rows: 0,
             bytes: 0,
-            checksum: Checksum::Hashing(Sha256::new()),
+            checksum,
         }
     }
 
@@ -70,16 +74,12 @@ impl OutputTally {
 pub struct OutputTallies(Vec<OutputTally>);
 
 impl OutputTallies {
-    pub fn new(file_names: &[String]) -> Self {
-        OutputTallies(file_names.iter().cloned().map(OutputTally::new).collect())
-    }
-
-    /// The edge hashes the files itself (the page, on another thread) and gives the digests
-    /// to [`Self::give_digests`] once they are written.
-    pub fn hash_elsewhere(&mut self) {
-        self.0
-            .iter_mut()
-            .for_each(|t| t.checksum = Checksum::Awaited);
+    /// `hashing`: whether the core hashes the lines as they are added, or the edge hashes the
+    /// files itself (the page, on another thread) and gives the digests to
+    /// [`Self::give_digests`] once they are written.
+    pub fn new(file_names: &[String], hashing: Hashing) -> Self {
+        let tally = |name: &String| OutputTally::new(name.clone(), hashing);
+        OutputTallies(file_names.iter().map(tally).collect())
     }
 
     /// The SHA-256 (hex) of each file, in order, hashed by the edge.

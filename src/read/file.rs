@@ -17,6 +17,7 @@ use super::placeholder::is_placeholder_question;
 use super::records::{json_problem, Flow, Position, RecordSplitter, RecordText};
 use super::seed::SeedFields;
 use super::{qna, BadRows, Index, IndexRow, InputFile, Kind, ReadOptions, TextId};
+use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 
 /// What reading one file needs to know: which file, its place among them, and how to read it.
@@ -77,6 +78,9 @@ pub struct FileReading {
     hasher: Option<Sha256>,
     inflate: Inflate,
     splitter: RecordSplitter,
+    /// Why a dataset to blend cannot be read: it is kept, unread, so that the person sees the
+    /// error beside it and can remove it (a knowledge input's error ends the first pass).
+    failed: Option<Error>,
 }
 
 /// What the file's records become.
@@ -117,8 +121,9 @@ const BAD_ROW_EXAMPLES: usize = 20;
 
 impl FileReading {
     /// An input file, its kind known from its path or, for a loose file, from its first record;
-    /// or a chat dataset to blend beside the knowledge mix.
-    pub fn new(job: &FileJob) -> Self {
+    /// or a chat dataset to blend beside the knowledge mix. `hashing`: whether the core hashes
+    /// its bytes, or the edge does and gives the digest to [`crate::run::Inputs::give_digests`].
+    pub fn new(job: &FileJob, hashing: Hashing) -> Self {
         let path = job.path.as_str();
         let rows = match (&job.dataset, detect(path)) {
             (Some(_), _) => Rows::Dataset(Vec::new()),
@@ -137,30 +142,38 @@ impl FileReading {
                 compressed: false,
                 null_responses: 0,
                 dataset: job.dataset.clone(),
+                copy_of: None,
+                error: None,
             },
             number: job.number,
             options: job.options(),
             noted: Noted::default(),
             rows,
-            hasher: Some(Sha256::new()),
+            hasher: (hashing == Hashing::Here).then(Sha256::new),
             inflate: Inflate::default(),
             splitter: RecordSplitter::new(path, job.max_row_bytes),
+            failed: None,
         }
     }
 
     /// Whether the file's bytes are still wanted: not for a file ignored for its name or its
     /// first record.
     pub fn wants_bytes(&self) -> bool {
-        !matches!(self.rows, Rows::Ignored(_))
-    }
-
-    /// The edge hashes the whole file itself: its checksum is left to come.
-    pub fn hash_elsewhere(&mut self) {
-        self.hasher = None;
+        !matches!(self.rows, Rows::Ignored(_)) && self.failed.is_none()
     }
 
     /// Reads the next piece of the file; false once no more is wanted.
     pub fn push(&mut self, bytes: &[u8]) -> Result<bool> {
+        match self.read_piece(bytes) {
+            Err(e) if self.file.dataset.is_some() => {
+                self.failed = Some(e.in_file(&self.file.path));
+                Ok(false)
+            }
+            read => read,
+        }
+    }
+
+    fn read_piece(&mut self, bytes: &[u8]) -> Result<bool> {
         if !self.wants_bytes() {
             return Ok(false);
         }
@@ -188,8 +201,21 @@ impl FileReading {
         Ok(flow.is_continue() && self.wants_bytes())
     }
 
-    /// The file once all of it is pushed (or as much as was wanted).
-    pub fn finish(self) -> Result<FileIndex> {
+    /// The file once all of it is pushed (or as much as was wanted); a dataset that cannot be
+    /// read comes with its error (`file.error`) and no rows.
+    pub fn finish(mut self) -> Result<FileIndex> {
+        let (file, number) = (self.file.clone(), self.number);
+        let read = match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.finish_reading(),
+        };
+        match read {
+            Err(e) if file.dataset.is_some() => Ok(FileIndex::failed(file, number, e)),
+            read => read,
+        }
+    }
+
+    fn finish_reading(self) -> Result<FileIndex> {
         let FileReading {
             mut file,
             number,
@@ -199,6 +225,7 @@ impl FileReading {
             hasher,
             inflate,
             mut splitter,
+            ..
         } = self;
         if let Rows::Qna(whole) = &rows {
             let qna = qna::read(&mut whole.as_slice(), &file.path)?;
@@ -242,6 +269,22 @@ impl FileReading {
             bad_rows: noted.bad_rows,
             dataset_rows,
         })
+    }
+}
+
+impl FileIndex {
+    /// A dataset that cannot be read: no rows, and why.
+    fn failed(mut file: InputFile, number: u32, error: Error) -> FileIndex {
+        file.error = Some(error.in_file(&file.path).into());
+        FileIndex {
+            file,
+            number,
+            texts: Vec::new(),
+            starts: Vec::new(),
+            rows: Vec::new(),
+            bad_rows: BadRows::default(),
+            dataset_rows: Some(Vec::new()),
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::source::without_copy_number;
+
 /// The kinds of input kmix mixes, in the order their rows appear in a mix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,7 +72,8 @@ pub fn detect(path: &str) -> Detection {
     if parts.iter().any(|p| p.starts_with('.')) {
         return Detection::Ignored("hidden file or folder".into());
     }
-    let lower = file.to_ascii_lowercase();
+    // A copy of a name (`final_seed_data (2).jsonl`) is of the kind of the name.
+    let lower = without_copy_number(file).to_ascii_lowercase();
     if lower == "qna.yaml" || lower == "qna.yml" {
         return Detection::Kind(Kind::QnaYaml);
     }
@@ -135,6 +138,11 @@ mod tests {
             detect("final_seed_data.jsonl"),
             Detection::Kind(Kind::SeedData)
         );
+        assert_eq!(
+            detect("run/final_seed_data (2).jsonl"),
+            Detection::Kind(Kind::SeedData)
+        );
+        assert_eq!(detect("qna (3).yaml"), Detection::Kind(Kind::QnaYaml));
         assert_eq!(detect("loose.jsonl"), Detection::ByContent);
         assert!(matches!(detect("notes.txt"), Detection::Ignored(_)));
         assert!(matches!(

@@ -18,8 +18,9 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use crate::checksum::Hashing;
 use crate::error::{Error, Result};
-use crate::source::{read_error, ByteSource};
+use crate::source::{in_path_order, read_error, ByteSource};
 pub use dataset::{chat_messages, dataset_name, one_line, DatasetIndex, Span, KNOWLEDGE};
 pub use file::{FileIndex, FileJob, FileReading};
 pub use ids::{TextId, TextIds};
@@ -89,6 +90,31 @@ pub struct InputFile {
     /// An added dataset's name: the file is blended beside the knowledge mix, not mixed into it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
+    /// The path the file was given by, where another file has that path too: `path` is then the
+    /// name kmix gives it ([`crate::source::in_path_order`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
+    /// Why a dataset to blend could not be read (it has no rows): a blend waits for it to be
+    /// removed or mended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<FileError>,
+}
+
+/// Why a file could not be read: the error's fields, and `text`, the sentence a person reads.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FileError {
+    #[serde(flatten)]
+    pub error: Error,
+    pub text: String,
+}
+
+impl From<Error> for FileError {
+    fn from(error: Error) -> Self {
+        FileError {
+            text: error.to_string(),
+            error,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -112,6 +138,39 @@ pub struct Index {
     pub datasets: Vec<DatasetIndex>,
 }
 
+impl Index {
+    /// The first dataset to blend that could not be read, with its error.
+    pub fn dataset_error(&self) -> Option<&Error> {
+        self.files
+            .iter()
+            .find_map(|f| f.error.as_ref().map(|e| &e.error))
+    }
+
+    /// Where inputs share a path, how they are told apart (a note, if any do).
+    pub fn copy_note(&self) -> Option<String> {
+        let copies: Vec<String> = (self.files.iter())
+            .filter_map(|f| {
+                f.copy_of
+                    .as_ref()
+                    .map(|given| format!("{} for {given}", f.path))
+            })
+            .collect();
+        let shown = copies.len().min(COPIES_NAMED);
+        let more = if copies.len() > shown { ", …" } else { "" };
+        (!copies.is_empty()).then(|| {
+            format!(
+                "{} of the files given {} a path with an earlier one: in the order given, each is known by its path with a number before its extensions ({}{more}) in the table, the report and the manifest",
+                copies.len(),
+                if copies.len() == 1 { "shares" } else { "share" },
+                copies[..shown].join(", ")
+            )
+        })
+    }
+}
+
+/// Files named in the note on files that share a path.
+const COPIES_NAMED: usize = 3;
+
 /// Reads every source, in path order so that the result does not depend on the order given.
 pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<Index> {
     let mut pass = FirstPass::new(sources.to_vec(), options);
@@ -126,6 +185,8 @@ pub fn read_inputs(sources: &[&dyn ByteSource], options: ReadOptions) -> Result<
 pub struct FirstPass<S> {
     /// The knowledge inputs in path order, then the added datasets in the order given.
     sources: Vec<S>,
+    /// The name of each of `sources` in the index: its path, or a copy's name where two have one.
+    names: Vec<String>,
     /// How many of `sources` are knowledge inputs.
     knowledge: usize,
     /// The names of the added datasets.
@@ -139,12 +200,12 @@ pub struct FirstPass<S> {
 const READ_PIECE: usize = 256 << 10;
 
 impl<S: ByteSource> FirstPass<S> {
-    pub fn new(mut sources: Vec<S>, options: ReadOptions) -> Self {
-        // Stable: two sources of one path keep the order they were given in.
-        sources.sort_by(|a, b| a.path().cmp(b.path()));
+    pub fn new(sources: Vec<S>, options: ReadOptions) -> Self {
+        let (names, sources): (Vec<String>, Vec<S>) = in_path_order(sources).into_iter().unzip();
         FirstPass {
             knowledge: sources.len(),
             sources,
+            names,
             dataset_names: Vec::new(),
             next: 0,
             index: Index::default(),
@@ -169,13 +230,14 @@ impl<S: ByteSource> FirstPass<S> {
                 ))
                 .in_file(path));
             }
-            if self.sources.iter().any(|s| s.path() == path) {
+            if self.names.iter().any(|n| n == path) {
                 return Err(Error::parameters(
                     "an input file has the same name as this dataset to blend; rename the dataset",
                 )
                 .in_file(path));
             }
             self.dataset_names.push(name);
+            self.names.push(path.to_string());
             self.sources.push(source);
         }
         Ok(())
@@ -190,7 +252,7 @@ impl<S: ByteSource> FirstPass<S> {
         let source = &self.sources[n];
         FileJob {
             number: n as u32,
-            path: source.path().to_string(),
+            path: self.names[n].clone(),
             size: source.size(),
             dataset: n
                 .checked_sub(self.knowledge)
@@ -205,9 +267,9 @@ impl<S: ByteSource> FirstPass<S> {
         let Some(source) = self.sources.get(self.next) else {
             return Ok(false);
         };
-        let mut reading = FileReading::new(&self.job(self.next));
+        let mut reading = FileReading::new(&self.job(self.next), Hashing::Here);
         if reading.wants_bytes() {
-            let path = source.path();
+            let path = self.names[self.next].as_str();
             let mut stream = source
                 .open()
                 .map_err(|e| Error::io(format!("cannot open the file: {e}")).in_file(path))?;
@@ -228,9 +290,11 @@ impl<S: ByteSource> FirstPass<S> {
     }
 
     /// The next file, in order, read by the edge from its job.
-    pub fn add_file(&mut self, read: FileIndex) -> Result<()> {
+    pub fn add_file(&mut self, mut read: FileIndex) -> Result<()> {
         match self.sources.get(self.next) {
-            Some(source) if source.path() == read.file.path => {}
+            Some(source) if self.names[self.next] == read.file.path => {
+                read.file.copy_of = (source.path() != read.file.path).then(|| source.path().into());
+            }
             _ => {
                 return Err(Error::input(format!(
                     "expected file {} of {} next, not {}",

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::line::write_row;
+use super::message::Rendered;
 use crate::read::Record;
 
 /// Lines of one cut's file.
@@ -32,11 +33,11 @@ impl CutLines {
     }
 }
 
-/// `min_cuts[i]` is the smallest cut of `records[i]`; `counts`, when given, their token lengths.
+/// `min_cuts[i]` is the smallest cut of `rows[i]`; `counts`, when given, their token lengths.
 /// Each row is serialised once; a cut that holds every row takes those bytes as they are, and the
 /// others copy their rows out at their exact size (no buffer grows by copying itself).
 pub fn lines_for_cuts(
-    records: &[Record],
+    rows: &[Rendered],
     min_cuts: &[u32],
     counts: Option<&[u32]>,
     cuts: &[u32],
@@ -44,17 +45,17 @@ pub fn lines_for_cuts(
     if cuts.is_empty() {
         return Vec::new();
     }
-    let mut all = Vec::with_capacity(records.iter().map(estimated_line_bytes).sum());
-    let mut ends = Vec::with_capacity(records.len());
-    for (i, record) in records.iter().enumerate() {
-        write_row(record, counts.map(|c| c[i]), &mut all);
+    let mut all = Vec::with_capacity(rows.iter().map(|r| estimated_line_bytes(r.record)).sum());
+    let mut ends = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        write_row(row, counts.map(|c| c[i]), &mut all);
         ends.push(all.len());
     }
     let range = |i: usize| if i == 0 { 0 } else { ends[i - 1] }..ends[i];
-    let rows_of = |cut: u32| (0..records.len()).filter(move |&i| min_cuts[i] <= cut);
+    let rows_of = |cut: u32| (0..rows.len()).filter(move |&i| min_cuts[i] <= cut);
     let whole = cuts
         .iter()
-        .position(|&cut| rows_of(cut).count() == records.len());
+        .position(|&cut| rows_of(cut).count() == rows.len());
     let mut out: Vec<CutLines> = cuts
         .iter()
         .enumerate()
@@ -73,7 +74,7 @@ pub fn lines_for_cuts(
         })
         .collect();
     if let Some(at) = whole {
-        let lens = (0..records.len()).map(|i| range(i).len() as u32).collect();
+        let lens = (0..rows.len()).map(|i| range(i).len() as u32).collect();
         out[at] = CutLines { bytes: all, lens };
     }
     out

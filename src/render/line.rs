@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use super::message::{conversation, metadata, Message};
-use crate::read::Record;
+use super::message::{metadata, Message, Rendered};
 
 #[derive(Serialize)]
 struct OutputRow<'a> {
@@ -19,14 +18,14 @@ struct OutputRow<'a> {
 }
 
 /// Appends the row's JSON line (with its newline) to `out`.
-pub fn write_row(row: &Record, token_length: Option<u32>, out: &mut Vec<u8>) {
-    let messages = conversation(row);
+pub fn write_row(rendered: &Rendered, token_length: Option<u32>, out: &mut Vec<u8>) {
+    let row = rendered.record;
     let line = OutputRow {
         question: &row.question,
         document_outline: &row.outline,
         raw_document: &row.raw_document,
         document: &row.document,
-        messages: &messages,
+        messages: &rendered.messages,
         metadata: metadata(row),
         unmask: true,
         token_length,

@@ -37,15 +37,30 @@ pub fn conversation(row: &Record) -> [Message; 2] {
     ]
 }
 
-/// The part of a conversation's user message before the question: the augmentation (or source
-/// chunk) that every Q&A row of it repeats. None for key facts, whose message leaves it out.
-pub fn shared_context<'a>(row: &Record, conversation: &'a [Message; 2]) -> Option<&'a str> {
-    match row.kind {
-        Kind::KeyFactsToQa => None,
-        _ => conversation[0]
-            .content
-            .as_deref()?
-            .strip_suffix(row.question.as_str()),
+/// A record with its training conversation, built once: counted, then written as its line.
+pub struct Rendered<'a> {
+    pub record: &'a Record,
+    pub messages: [Message; 2],
+}
+
+impl<'a> Rendered<'a> {
+    pub fn new(record: &'a Record) -> Self {
+        Rendered {
+            record,
+            messages: conversation(record),
+        }
+    }
+
+    /// The part of the user message before the question: the augmentation (or source chunk)
+    /// that every Q&A row of it repeats. None for key facts, whose message leaves it out.
+    pub fn shared_context(&self) -> Option<&str> {
+        match self.record.kind {
+            Kind::KeyFactsToQa => None,
+            _ => self.messages[0]
+                .content
+                .as_deref()?
+                .strip_suffix(self.record.question.as_str()),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Rendering: a record becomes the training conversation, its metadata and its JSON line.
+//! Rendering: a record becomes the training conversation (built once, [`Rendered`], for its
+//! count and its line), its metadata and its JSON line.
 
 mod cuts;
 mod line;
@@ -6,4 +7,4 @@ mod message;
 
 pub use cuts::{lines_for_cuts, CutLines};
 pub use line::write_row;
-pub use message::{clean_response, conversation, metadata, shared_context, Message};
+pub use message::{clean_response, conversation, metadata, Message, Rendered};

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::read::{
     decompressed, parse_record, qna_record, read_qna, IndexRow, InputFile, Kind, Qna, Record, Span,
 };
-use crate::source::{read_error, ByteSource};
+use crate::source::{in_path_order, read_error, ByteSource};
 
 /// The most bytes one read of a run of rows may take.
 const SPAN_LIMIT: u64 = 32 << 20;
@@ -36,7 +36,8 @@ struct Stream {
 }
 
 impl<'a> Rereader<'a> {
-    /// Matches each input file to its source by path.
+    /// Matches each input file to its source by the name the first pass gave it (its path, or a
+    /// copy's name where two sources have one path: [`in_path_order`] names them alike here).
     pub fn new(files: &[InputFile], sources: &[&'a dyn ByteSource]) -> Result<Self> {
         Self::with_cache(files, sources, RereadCache::default())
     }
@@ -47,12 +48,13 @@ impl<'a> Rereader<'a> {
         sources: &[&'a dyn ByteSource],
         cache: RereadCache,
     ) -> Result<Self> {
-        let by_path: HashMap<&str, &'a dyn ByteSource> =
-            sources.iter().map(|s| (s.path(), *s)).collect();
+        let by_name: HashMap<String, &'a dyn ByteSource> =
+            in_path_order(sources.to_vec()).into_iter().collect();
         let files = files
             .iter()
-            .map(|f| match by_path.get(f.path.as_str()) {
-                Some(source) => Ok((*source, f.compressed)),
+            .map(|f| match by_name.get(f.path.as_str()) {
+                Some(source) if source.size() == f.size => Ok((*source, f.compressed)),
+                Some(_) => Err(Error::io("the file changed since it was read").in_file(&f.path)),
                 None => Err(Error::io("the file is gone since it was read").in_file(&f.path)),
             })
             .collect::<Result<_>>()?;

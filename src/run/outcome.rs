@@ -38,3 +38,30 @@ pub struct TextFile {
     pub name: String,
     pub text: String,
 }
+
+/// A text file to write, borrowed from the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TextToWrite<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl Outcome {
+    /// The files written once the lines' files are complete, in writing order: the blends'
+    /// recipes, then the manifest last (none on a dry run).
+    pub fn files_after_lines(&self) -> Vec<TextToWrite<'_>> {
+        let Some(manifest) = &self.manifest else {
+            return Vec::new();
+        };
+        (self.texts.iter())
+            .map(|t| TextToWrite {
+                name: &t.name,
+                text: &t.text,
+            })
+            .chain(std::iter::once(TextToWrite {
+                name: self.manifest_file_name,
+                text: manifest,
+            }))
+            .collect()
+    }
+}

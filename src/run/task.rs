@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::read::{chat_messages, one_line, IndexRow, Record, Span};
-use crate::render::{conversation, lines_for_cuts, shared_context, write_row, CutLines};
+use crate::read::{chat_messages, one_line, IndexRow, Span};
+use crate::render::{lines_for_cuts, write_row, CutLines, Rendered};
 use crate::reread::Rereader;
 use crate::tokens::{ChatTokenizer, RowTokens, SharedText, TokenizerInfo};
 
@@ -122,11 +122,11 @@ fn knowledge(
 ) -> Result<()> {
     let index_rows: Vec<IndexRow> = rows.iter().map(|r| r.row).collect();
     let records = rereader.records(&index_rows)?;
+    let rendered: Vec<Rendered> = records.iter().map(Rendered::new).collect();
     let counts = counting
         .map(|t| {
             let mut shared = SharedText::default();
-            records
-                .iter()
+            (rendered.iter())
                 .map(|r| count(r, t, &mut shared))
                 .collect::<Result<Vec<_>>>()
         })
@@ -135,7 +135,7 @@ fn knowledge(
     let lengths: Option<Vec<u32>> = counts
         .as_ref()
         .map(|c| c.iter().map(|t| t.length).collect());
-    result.lines = lines_for_cuts(&records, &min_cuts, lengths.as_deref(), cuts);
+    result.lines = lines_for_cuts(&rendered, &min_cuts, lengths.as_deref(), cuts);
     result.counts = counts;
     Ok(())
 }
@@ -150,7 +150,7 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
             line.clear();
             match row {
                 BlendRow::Knowledge { row, length } => {
-                    write_row(&rereader.record(row)?, *length, &mut line)
+                    write_row(&Rendered::new(&rereader.record(row)?), *length, &mut line)
                 }
                 BlendRow::Dataset { file, span } => {
                     one_line(&rereader.dataset_row(*file, span)?.0, &mut line)
@@ -165,9 +165,9 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
 
 /// The row's tokens (its augmentation's text counted once for the rows that share it); a failure
 /// says which row it was.
-fn count(record: &Record, tokenizer: &ChatTokenizer, shared: &mut SharedText) -> Result<RowTokens> {
-    let messages = conversation(record);
+fn count(row: &Rendered, tokenizer: &ChatTokenizer, shared: &mut SharedText) -> Result<RowTokens> {
+    let record = row.record;
     tokenizer
-        .tokens_sharing(&messages, shared_context(record, &messages), shared)
+        .tokens_sharing(&row.messages, row.shared_context(), shared)
         .map_err(|e| e.context(format!("{} row {:?}", record.kind.name(), record.question)))
 }

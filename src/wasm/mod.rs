@@ -6,6 +6,7 @@
 mod browse;
 mod checksum;
 mod convert;
+mod lines;
 mod session;
 mod source;
 mod tokenizer;

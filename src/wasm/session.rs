@@ -1,20 +1,19 @@
 //! The session's states as JS classes: each method converts, calls the core once, converts back.
 
-use std::collections::HashMap;
-
-use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use super::browse::MixRows;
 use super::convert::{error_from_js, error_to_js, from_js, from_json, to_js, to_json, IntoJs};
+use super::lines::{HeldBytes, JsChunkResult, JsReady};
 use super::source::JsSource;
 use super::tokenizer::{messages_from_js, Tokenizer};
 use super::types::{
-    BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, FileJobs, InputFiles, InputSources,
-    InputSummaryJs, KmixError, Messages, MixForm, MixSummary, OutcomeJs, ReadyList, RecipeJs,
-    RunSettingsJs, Strings,
+    BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, FileIndexJs, FileJobJs, FileJobs,
+    InputFiles, InputSources, InputSummaryJs, KmixError, Messages, MixForm, MixSummary, NextJs,
+    OutcomeJs, ReadyList, RecipeJs, RunSettingsJs, Strings,
 };
 use crate::blend::{parse_recipe, BlendText};
+use crate::checksum::Hashing;
 use crate::mix::{Mix, ParamsText};
 use crate::output::OutputTallies;
 use crate::read::{InputFile, ReadOptions};
@@ -52,24 +51,33 @@ impl FirstPass {
         Ok(FirstPass { inner })
     }
 
-    /// Every file to read, in the order `addFile` takes them: `{job, data}`, the job to start a
-    /// `FileReading` with and the file's Blob (or bytes) as the page gave it.
+    /// Every file to read, in the order `addFile` takes them: the job to start a `FileReading`
+    /// with, and the file's Blob (or bytes) as the page gave it.
     pub fn jobs(&self) -> Result<FileJobs, JsValue> {
-        let list = js_sys::Array::new();
-        for (job, source) in self.inner.jobs() {
-            let entry = js_sys::Object::new();
-            let job = to_json(&job)?;
-            js_sys::Reflect::set(&entry, &"job".into(), &job.into())?;
-            js_sys::Reflect::set(&entry, &"data".into(), &source.data())?;
-            list.push(&entry);
+        #[derive(serde::Serialize)]
+        struct Job {
+            job: crate::read::FileJob,
+            #[serde(with = "serde_wasm_bindgen::preserve")]
+            data: JsValue,
         }
-        Ok(list.unchecked_into())
+        let jobs: Vec<Job> = (self.inner.jobs())
+            .map(|(job, source)| Job {
+                job,
+                data: source.data(),
+            })
+            .collect();
+        Ok(to_js(&jobs)?.unchecked_into())
     }
 
     /// The next file, in order, as its `FileReading` finished it.
     #[wasm_bindgen(js_name = addFile)]
-    pub fn add_file(&mut self, read: &str) -> Result<(), JsValue> {
-        let read = from_json(read, "a file's index")?;
+    pub fn add_file(&mut self, read: FileIndexJs) -> Result<(), JsValue> {
+        let text = JsValue::from(read).as_string().ok_or_else(|| {
+            error_to_js(crate::Error::input(
+                "a file's index is the text its FileReading finished with",
+            ))
+        })?;
+        let read = from_json(&text, "a file's index")?;
         self.inner.add_file(read).into_js()
     }
 
@@ -90,12 +98,13 @@ pub struct FileReading {
 
 #[wasm_bindgen]
 impl FileReading {
-    /// `job`: one of `FirstPass.jobs()`' jobs.
+    /// `job`: one of `FirstPass.jobs()`' jobs; `hashing`: whether this reading hashes the file,
+    /// or the page's hashing worker does and gives the digest to `Inputs.giveDigests`.
     #[wasm_bindgen(constructor)]
-    pub fn new(job: &str) -> Result<FileReading, JsValue> {
-        let job = from_json(job, "a file's job")?;
+    pub fn new(job: FileJobJs, hashing: HashingJs) -> Result<FileReading, JsValue> {
+        let job = from_js(job.into(), "a file's job")?;
         Ok(FileReading {
-            inner: crate::read::FileReading::new(&job),
+            inner: crate::read::FileReading::new(&job, hashing.into()),
         })
     }
 
@@ -110,17 +119,27 @@ impl FileReading {
         self.inner.push(bytes).into_js()
     }
 
-    /// The page hashes the file itself, on another thread, and gives the digest to
-    /// `Inputs.giveDigests` before a run; the core hashes none of its bytes.
-    #[wasm_bindgen(js_name = hashElsewhere)]
-    pub fn hash_elsewhere(&mut self) {
-        self.inner.hash_elsewhere();
-    }
-
     /// The file's index, for `FirstPass.addFile`.
-    pub fn finish(self) -> Result<String, JsValue> {
+    pub fn finish(self) -> Result<FileIndexJs, JsValue> {
         let read = self.inner.finish().into_js()?;
-        to_json(&read)
+        Ok(JsValue::from(to_json(&read)?).unchecked_into())
+    }
+}
+
+/// Who hashes a file read: this wasm as its bytes pass, or the page on a worker of its own.
+#[wasm_bindgen(js_name = Hashing)]
+#[derive(Clone, Copy)]
+pub enum HashingJs {
+    Here,
+    Elsewhere,
+}
+
+impl From<HashingJs> for Hashing {
+    fn from(hashing: HashingJs) -> Self {
+        match hashing {
+            HashingJs::Here => Hashing::Here,
+            HashingJs::Elsewhere => Hashing::Elsewhere,
+        }
     }
 }
 
@@ -176,14 +195,13 @@ impl Inputs {
     /// Starts a run of the plan (which it takes).
     pub fn start(&self, plan: Plan, settings: RunSettingsJs) -> Result<Run, JsValue> {
         let settings: RunSettings = from_js(settings.into(), "the run's settings")?;
-        let inner = self.inner.start(plan.mix, settings).into_js()?;
-        let mut tallies = inner.output_tallies();
-        tallies.hash_elsewhere();
+        let run = self.inner.start(plan.mix, settings).into_js()?;
         Ok(Run {
-            tallies: Some(tallies),
-            inner: Some(inner),
-            written: None,
-            held: HashMap::new(),
+            state: RunState::Running {
+                tallies: run.output_tallies(Hashing::Elsewhere),
+                run: Box::new(run),
+                held: HeldBytes::default(),
+            },
         })
     }
 }
@@ -195,14 +213,18 @@ impl Inputs {
 /// The page hashes the files (on its hashing worker) and gives `finish` their digests.
 #[wasm_bindgen]
 pub struct Run {
-    /// Taken by `finish`.
-    inner: Option<run::MixRun>,
-    /// The written files' rows, left by `finish`.
-    written: Option<MixRows>,
-    /// The output files' tallies, fed with the lines `complete` gives out.
-    tallies: Option<OutputTallies>,
-    /// Per task back ahead of its turn, its lines' bytes, in the order of its result's lines.
-    held: HashMap<u32, Vec<Uint8Array>>,
+    state: RunState,
+}
+
+enum RunState {
+    Running {
+        run: Box<run::MixRun>,
+        /// The output files' tallies, fed with the lines `complete` gives out.
+        tallies: OutputTallies,
+        held: HeldBytes,
+    },
+    /// Finished: the written files' rows, until `writtenRows` takes them.
+    Finished(Option<MixRows>),
 }
 
 #[wasm_bindgen]
@@ -224,149 +246,104 @@ impl Run {
         Ok(self.run()?.rows())
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn tasks(&self) -> Result<u32, JsValue> {
-        Ok(self.run()?.tasks())
-    }
-
-    #[wasm_bindgen(getter, js_name = inFlight)]
-    pub fn in_flight(&self) -> Result<u32, JsValue> {
-        Ok(self.run()?.in_flight())
-    }
-
-    /// Whether every task is out: when not, and `nextTask` gives none, the next tasks wait for
-    /// those out to come back.
-    #[wasm_bindgen(getter, js_name = allHandedOut)]
-    pub fn all_handed_out(&self) -> Result<bool, JsValue> {
-        Ok(self.run()?.all_handed_out())
-    }
-
-    /// The next task, or `undefined` when all are out (or one failed).
-    #[wasm_bindgen(js_name = nextTask)]
-    pub fn next_task(&mut self) -> Result<Option<ChunkTaskJs>, JsValue> {
-        match self.run_mut()?.next_task() {
-            Some(task) => Ok(Some(to_js(&task)?.unchecked_into())),
-            None => Ok(None),
-        }
+    /// What the pool does next: `{task}` to process, `"wait"` for a result to come back
+    /// first, or `"done"`.
+    #[wasm_bindgen(js_name = whatNext)]
+    pub fn what_next(&mut self) -> Result<NextJs, JsValue> {
+        let (run, _, _) = self.running()?;
+        Ok(to_js(&run.what_next())?.unchecked_into())
     }
 
     /// Takes a pool worker's result back; returns the tasks now complete in order. The result's
     /// byte arrays move into the `Ready` lines as they are (they are not copied).
     pub fn complete(&mut self, result: ChunkResultJs) -> Result<ReadyList, JsValue> {
-        let result: JsValue = result.into();
-        let bytes = take_line_bytes(&result)?;
-        let result: run::ChunkResult = from_js(result, "a task's result")?;
-        let sizes_agree = bytes.len() == result.lines.len()
-            && bytes
-                .iter()
-                .zip(&result.lines)
-                .all(|(b, lines)| u64::from(b.length()) == lines.byte_len());
-        if !sizes_agree {
-            return Err(error_to_js(crate::Error::input(format!(
-                "task {} came back with lines whose bytes and lengths disagree",
-                result.seq
-            ))));
-        }
+        let result: JsChunkResult = from_js(result.into(), "a task's result")?;
+        let (result, bytes) = result.into_core().into_js()?;
         let seq = result.seq;
-        let ready = self.run_mut()?.complete(seq, Ok(result)).into_js()?;
-        self.held.insert(seq, bytes);
+        let (run, _, held) = self.running()?;
+        let ready = run.complete(seq, Ok(result)).into_js()?;
+        held.hold(seq, bytes);
         self.give_out(ready)
     }
 
     /// Takes a task's failure back; throws the run's error once its turn comes.
     pub fn fail(&mut self, seq: u32, error: KmixError) -> Result<ReadyList, JsValue> {
         let error = error_from_js(error.into());
-        let ready = self.run_mut()?.complete(seq, Err(error)).into_js()?;
+        let (run, _, _) = self.running()?;
+        let ready = run.complete(seq, Err(error)).into_js()?;
         self.give_out(ready)
     }
 
     /// The outcome, once every task is back; the run is over. `sha256`: each file's digest
     /// (hex, in the order of `fileNames`), as the page's hashing worker computed it.
     pub fn finish(&mut self, sha256: Vec<String>) -> Result<OutcomeJs, JsValue> {
-        let tallies = self.tallies.as_mut().ok_or_else(finished)?;
-        tallies.give_digests(sha256).into_js()?; // before the run is taken: a wrong list can be mended
-        let tallies = self.tallies.take().ok_or_else(finished)?;
-        let run = self.inner.take().ok_or_else(finished)?;
+        // Given before the run is taken: a wrong list can be mended.
+        self.running()?.1.give_digests(sha256).into_js()?;
+        let RunState::Running { run, tallies, .. } =
+            std::mem::replace(&mut self.state, RunState::Finished(None))
+        else {
+            unreachable!("checked running above");
+        };
         let mut outcome = run.finish(tallies).into_js()?;
-        self.written = Some(MixRows::new(std::mem::take(&mut outcome.rows)));
-        Ok(to_js(&outcome)?.unchecked_into())
+        self.state = RunState::Finished(Some(MixRows::new(std::mem::take(&mut outcome.rows))));
+        let shown = OutcomeShown {
+            files_after_lines: outcome.files_after_lines(),
+            outcome: &outcome,
+        };
+        Ok(to_js(&shown)?.unchecked_into())
     }
 
     /// The written files' rows, to look through, once the run is finished.
     #[wasm_bindgen(js_name = writtenRows)]
     pub fn written_rows(&mut self) -> Option<MixRows> {
-        self.written.take()
+        match &mut self.state {
+            RunState::Finished(rows) => rows.take(),
+            RunState::Running { .. } => None,
+        }
     }
+}
+
+/// The outcome as JS sees it: its files to write after the lines' files, in order, beside it.
+#[derive(serde::Serialize)]
+struct OutcomeShown<'a> {
+    #[serde(flatten)]
+    outcome: &'a run::Outcome,
+    files_after_lines: Vec<run::TextToWrite<'a>>,
 }
 
 impl Run {
     /// Tallies the tasks now complete, and gives each its lines' bytes back, in its files.
     fn give_out(&mut self, ready: Vec<run::Ready>) -> Result<ReadyList, JsValue> {
-        let tallies = self.tallies.as_mut().ok_or_else(finished)?;
-        ready.iter().for_each(|r| tallies.add(&r.lines));
-        let list = to_js(&ready)?;
-        for (at, r) in ready.iter().enumerate() {
-            let Some(bytes) = self.held.remove(&r.seq) else {
-                continue;
-            };
-            let lines = lines_of(&js_sys::Reflect::get(&list, &(at as u32).into())?)?;
-            let files = self.run()?.files_of(r.seq);
-            for (file, bytes) in files.zip(bytes) {
-                swap_line_bytes(&lines, file, &bytes)?;
-            }
-        }
-        Ok(list.unchecked_into())
+        let (run, tallies, held) = self.running()?;
+        let shown: Vec<JsReady> = (ready.into_iter())
+            .map(|r| {
+                tallies.add(&r.lines);
+                let files = run.files_of(r.seq);
+                held.give_out(r, files)
+            })
+            .collect();
+        Ok(to_js(&shown)?.unchecked_into())
     }
 
     fn run(&self) -> Result<&run::MixRun, JsValue> {
-        self.inner.as_ref().ok_or_else(finished)
+        match &self.state {
+            RunState::Running { run, .. } => Ok(run),
+            RunState::Finished(_) => Err(finished()),
+        }
     }
 
-    fn run_mut(&mut self) -> Result<&mut run::MixRun, JsValue> {
-        self.inner.as_mut().ok_or_else(finished)
+    fn running(
+        &mut self,
+    ) -> Result<(&mut run::MixRun, &mut OutputTallies, &mut HeldBytes), JsValue> {
+        match &mut self.state {
+            RunState::Running { run, tallies, held } => Ok((run, tallies, held)),
+            RunState::Finished(_) => Err(finished()),
+        }
     }
 }
 
 fn finished() -> JsValue {
     error_to_js(crate::Error::input("the run is over"))
-}
-
-/// Each of a result's lines' byte arrays, leaving an empty one in its place: the core takes the
-/// result without them.
-fn take_line_bytes(result: &JsValue) -> Result<Vec<Uint8Array>, JsValue> {
-    let Ok(lines) = lines_of(result) else {
-        return Ok(Vec::new()); // the core names what is wrong with the result
-    };
-    (0..lines.length() as usize)
-        .map(|file| {
-            let bytes = swap_line_bytes(&lines, file, &Uint8Array::new_with_length(0))?;
-            bytes.dyn_into::<Uint8Array>().map_err(|_| {
-                error_to_js(crate::Error::input(
-                    "a task's lines came back without their bytes",
-                ))
-            })
-        })
-        .collect()
-}
-
-/// The `lines` of a task's result (one entry per output file) as the edge sees them.
-fn lines_of(result: &JsValue) -> Result<js_sys::Array, JsValue> {
-    js_sys::Reflect::get(result, &"lines".into())?
-        .dyn_into::<js_sys::Array>()
-        .map_err(|_| error_to_js(crate::Error::input("a task's result has no lines")))
-}
-
-/// Puts `bytes` as the bytes of the lines of output file `file`, giving back those it had: the
-/// byte arrays travel beside the core's result (see `take_line_bytes` and `give_out`).
-fn swap_line_bytes(
-    lines: &js_sys::Array,
-    file: usize,
-    bytes: &Uint8Array,
-) -> Result<JsValue, JsValue> {
-    let file_lines = lines.get(file as u32);
-    let old = js_sys::Reflect::get(&file_lines, &"bytes".into())?;
-    js_sys::Reflect::set(&file_lines, &"bytes".into(), bytes)?;
-    Ok(old)
 }
 
 /// Reads an InstructLab recipe (`file` names it in errors): each dataset's path, the name a blend
@@ -451,8 +428,7 @@ impl Processor {
     }
 
     /// Processes a task. Its lines' bytes are copied into buffers taken from `spares` (an
-    /// array of ArrayBuffers, which loses those it gives) where one is large enough: memory the
-    /// page has touched before costs far less than new memory.
+    /// array of ArrayBuffers, which loses those it gives) where one is large enough.
     pub fn process(
         &mut self,
         task: ChunkTaskJs,
@@ -464,47 +440,9 @@ impl Processor {
         let mut rereader = Rereader::with_cache(&self.inputs, &sources, cache).into_js()?;
         let result = process_chunk(&task, &mut rereader, self.tokenizer.as_ref());
         self.cache = rereader.into_cache();
-        let mut result = result.into_js()?;
-        let bytes: Vec<Vec<u8>> = (result.lines.iter_mut())
-            .map(|lines| std::mem::take(&mut lines.bytes))
-            .collect();
-        let js = to_js(&result)?;
-        let lines = lines_of(&js)?;
-        for (file, bytes) in bytes.iter().enumerate() {
-            let out = buffer_for(&spares, bytes.len());
-            out.copy_from(bytes);
-            swap_line_bytes(&lines, file, &out)?;
-        }
-        Ok(js.unchecked_into())
+        let result = result.into_js()?;
+        Ok(to_js(&JsChunkResult::from_core(result, &spares))?.unchecked_into())
     }
-}
-
-/// `len` bytes at the start of the first of `spares` large enough (taken out of the array), or
-/// of a new buffer with room to spare, so that it can be used again for a larger result.
-fn buffer_for(spares: &js_sys::Array, len: usize) -> Uint8Array {
-    let len = len as u32;
-    if len == 0 {
-        // Empty lines are never written nor hashed, so a spare given them would not come back.
-        return Uint8Array::new_with_length(0);
-    }
-    let fits =
-        |b: &JsValue| b.dyn_ref::<js_sys::ArrayBuffer>().map(|b| b.byte_length()) >= Some(len);
-    let buffer = match spares.find_index(&mut |b, _, _| fits(&b)) {
-        -1 => js_sys::ArrayBuffer::new(len + len / 4),
-        at => {
-            // Taken out, the last one filling its place.
-            let (at, last) = (at as u32, spares.pop());
-            let taken = if at < spares.length() {
-                let taken = spares.get(at);
-                spares.set(at, last);
-                taken
-            } else {
-                last
-            };
-            taken.unchecked_into()
-        }
-    };
-    Uint8Array::new_with_byte_offset_and_length(&buffer, 0, len)
 }
 
 impl Default for Processor {

@@ -26,6 +26,10 @@ export interface InputFile {
   null_responses?: number;
   /** An added dataset's name: blended beside the knowledge mix. */
   dataset?: string;
+  /** The path given, where another file has it too: `path` is then the name kmix gives it. */
+  copy_of?: string;
+  /** Why a dataset to blend could not be read (it has no rows; a run waits for its removal). */
+  error?: KmixError;
 }
 /** `run::InputSummary`. */
 export interface InputSummary {
@@ -45,10 +49,14 @@ export interface MixSummary {
   augmentations: { kind: string; documents: number; raw_documents: number; mean_per_raw_document: number }[];
   cuts: { cut: number; feasible: boolean; reason?: string;
           /** Raw documents with fewer augmentations than the cut: [start of text, augmentations]. */
-          coverage?: { kind: string; raw_documents: number; examples: [string, number][] }[] }[];
+          coverage?: { kind: string; raw_documents: number; examples: [string, number][] }[];
+          /** No summary rows: this cut would repeat that one's rows, which is mixed instead. */
+          same_as?: number }[];
   filtered_rows: number;
   /** How the parameters were taken, e.g. a cut given twice. */
   notes?: string[];
+  /** About the inputs, e.g. a generation folder missing or empty. */
+  warnings?: string[];
 }
 /** `tokens::TokenizerInfo`: the tokenizer's identity, as the manifest records it. */
 export interface TokenizerInfo { name: string; tokenizer_json_sha256: string; chat_template_sha256: string; }
@@ -58,8 +66,11 @@ export interface RunSettings {
   /** The folders and files the user chose, by name, for the manifest. */
   input_roots: string[];
   blend?: BlendForm;
+  /** The pool's workers, which keep a few tasks each out at once (default one). */
+  workers?: number;
 }
-/** `blend::BlendText`: the blend as typed. Sizes: `30000` rows, `0.5` a ratio, `5Mtok` tokens. */
+/** `blend::BlendText`: the blend as typed. Sizes: `30000` or `30k` rows, `0.5` a ratio, `5Mtok`
+ * tokens; a budget: `20M` tokens. */
 export interface BlendForm {
   /** [source, size] pairs: `knowledge` or a dataset's file name. */
   sizes?: [string, string][];
@@ -84,9 +95,24 @@ export interface BlendReport {
 }
 /** `render::Message`. */
 export interface Message { role: string; content: string | null; thinking: string | null; }
-/** `run::ChunkTask`: plain data, posted to any pool worker. `work` is one of `{knowledge: {rows,
- * cuts}}`, `{dataset: {file, rows}}`, `{blend: {rows}}`. */
-export interface ChunkTask { seq: number; work: object; tokenizer: TokenizerInfo | null; }
+/** `read::IndexRow`: where a knowledge row is, to read it again. */
+export interface IndexRow {
+  kind: "extractive_summary" | "detailed_summary" | "key_facts_to_qa" | "document_based_qa" | "qna_yaml" | "seed_data";
+  file: number; offset: number; len: number; part: number;
+  document: number; raw_document: number; placeholder: boolean;
+}
+/** `read::Span`: where a dataset's row is. */
+export interface Span { offset: number; len: number; line: number; }
+/** `run::Work`: what a task does. */
+export type Work =
+  | { knowledge: { rows: { row: IndexRow; min_cut: number }[]; cuts: number[] } }
+  | { dataset: { file: number; rows: Span[] } }
+  | { blend: { rows: ({ knowledge: { row: IndexRow; length: number | null } } | { dataset: { file: number; span: Span } })[] } };
+/** `run::ChunkTask`: plain data, posted to any pool worker. */
+export interface ChunkTask { seq: number; work: Work; tokenizer: TokenizerInfo | null; }
+/** `run::Next`: what a driver does next — process a task, wait for a result to come back, or
+ * stop (every task is out, or one failed). */
+export type Next = { task: ChunkTask } | "wait" | "done";
 /** `tokens::RowTokens`. */
 export interface RowTokens { length: number; trained: number; ends_with_eos: boolean; }
 /** `render::CutLines`: lines of one file. */
@@ -114,9 +140,16 @@ export interface CutReport {
 }
 /** `output::Histogram`: bar i counts rows of i*bin_width ..= (i+1)*bin_width-1 tokens. */
 export interface Histogram { cut: number; rows: number; max: number; bin_width: number; counts: number[]; max_seq_len?: number; }
-/** One file of the first pass to read: `job` (opaque) starts a `FileReading`; `data` is the file
- * as the page gave it. */
-export interface FileJob { job: string; data: Blob | Uint8Array; }
+/** `read::FileJob`: which file to read, its place among them, and how. */
+export interface FileJob {
+  number: number; path: string; size: number; dataset: string | null;
+  skip_bad_rows: boolean; max_row_bytes: number;
+}
+/** One file of the first pass to read (`FirstPass.jobs()`): its job, and its Blob or bytes. */
+export interface FileJobEntry { job: FileJob; data: Blob | Uint8Array; }
+/** A file's index as `FileReading.finish` gives it, for `FirstPass.addFile` on the coordinator:
+ * JSON text, which crosses between workers for less than an object of many small ones. */
+export type FileIndex = string & { readonly __kmixFileIndex: true };
 /** `output::OutputFile`. */
 export interface OutputFile { file_name: string; rows: number; bytes: number; sha256: string; }
 /** `run::Outcome`. */
@@ -127,6 +160,9 @@ export interface Outcome {
   blends: BlendReport[];
   /** Written before the manifest: the blends' recipes. */
   texts: { name: string; text: string }[];
+  /** The files to write once the lines' files are complete, in writing order: the recipes,
+   * then the manifest last (none on a dry run). */
+  files_after_lines: { name: string; text: string }[];
 }
 "#;
 
@@ -136,8 +172,12 @@ extern "C" {
     pub type InputSources;
     #[wasm_bindgen(typescript_type = "InputFile[]")]
     pub type InputFiles;
-    #[wasm_bindgen(typescript_type = "FileJob[]")]
+    #[wasm_bindgen(typescript_type = "FileJobEntry[]")]
     pub type FileJobs;
+    #[wasm_bindgen(typescript_type = "FileJob")]
+    pub type FileJobJs;
+    #[wasm_bindgen(typescript_type = "FileIndex")]
+    pub type FileIndexJs;
     #[wasm_bindgen(typescript_type = "InputSummary")]
     pub type InputSummaryJs;
     #[wasm_bindgen(typescript_type = "MixForm")]
@@ -152,6 +192,8 @@ extern "C" {
     pub type Messages;
     #[wasm_bindgen(typescript_type = "ChunkTask")]
     pub type ChunkTaskJs;
+    #[wasm_bindgen(typescript_type = "Next")]
+    pub type NextJs;
     #[wasm_bindgen(typescript_type = "ChunkResult")]
     pub type ChunkResultJs;
     #[wasm_bindgen(typescript_type = "Ready[]")]

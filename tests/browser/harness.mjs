@@ -75,3 +75,41 @@ export function serveFixtures(dir) {
     url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close(),
   })));
 }
+
+/** What the page's origin keeps in the browser: the names at the top of its private file system,
+ * the files under kmix-outputs/ ({path: bytes}), and the bytes `navigator.storage.estimate()` counts. */
+export function keptInBrowser(page) {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const top = [];
+    for await (const name of root.keys()) top.push(name);
+    const files = {};
+    const walk = async (dir, prefix) => {
+      for await (const [name, handle] of dir.entries()) {
+        if (handle.kind === 'file') files[prefix + name] = (await handle.getFile()).size;
+        else await walk(handle, `${prefix}${name}/`);
+      }
+    };
+    const outputs = await root.getDirectoryHandle('kmix-outputs').catch(() => null);
+    if (outputs) await walk(outputs, 'kmix-outputs/');
+    return { top, files, usage: (await navigator.storage.estimate()).usage };
+  });
+}
+
+/** Waits until the page's Mix can be pressed (inputs read, form checked) or says why it cannot. */
+export async function mixReadyOrWhy(page) {
+  await page.waitForFunction(() => !document.querySelector('#mix').disabled
+    || document.querySelector('#input-status').classList.contains('error')
+    || /^Step \d|cannot be read/.test(document.querySelector('#mix-why').textContent), null, { timeout: 60_000 });
+}
+
+/** Every file the page offers, downloaded through its link: {name: Buffer}. */
+export async function downloadOffered(page) {
+  const { readFileSync } = await import('node:fs');
+  const files = {};
+  for (const link of await page.locator('#downloads a[download]').all()) {
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    files[download.suggestedFilename()] = readFileSync(await download.path());
+  }
+  return files;
+}

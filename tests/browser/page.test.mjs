@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, mkdirSync, statSync, existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, serve, serveFixtures, launch, openPage, cliMix, generate } from './harness.mjs';
+import { root, serve, serveFixtures, launch, openPage, cliMix, generate, keptInBrowser } from './harness.mjs';
 
 const example = join(root, 'www/example');
 const exampleRecipe = join(root, 'www/example-blend/recipe.yaml');
@@ -107,8 +107,8 @@ test('the example, picked as a folder, mixes byte-identical to the CLI; no reque
   await page.waitForFunction(() => /^Rows 1–20 of /.test(document.querySelector('#rows-status').textContent));
   // Rows are text, never HTML: no element came from the data.
   assert.equal(await page.locator('#rows-list pre *').count(), 0);
-  await page.locator('#rows-list li').first().getByRole('button', { name: 'Show as the template renders it' }).click();
-  await page.waitForSelector('#rows-list li pre.rendered');
+  await page.selectOption('#rows-view', 'rendered');
+  await page.waitForFunction(() => /<\|start_header_id\|>/.test(document.querySelector('#rows-list li pre.rendered')?.textContent));
   assert.match(await page.textContent('#rows-list li pre.rendered'), /<\|start_header_id\|>user<\|end_header_id\|>/);
   await page.screenshot({ path: join(shots, 'results.png'), fullPage: true });
   assertOnlyStaticGets(requests, new URL(server.url).origin);
@@ -211,7 +211,7 @@ test('the mixes are byte-identical whatever the number of workers', async () => 
     await chooseTokenizer(page, 'qwen3');
     await setParams(page, { cuts: '3, 8', seed: '7' });
     await mixAndWait(page);
-    assert.match(await page.textContent('#results-summary'), new RegExp(`on ${workers + 2} workers`));
+    assert.match(await page.textContent('#results-summary'), new RegExp(`on ${workers} processing workers? \\(besides the coordinator and the hasher\\)`));
     assertSameAsCli(await downloadAll(page), cli);
     await context.close();
   }
@@ -322,7 +322,7 @@ test('Cancel stops a long run promptly, the page stays responsive, and a new run
   // in slices (rows and multi-byte characters across slice boundaries) byte-identical to the CLI,
   // and writing a 77 MB mix, flushed to disk as it grows (every 32 MB).
   await mixAndWait(page);
-  assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer on \d+ workers, using [\d.]+ MB of memory at most\./);
+  assert.match(await page.textContent('#results-summary'), /with the llama3_1 tokenizer on \d+ processing workers? \(besides the coordinator and the hasher\), using [\d.]+ MB of memory at most\./);
   assertSameAsCli(await downloadAll(page), cliMix(big, ['--cuts', '10', '--tokenizer', join(tokenizers, 'llama3_1')]));
   await context.close();
 });
@@ -341,14 +341,12 @@ test('a run that fails says why, leaves no file behind, and the next run writes 
   await page.click('#mix');
   await page.waitForSelector('#run-error:not([hidden])', { timeout: 60_000 });
   assert.match(await page.textContent('#run-error'), /refuses every conversation/);
-  const onDisk = () => page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const dir = await root.getDirectoryHandle('kmix-outputs').catch(() => null);
-    if (!dir) return null;
-    const sizes = {};
-    for await (const [name, handle] of dir.entries()) sizes[name] = (await handle.getFile()).size;
-    return sizes;
-  });
+  // The files under kmix-outputs/ (a folder per run), by name, or null when there are none.
+  const onDisk = async () => {
+    const { files } = await keptInBrowser(page);
+    const sizes = Object.entries(files).map(([path, size]) => [path.split('/').pop(), size]);
+    return sizes.length ? Object.fromEntries(sizes) : null;
+  };
   assert.equal(await onDisk(), null, 'the failed run left files behind');
 
   await chooseTokenizer(page, 'llama3_1');
@@ -598,10 +596,10 @@ test('accessibility: axe finds no serious or critical violation on the empty, lo
     await waitForInputs(page);
     await check('loaded');
     await mixAndWait(page);
-    // With the row browser's rows shown, one as the template renders it.
+    // With the row browser's rows shown as the template renders them.
     await page.waitForFunction(() => /^Rows 1–20/.test(document.querySelector('#rows-status').textContent));
-    await page.locator('#rows-list li').first().getByRole('button', { name: 'Show as the template renders it' }).click();
-    await page.waitForSelector('#rows-list li pre.rendered');
+    await page.selectOption('#rows-view', 'rendered');
+    await page.waitForFunction(() => /<\|start_header_id\|>/.test(document.querySelector('#rows-list li pre.rendered')?.textContent));
     await check('results');
     await context.close();
   }

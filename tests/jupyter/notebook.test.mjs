@@ -3,51 +3,21 @@
 // twice; the notebook saved and opened again holds none of the data and mixes nothing again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, serve, launch, cliMix } from '../browser/harness.mjs';
+import { startLab, notebook, openNotebook, runCell as runCellOf } from './lab.mjs';
 
-const jupyter = join(root, 'target/jupyter-venv/bin/jupyter-lab');
 const work = mkdtempSync(join(tmpdir(), 'kmix-notebook-'));
 let page;
 let lab;
 let browser;
 
-/** JupyterLab on a free port, serving `dir`, without a token (it listens on localhost only). */
-async function startLab(dir) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(jupyter, ['--allow-root', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
-    '--ServerApp.token=', '--ServerApp.password=', `--ServerApp.root_dir=${dir}`,
-    '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'],
-  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JUPYTER_CONFIG_DIR: join(dir, '.jupyter-config') } });
-  let log = '';
-  child.stderr.on('data', (d) => { log += d; });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    if (await fetch(`${url}/api/status`).then((r) => r.ok, () => false)) return { url, stop: () => child.kill(), log: () => log };
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill();
-  throw new Error(`JupyterLab did not start:\n${log}`);
-}
-
-function notebook(source) {
-  return JSON.stringify({
-    cells: [{ cell_type: 'code', execution_count: null, id: 'kmix', metadata: {}, outputs: [], source }],
-    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
-    nbformat: 4, nbformat_minor: 5,
-  }, null, 1);
-}
-
 const mixesWritten = () => readdirSync(join(work, 'mixes')).filter((f) => !f.startsWith('.')).sort();
 const modified = () => Object.fromEntries(mixesWritten().map((f) => [f, statSync(join(work, 'mixes', f)).mtimeMs]));
 
-async function runCell() {
-  await page.click('.jp-Notebook .jp-Cell .jp-InputArea-editor');
-  await page.keyboard.press('Shift+Enter');
-}
+const runCell = () => runCellOf(page);
 
 async function waitForWritten(after = 0) {
   await page.waitForFunction((n) => {
@@ -59,7 +29,6 @@ async function waitForWritten(after = 0) {
 
 let server;
 before(async () => {
-  assert.ok(existsSync(jupyter), 'run tools/setup.sh browser first (it installs JupyterLab into target/jupyter-venv)');
   cpSync(join(root, 'www/example'), join(work, 'gen'), { recursive: true });
   server = await serve();
   writeFileSync(join(work, 'mix.ipynb'), notebook(
@@ -79,9 +48,7 @@ test('a notebook cell mixes a folder from the kernel, twice, and the notebook ke
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error' && /kmix|declared/i.test(m.text())) problems.push(m.text()); });
-  await page.goto(`${lab.url}/lab/tree/mix.ipynb`);
-  await page.waitForSelector('.jp-Notebook .jp-Cell .jp-InputArea-editor', { timeout: 120_000 });
-  await page.waitForFunction(() => /Idle/.test(document.querySelector('.jp-StatusBar-Component, #jp-main-statusbar')?.textContent ?? ''), null, { timeout: 120_000 });
+  await openNotebook(page, lab, 'mix.ipynb');
 
   await runCell();
   await waitForWritten(1);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { initSync, Tokenizer, FirstPass, FileReading, Processor } from '../../www/pkg/kmix.js';
+import { initSync, Tokenizer, FirstPass, FileReading, Hashing, Processor } from '../../www/pkg/kmix.js';
 import { streamInto } from '../../www/stream.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -83,11 +83,10 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   const indexed = [];
   const digests = [];
   for (const [i, { job, data }] of [...jobs.entries()].reverse()) {
-    const reading = new FileReading(job);
+    const reading = new FileReading(job, data instanceof Blob ? Hashing.Elsewhere : Hashing.Here);
     digests[i] = null;
     if (data instanceof Blob) {
       const hash = createHash('sha256');
-      reading.hashElsewhere();
       await streamInto(data, (bytes) => {
         hash.update(bytes);
         return reading.push(bytes);
@@ -107,7 +106,8 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
     (e) => e.text.includes('was never given'), 'a run needs every checksum');
   read.giveDigests(digests);
   const tok = loadTokenizer('qwen3');
-  const run = read.start(plan(), { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'] });
+  // As many workers as tasks: every task can be out at once, as this test hands them out.
+  const run = read.start(plan(), { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'], workers: 1000 });
   assert.deepEqual(run.fileNames(), ['combined_cut_2x.jsonl', 'combined_cut_5x.jsonl']);
   // A processor as a pool worker has it: the run's file list, the files, its own tokenizer.
   const processor = new Processor();
@@ -116,7 +116,8 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   // Tasks processed as workers would, and their results given back in reverse order: the files
   // must not depend on the order results come back in.
   const tasks = [];
-  for (let task = run.nextTask(); task; task = run.nextTask()) tasks.push(task);
+  for (let next = run.whatNext(); next.task; next = run.whatNext()) tasks.push(next.task);
+  assert.equal(run.whatNext(), 'done', 'every task is out');
   assert.ok(tasks.length > 1);
   // Spare buffers for the lines, as the page sends them back: one too small, one large enough.
   const results = tasks.map((task) => processor.process(task, [new ArrayBuffer(16), new ArrayBuffer(4 << 20)])).reverse();

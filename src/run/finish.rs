@@ -1,0 +1,123 @@
+//! A run's end: its counts and tallies made into the outcome — reports, recipes, histograms
+//! and the manifest.
+
+use super::outcome::{Outcome, TextFile};
+use super::RunSettings;
+use crate::blend::{blend_text, recipe_text, BlendParams, BlendReport};
+use crate::browse::RowTable;
+use crate::error::Result;
+use crate::mix::Mix;
+use crate::output::{
+    cut_reports, histogram, output_file_name, report_text, BlendRecord, CutReport, Histogram,
+    Manifest, OutputFile, ReadRecord, MANIFEST_FILE_NAME,
+};
+use crate::read::Index;
+
+/// What a complete run hands on to its outcome.
+pub(super) struct Finished<'a> {
+    pub index: &'a Index,
+    pub mix: Mix,
+    pub settings: RunSettings,
+    pub blend: &'a BlendParams,
+    /// Every cut's blend (or pre-flight alone), when asked for.
+    pub blends: Vec<BlendReport>,
+    /// The knowledge rows' token lengths, by position (none without a tokenizer).
+    pub counts: Option<Vec<u32>>,
+    /// The written files, tallied and hashed.
+    pub outputs: Vec<OutputFile>,
+    pub tables: Vec<RowTable>,
+}
+
+pub(super) fn finish(run: Finished) -> Result<Outcome> {
+    let counts = run.counts.as_deref();
+    let reports = cut_reports(run.index, &run.mix, counts);
+    let tokenizer = run.settings.tokenizer.as_ref().map(|t| t.name.as_str());
+    let mut text = report_text(run.index, &run.mix, &reports, tokenizer);
+    text.push_str(&blend_text(&run.blends, run.blend.max_seq_len));
+    let texts = recipes(&run.blends, run.blend, run.mix.params.seed);
+    let histograms = counts.map_or_else(Vec::new, |c| histograms(&run.mix, c, run.blend));
+    let manifest = (!run.settings.dry_run).then(|| manifest(&run, &reports));
+    Ok(Outcome {
+        reports,
+        text,
+        manifest,
+        manifest_file_name: MANIFEST_FILE_NAME,
+        histograms,
+        texts,
+        mix: run.mix,
+        outputs: run.outputs,
+        tokenizer: run.settings.tokenizer,
+        blends: run.blends,
+        rows: run.tables,
+    })
+}
+
+/// The recipe of each written blend.
+fn recipes(blends: &[BlendReport], params: &BlendParams, seed: u64) -> Vec<TextFile> {
+    (blends.iter())
+        .filter_map(|b| {
+            Some(TextFile {
+                name: b.recipe_file_name.clone()?,
+                text: recipe(b, params, seed),
+            })
+        })
+        .collect()
+}
+
+/// Each feasible cut's token lengths.
+fn histograms(mix: &Mix, counts: &[u32], blend: &BlendParams) -> Vec<Histogram> {
+    mix.feasible_cuts()
+        .map(|cut| {
+            let lengths: Vec<u32> = mix.positions_in_cut(cut).map(|p| counts[p]).collect();
+            histogram(cut, &lengths, blend.max_seq_len)
+        })
+        .collect()
+}
+
+fn manifest(run: &Finished, reports: &[CutReport]) -> String {
+    // The recipes name their datasets by where they are, which differs between machines and
+    // edges: the manifest lists them by name (in its blend section), not by checksum.
+    Manifest {
+        kmix_version: env!("CARGO_PKG_VERSION"),
+        read: ReadRecord {
+            roots: &run.settings.input_roots,
+            options: run.index.options,
+        },
+        mix: &run.mix,
+        inputs: &run.index.files,
+        bad_rows: &run.index.bad_rows,
+        tokenizer: run.settings.tokenizer.as_ref(),
+        report: reports,
+        blend: run.blend.plans_blends().then_some(BlendRecord {
+            params: run.blend,
+            cuts: &run.blends,
+        }),
+        outputs: &run.outputs,
+    }
+    .to_json()
+}
+
+/// The recipe of a written blend: the knowledge mix beside it, then each dataset, with the rows
+/// taken of each.
+fn recipe(blend: &BlendReport, params: &BlendParams, seed: u64) -> String {
+    let knowledge = output_file_name(blend.cut);
+    let sources: Vec<(&str, u64)> = (blend.sources.iter().zip(&params.sources).enumerate())
+        .map(|(i, (s, p))| {
+            let path = if i == 0 {
+                knowledge.as_str()
+            } else {
+                p.recipe_path.as_str()
+            };
+            (path, s.rows)
+        })
+        .collect();
+    let header = format!(
+        "The recipe of {}, written by kmix {} (seed {seed}).\n\
+         sampling_size is the rows kmix took of each dataset; kmix makes the same blend again from\n\
+         this recipe and the same inputs (kmix GENERATED --cuts {} --recipe THIS_FILE).",
+        blend.file_name.as_deref().unwrap_or_default(),
+        env!("CARGO_PKG_VERSION"),
+        blend.cut,
+    );
+    recipe_text(&header, &sources, params.sys_prompt.as_deref())
+}

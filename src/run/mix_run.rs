@@ -1,0 +1,514 @@
+//! A run under way: the driver asks [`MixRun::what_next`] what to do, hands results back to
+//! [`MixRun::complete`] in any order, writes the lines it gives out in order, and ends with
+//! [`MixRun::finish`].
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::finish::{finish, Finished};
+use super::outcome::Outcome;
+use super::stages::{Handout, Stage, Tasks};
+use super::task::{BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};
+use super::RunSettings;
+use crate::blend::{plan_blend, BlendParams, CutBlend, Entry, SourceRows};
+use crate::browse::RowTable;
+use crate::checksum::Hashing;
+use crate::error::{Error, Result};
+use crate::mix::Mix;
+use crate::output::{blend_file_name, output_file_name, recipe_file_name, OutputTallies};
+use crate::read::{Index, InputFile, Kind};
+use crate::render::CutLines;
+use crate::tokens::RowTokens;
+
+/// What a driver does next.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Next {
+    /// Process this task ([`super::process_chunk`]) and hand its result to [`MixRun::complete`].
+    Task(ChunkTask),
+    /// Hand a result back first: as many tasks are out as the run's workers keep busy, or the
+    /// blends wait for every count to be back.
+    Wait,
+    /// Nothing more to hand out: every task is out, or one failed. Hand back the tasks still
+    /// out, then [`MixRun::finish`].
+    Done,
+}
+
+/// Where the run is.
+enum Phase {
+    /// The knowledge and dataset rows are out and coming back; the blends wait for their counts.
+    Counting,
+    /// Every cut's blend (or pre-flight) is planned; their writing tasks follow the counting ones.
+    Planned(Vec<CutBlend>),
+}
+
+/// The files a run writes: the knowledge mixes, then the blends.
+struct Files {
+    names: Vec<String>,
+    /// The cuts whose knowledge mix is written, in the order of their names (none on a dry run).
+    written: Vec<u32>,
+    /// The cuts whose blend is written.
+    blended: Vec<u32>,
+    /// Rows handed out for writing, per file: what the edge's tallies must have seen.
+    rows_out: Vec<u64>,
+    /// Every written row, per file, to look through afterwards.
+    tables: Vec<RowTable>,
+}
+
+/// Token counts as they come back: the knowledge rows' by position, each dataset's by row.
+struct Counts {
+    knowledge: Vec<RowTokens>,
+    datasets: Vec<Vec<RowTokens>>,
+}
+
+/// Where a blend entry's row comes from: the blend's sources are the knowledge mix, then each
+/// added dataset.
+enum EntrySource {
+    /// The knowledge row at this position of the mix's selected rows.
+    Knowledge(usize),
+    /// This row of this dataset.
+    Dataset(usize, usize),
+}
+
+fn entry_source(entry: &Entry) -> EntrySource {
+    match entry.source.checked_sub(1) {
+        None => EntrySource::Knowledge(entry.id as usize),
+        Some(d) => EntrySource::Dataset(d as usize, entry.id as usize),
+    }
+}
+
+/// A task's share of the files, in order, for the edge to write.
+#[derive(Debug, Serialize)]
+pub struct Ready {
+    pub seq: u32,
+    /// Rows this task covered, for progress.
+    pub rows: usize,
+    /// Rows the run covers in all, as far as known (the blends' are known after counting).
+    pub total: usize,
+    /// Lines for each file of [`MixRun::file_names`].
+    pub lines: Vec<CutLines>,
+}
+
+/// A run under way: its tasks come in two stages, the knowledge rows (counted and written) and
+/// the added datasets' rows (counted); then, once every count is back, the blends are planned
+/// from them and their lines written.
+pub struct MixRun {
+    index: Arc<Index>,
+    mix: Mix,
+    settings: RunSettings,
+    blend: BlendParams,
+    files: Files,
+    tasks: Tasks,
+    handout: Handout,
+    phase: Phase,
+    counts: Counts,
+}
+
+impl MixRun {
+    pub(super) fn new(
+        index: Arc<Index>,
+        mix: Mix,
+        settings: RunSettings,
+        blend: BlendParams,
+    ) -> Result<MixRun> {
+        let counted = settings.tokenizer.is_some();
+        // Datasets are counted when there is a tokenizer: for the report, sizes in tokens and the
+        // pre-flight.
+        let dataset_rows: Vec<usize> = (index.datasets.iter())
+            .filter(|_| counted)
+            .map(|d| d.rows.len())
+            .collect();
+        let mut run = MixRun {
+            files: Files::new(&mix, &settings, &blend),
+            tasks: Tasks::new(mix.selected.len(), &dataset_rows),
+            handout: Handout::new(settings.workers),
+            phase: Phase::Counting,
+            counts: Counts {
+                knowledge: Vec::with_capacity(if counted { mix.selected.len() } else { 0 }),
+                datasets: vec![Vec::new(); index.datasets.len()],
+            },
+            index,
+            mix,
+            settings,
+            blend,
+        };
+        if run.tasks.counting() == 0 || !run.blend.plans_blends() {
+            run.plan_blends()?;
+        }
+        Ok(run)
+    }
+
+    pub fn mix(&self) -> &Mix {
+        &self.mix
+    }
+
+    /// The input files the tasks' rows point into, for whoever reads them again.
+    pub fn input_files(&self) -> &[InputFile] {
+        &self.index.files
+    }
+
+    /// The files this run writes, in the order of each [`Ready::lines`] (none on a dry run):
+    /// the knowledge mixes, then the blends; then [`Outcome::texts`] (the blends' recipes) and
+    /// last the manifest, [`crate::output::MANIFEST_FILE_NAME`], with [`Outcome::manifest`].
+    pub fn file_names(&self) -> Vec<String> {
+        self.files.names.clone()
+    }
+
+    /// Rows to process in all, as far as known: the blends' rows count once they are planned.
+    pub fn rows(&self) -> usize {
+        self.tasks.rows()
+    }
+
+    /// Tasks known so far: every task once the blends are planned.
+    pub fn tasks(&self) -> u32 {
+        self.tasks.count()
+    }
+
+    /// What the driver does next: process a task, wait for a result to come back, or stop.
+    pub fn what_next(&mut self) -> Next {
+        let all = self.tasks.count();
+        let planned = matches!(self.phase, Phase::Planned(_));
+        if self.handout.failed() || (planned && self.handout.handed_out() == all) {
+            return Next::Done;
+        }
+        if self.handout.handed_out() == all || self.handout.window_full() {
+            return Next::Wait;
+        }
+        let seq = self.handout.hand_out();
+        Next::Task(ChunkTask {
+            seq,
+            work: self.work(self.tasks.stage(seq)),
+            tokenizer: self.settings.tokenizer.clone(),
+        })
+    }
+
+    fn work(&self, stage: Stage) -> Work {
+        match stage {
+            Stage::Knowledge { start, end } => Work::Knowledge {
+                rows: (start..end)
+                    .map(|position| TaskRow {
+                        row: self.index.rows[self.mix.selected[position]],
+                        min_cut: self.mix.min_cut(position),
+                    })
+                    .collect(),
+                cuts: self.files.written.clone(),
+            },
+            Stage::Dataset {
+                dataset,
+                start,
+                end,
+            } => {
+                let set = &self.index.datasets[dataset];
+                Work::Dataset {
+                    file: set.file,
+                    rows: set.rows[start..end].to_vec(),
+                }
+            }
+            Stage::Blend { blend, start, end } => Work::Blend {
+                rows: self
+                    .blend_entries(blend, start, end)
+                    .iter()
+                    .map(|e| self.blend_row(e))
+                    .collect(),
+            },
+        }
+    }
+
+    /// Written blend `blend`'s entries `start..end`.
+    fn blend_entries(&self, blend: usize, start: usize, end: usize) -> &[Entry] {
+        let Phase::Planned(blends) = &self.phase else {
+            unreachable!("blend tasks are numbered once the blends are planned")
+        };
+        // Blends are written for every cut planned, in the same order.
+        &blends[blend].entries[start..end]
+    }
+
+    fn blend_row(&self, entry: &Entry) -> BlendRow {
+        match entry_source(entry) {
+            EntrySource::Knowledge(position) => BlendRow::Knowledge {
+                row: self.index.rows[self.mix.selected[position]],
+                length: self.counts.knowledge.get(position).map(|t| t.length),
+            },
+            EntrySource::Dataset(d, row) => {
+                let set = &self.index.datasets[d];
+                BlendRow::Dataset {
+                    file: set.file,
+                    span: set.rows[row],
+                }
+            }
+        }
+    }
+
+    /// A blend entry's tokens and group: its kind for a knowledge row, else its dataset's name.
+    fn entry_row(&self, entry: &Entry) -> (Option<u32>, &str) {
+        match entry_source(entry) {
+            EntrySource::Knowledge(position) => (
+                self.counts.knowledge.get(position).map(|t| t.length),
+                self.index.rows[self.mix.selected[position]].kind.name(),
+            ),
+            EntrySource::Dataset(d, row) => (
+                self.counts.datasets[d].get(row).map(|t| t.length),
+                &self.index.datasets[d].name,
+            ),
+        }
+    }
+
+    /// Plans every cut's blend from the counts, once they are all back, and adds the tasks that
+    /// write the blends.
+    fn plan_blends(&mut self) -> Result<()> {
+        if !self.blend.plans_blends() {
+            self.phase = Phase::Planned(Vec::new());
+            return Ok(());
+        }
+        let counted = self.settings.tokenizer.is_some();
+        let kinds: Vec<Kind> = (self.mix.selected.iter())
+            .map(|&i| self.index.rows[i].kind)
+            .collect();
+        let mut blends = Vec::new();
+        for cut in self.mix.feasible_cuts() {
+            let knowledge = SourceRows {
+                ids: self.mix.positions_in_cut(cut).map(|p| p as u32).collect(),
+                tokens: counted.then_some(&self.counts.knowledge[..]),
+                kinds: Some(&kinds),
+            };
+            let datasets =
+                (self.index.datasets.iter().zip(&self.counts.datasets)).map(|(set, tokens)| {
+                    SourceRows {
+                        ids: (0..set.rows.len() as u32).collect(),
+                        tokens: counted.then_some(&tokens[..]),
+                        kinds: None,
+                    }
+                });
+            let sources: Vec<SourceRows> = std::iter::once(knowledge).chain(datasets).collect();
+            let mut blend = plan_blend(cut, &self.blend, &sources, self.mix.params.seed)?;
+            if let Some(b) = self.files.blended.iter().position(|&c| c == cut) {
+                blend.report.file_name = Some(blend_file_name(cut));
+                blend.report.recipe_file_name = Some(recipe_file_name(cut));
+                self.tasks.add_blend(b, chunks(&blend.entries));
+            }
+            blends.push(blend);
+        }
+        self.phase = Phase::Planned(blends);
+        Ok(())
+    }
+
+    /// Takes a task's result (or its failure) back, in any order; returns the tasks now complete
+    /// in order, to be written. The first failure in output order ends the run with its error.
+    pub fn complete(&mut self, seq: u32, result: Result<ChunkResult>) -> Result<Vec<Ready>> {
+        self.handout.give_back(seq, result)?;
+        let mut ready = Vec::new();
+        while let Some(result) = self.handout.take_in_order() {
+            let taken = result.and_then(|r| self.take(r));
+            match taken.and_then(|r| self.plan_once_counted().map(|()| r)) {
+                Ok(r) => ready.push(r),
+                Err(e) => {
+                    self.handout.fail();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(ready)
+    }
+
+    /// Plans the blends when the last counting task is back.
+    fn plan_once_counted(&mut self) -> Result<()> {
+        let counted = self.handout.completed() == self.tasks.counting();
+        if counted && matches!(self.phase, Phase::Counting) {
+            self.plan_blends()?;
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, result: ChunkResult) -> Result<Ready> {
+        let seq = result.seq;
+        let files = self.files_of(seq);
+        if result.lines.len() != files.len() {
+            return Err(mismatch(seq, "lines"));
+        }
+        let stage = self.tasks.stage(seq);
+        let mut lines = vec![CutLines::default(); self.files.names.len()];
+        match stage {
+            Stage::Knowledge { start, end } => {
+                self.take_knowledge(seq, start..end, result, &mut lines)?
+            }
+            Stage::Dataset {
+                dataset,
+                start,
+                end,
+            } => match result.counts {
+                Some(counts) if counts.len() == end - start => {
+                    self.counts.datasets[dataset].extend(counts)
+                }
+                _ => return Err(mismatch(seq, "token counts")),
+            },
+            Stage::Blend { blend, start, end } => {
+                let slot = files.start;
+                let blend_lines = result
+                    .lines
+                    .into_iter()
+                    .next()
+                    .expect("one file, checked above");
+                if blend_lines.rows() != (end - start) as u64 {
+                    return Err(mismatch(seq, "lines"));
+                }
+                let mut table = std::mem::take(&mut self.files.tables[slot]);
+                for (entry, &len) in self
+                    .blend_entries(blend, start, end)
+                    .iter()
+                    .zip(&blend_lines.lens)
+                {
+                    let (tokens, group) = self.entry_row(entry);
+                    table.push(len, tokens, group);
+                }
+                self.files.tables[slot] = table;
+                lines[slot] = blend_lines;
+            }
+        }
+        for (rows_out, file_lines) in self.files.rows_out.iter_mut().zip(&lines) {
+            *rows_out += file_lines.rows();
+        }
+        Ok(Ready {
+            seq,
+            rows: stage.rows(),
+            total: self.rows(),
+            lines,
+        })
+    }
+
+    /// A knowledge task's counts and its lines for every written cut, checked against the plan.
+    fn take_knowledge(
+        &mut self,
+        seq: u32,
+        positions: Range<usize>,
+        result: ChunkResult,
+        lines: &mut [CutLines],
+    ) -> Result<()> {
+        let counted = result.counts.as_ref().map(Vec::len);
+        if counted != self.settings.tokenizer.as_ref().map(|_| positions.len()) {
+            return Err(mismatch(seq, "token counts"));
+        }
+        let first_count = self.counts.knowledge.len();
+        self.counts
+            .knowledge
+            .extend(result.counts.unwrap_or_default());
+        for (slot, cut_lines) in result.lines.into_iter().enumerate() {
+            let cut = self.files.written[slot];
+            let in_cut = positions.clone().filter(|&p| self.mix.min_cut(p) <= cut);
+            if in_cut.clone().count() != cut_lines.lens.len() {
+                return Err(mismatch(seq, "lines"));
+            }
+            for (position, &len) in in_cut.zip(&cut_lines.lens) {
+                let kind = self.index.rows[self.mix.selected[position]].kind;
+                let tokens = self
+                    .counts
+                    .knowledge
+                    .get(first_count + position - positions.start);
+                self.files.tables[slot].push(len, tokens.map(|t| t.length), kind.name());
+            }
+            lines[slot] = cut_lines;
+        }
+        Ok(())
+    }
+
+    /// The files task `seq`'s lines go to, as positions in [`MixRun::file_names`], in the order
+    /// of its result's lines: every knowledge mix, none (a dataset's counts), or one blend.
+    pub fn files_of(&self, seq: u32) -> Range<usize> {
+        match self.tasks.stage(seq) {
+            Stage::Knowledge { .. } => 0..self.files.written.len(),
+            Stage::Dataset { .. } => 0..0,
+            Stage::Blend { blend, .. } => {
+                let slot = self.files.written.len() + blend;
+                slot..slot + 1
+            }
+        }
+    }
+
+    /// Tallies for the files this run writes, for the edge to feed every [`Ready`]'s lines to
+    /// as it writes them and to hand to [`MixRun::finish`].
+    pub fn output_tallies(&self, hashing: Hashing) -> OutputTallies {
+        OutputTallies::new(&self.files.names, hashing)
+    }
+
+    /// The outcome, once every task is complete and `tallies` has seen every line written.
+    pub fn finish(self, tallies: OutputTallies) -> Result<Outcome> {
+        if self.handout.completed() != self.tasks.count() {
+            return Err(Error::input(format!(
+                "the run is not complete: {} of {} tasks are back",
+                self.handout.completed(),
+                self.tasks.count()
+            )));
+        }
+        if tallies.rows() != self.files.rows_out {
+            return Err(Error::input(
+                "the output checksums did not see every line written",
+            ));
+        }
+        let blends = match self.phase {
+            Phase::Planned(blends) => blends,
+            Phase::Counting => unreachable!("every task is back, so the blends are planned"),
+        };
+        let counts = (self.settings.tokenizer.as_ref())
+            .map(|_| self.counts.knowledge.iter().map(|t| t.length).collect());
+        finish(Finished {
+            index: &self.index,
+            mix: self.mix,
+            settings: self.settings,
+            blend: &self.blend,
+            blends: blends.into_iter().map(|b| b.report).collect(),
+            counts,
+            outputs: tallies.finish()?,
+            tables: self.files.tables,
+        })
+    }
+}
+
+impl Files {
+    fn new(mix: &Mix, settings: &RunSettings, blend: &BlendParams) -> Self {
+        let written: Vec<u32> = if settings.dry_run {
+            Vec::new()
+        } else {
+            mix.feasible_cuts().collect()
+        };
+        let blended = if blend.writes_blend() {
+            written.clone()
+        } else {
+            Vec::new()
+        };
+        let names: Vec<String> = (written.iter().map(|&cut| output_file_name(cut)))
+            .chain(blended.iter().map(|&cut| blend_file_name(cut)))
+            .collect();
+        Files {
+            rows_out: vec![0; names.len()],
+            tables: vec![RowTable::new(); names.len()],
+            names,
+            written,
+            blended,
+        }
+    }
+}
+
+fn mismatch(seq: u32, what: &str) -> Error {
+    Error::input(format!(
+        "task {seq} came back with {what} other than it was asked for"
+    ))
+}
+
+/// Task bounds over a blend's entries: at most [`TASK_ROWS`] each, but never splitting a row's
+/// copies, so that each is read once.
+fn chunks(entries: &[Entry]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start == entries.len() {
+            return None;
+        }
+        let mut end = (start + TASK_ROWS).min(entries.len());
+        while end < entries.len() && entries[end] == entries[end - 1] {
+            end += 1;
+        }
+        let chunk = (start, end);
+        start = end;
+        Some(chunk)
+    })
+}
