@@ -181,6 +181,11 @@ async function loadServedList() {
 
 function servedFiles(name) {
   const entry = state.served.find((t) => t.name === name);
+  if (!entry) {
+    const names = state.served.map((t) => t.name).join(', ') || 'none';
+    const text = `This page serves no tokenizer named "${name}" (it serves: ${names}); pick one of those, or give the tokenizer's files.`;
+    throw { kind: 'tokenizer', message: text, text, field: 'tokenizer' };
+  }
   const url = (file) => (entry.files.includes(file) ? `tokenizers/${name}/${file}` : undefined);
   return {
     tokenizer_json: url('tokenizer.json'),
