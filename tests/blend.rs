@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{kmix, listing, text};
+use common::{kmix, lines, listing, manifest, text};
 use serde_json::Value;
 
 /// Generated knowledge inputs (`gen/`) and a skills dataset (`skills.jsonl`, 400 rows).
@@ -55,18 +55,6 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     let out = run(dir, args);
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout)
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-fn manifest(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
 #[test]

@@ -5,8 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{kmix, listing, text};
-use serde_json::Value;
+use common::{kmix, lines, listing, manifest, text};
 
 fn generate(dir: &Path, name: &str, seed: &str) {
     common::generate(
@@ -20,18 +19,6 @@ fn generate(dir: &Path, name: &str, seed: &str) {
             seed,
         ],
     );
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-fn manifest(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
 #[test]
