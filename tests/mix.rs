@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use common::{files_under, Mem};
-use kmix::mix::{plan, Mix, MixParams};
+use kmix::mix::{plan, Cuts, Mix, MixParams};
 use kmix::output::cut_reports;
 use kmix::read::{read_inputs, Index, ReadOptions};
 use kmix::render::{lines_for_cuts, write_row, Rendered};
@@ -37,7 +37,7 @@ fn generated(args: &[&str]) -> (tempfile::TempDir, Vec<Mem>) {
 
 fn params(cuts: &[u32], seed: u64) -> MixParams {
     MixParams {
-        cuts: cuts.to_vec(),
+        cuts: Cuts::new(cuts).unwrap(),
         seed,
         ..MixParams::default()
     }
@@ -191,7 +191,7 @@ fn qa_per_doc_keeps_the_first_pairs_of_each_augmentation() {
     let mix = plan(
         &corpus,
         &MixParams {
-            cuts: vec![3],
+            cuts: Cuts::new(&[3]).unwrap(),
             qa_per_doc: 2,
             ..MixParams::default()
         },

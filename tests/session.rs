@@ -6,7 +6,7 @@ mod common;
 use common::{files_under, Mem};
 use kmix::browse::{RowOrder, RowQuery};
 use kmix::checksum::Hashing;
-use kmix::mix::MixParams;
+use kmix::mix::{Cuts, MixParams};
 use kmix::read::{read_inputs, FileReading, ReadOptions};
 use kmix::reread::Rereader;
 use kmix::run::{
@@ -40,7 +40,7 @@ fn example() -> (Vec<Mem>, Inputs) {
 /// A run whose tasks can all be out at once, as these tests hand them out.
 fn start(inputs: &Inputs, cuts: &[u32], settings: RunSettings) -> MixRun {
     let params = MixParams {
-        cuts: cuts.to_vec(),
+        cuts: Cuts::new(cuts).unwrap(),
         seed: 11,
         ..MixParams::default()
     };
@@ -314,7 +314,7 @@ fn a_driver_is_told_what_next_until_the_blends_are_written() {
     let (files, inputs) = example_with_a_dataset();
     let tokenizer = common::load_tokenizer("qwen3");
     let params = MixParams {
-        cuts: vec![2],
+        cuts: Cuts::new(&[2]).unwrap(),
         seed: 11,
         ..MixParams::default()
     };
@@ -385,7 +385,7 @@ fn a_dry_run_counts_and_reports_but_writes_nothing() {
 fn a_run_needs_a_feasible_cut_and_every_task_back() {
     let (_files, inputs) = example();
     let params = MixParams {
-        cuts: vec![90],
+        cuts: Cuts::new(&[90]).unwrap(),
         ..MixParams::default()
     };
     let e = inputs
@@ -468,7 +468,7 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
     pass.add_file(serde_json::from_str(&json).unwrap()).unwrap();
     let mut inputs = Inputs::new(pass.finish().unwrap().0);
     let params = MixParams {
-        cuts: vec![2],
+        cuts: Cuts::new(&[2]).unwrap(),
         seed: 11,
         ..MixParams::default()
     };

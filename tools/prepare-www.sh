@@ -32,7 +32,7 @@ labels = {"llama3_1": "Llama 3.1 (8B Instruct)", "qwen3": "Qwen 3", "gemma3": "G
 entries = []
 for name in sorted(os.listdir("vendor-tokenizers")):
     src = os.path.join("vendor-tokenizers", name)
-    files = [f for f in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "chat_template.json") if os.path.exists(os.path.join(src, f))]
+    files = [f for f in json.load(open("www/model-files.json")) if os.path.exists(os.path.join(src, f))]
     config = json.load(open(os.path.join(src, "tokenizer_config.json"))) if "tokenizer_config.json" in files else {}
     if "tokenizer.json" not in files or not (config.get("chat_template") or "chat_template.jinja" in files or "chat_template.json" in files):
         continue  # without a chat template it cannot count conversations

@@ -12,6 +12,7 @@ import { Blend, renderBlends } from './blend.js';
 import { errorText, formatBytes, formatInt } from './dom.js';
 import { keepForOffline } from './offline.js';
 import { keptTokenizers, keepTokenizer, forgetTokenizers } from './remembered.js';
+import { byKey } from './model-files.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('params');
@@ -187,12 +188,7 @@ function servedFiles(name) {
     throw { kind: 'tokenizer', message: text, text, field: 'tokenizer' };
   }
   const url = (file) => (entry.files.includes(file) ? `tokenizers/${name}/${file}` : undefined);
-  return {
-    tokenizer_json: url('tokenizer.json'),
-    tokenizer_config_json: url('tokenizer_config.json'),
-    chat_template_jinja: url('chat_template.jinja'),
-    chat_template_json: url('chat_template.json'),
-  };
+  return byKey(url);
 }
 
 /** Local date, as `YYYY-MM-DD`. */
@@ -247,19 +243,13 @@ async function listKept() {
 
 async function setTokenizerFiles({ files }) {
   const byName = (n) => files.find((f) => f.path.split('/').pop() === n)?.blob;
-  const tokenizerJson = byName('tokenizer.json');
-  if (!tokenizerJson) {
+  const chosen = byKey(byName);
+  if (!chosen.tokenizer_json) {
     say('tokenizer-status', 'No tokenizer.json among the files given: drop tokenizer.json (and tokenizer_config.json).', true);
     return;
   }
   const folder = files.find((f) => f.path.endsWith('tokenizer.json')).path.split('/').slice(-2, -1)[0];
   const name = folder || 'custom tokenizer';
-  const chosen = {
-    tokenizer_json: tokenizerJson,
-    tokenizer_config_json: byName('tokenizer_config.json'),
-    chat_template_jinja: byName('chat_template.jinja'),
-    chat_template_json: byName('chat_template.json'),
-  };
   $('tokenizer-select').value = '';
   await useTokenizer(name, chosen);
   if (state.tokenizer === name && $('keep-tokenizer').checked) {
@@ -378,8 +368,9 @@ function showResults(result, seconds, focus) {
   const { outcome } = result;
   const files = [
     ...result.files,
-    ...outcome.texts.map((t) => ({ name: t.name, blob: new Blob([t.text], { type: 'application/yaml' }) })),
-    { name: outcome.manifest_file_name, blob: new Blob([outcome.manifest], { type: 'application/json' }) },
+    ...outcome.files_after_lines.map((t) => ({
+      name: t.name, blob: new Blob([t.text], { type: t.name.endsWith('.json') ? 'application/json' : 'application/yaml' }),
+    })),
   ];
   const mixed = outcome.reports.map((r) => r.cut);
   const skipped = outcome.mix.cuts.filter((c) => !c.feasible);

@@ -134,9 +134,9 @@ export class Blend {
         h('td', {}, remove)), ...problem];
     });
     table.tBodies[0].replaceChildren(...rows);
-    const writes = cuts.some((c) => c.writes_blend);
-    this.els.note.textContent = writes
-      ? 'A blend_cut_{N}x.jsonl and its recipe_cut_{N}x.yaml are written beside each combined_cut_{N}x.jsonl.'
+    const blending = cuts.filter((c) => c.blend_files.length);
+    this.els.note.textContent = blending.length
+      ? `Written ${blending.map((c) => `beside ${c.mix_file}: ${c.blend_files.join(' and ')}`).join('; ')}.`
       : 'No blend yet: add a dataset, size the knowledge mix, or set a budget.';
   }
 }

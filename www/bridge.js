@@ -13,6 +13,7 @@ export class CoreBridge {
   start() {
     // The pool size rides in the fragment, which no request carries.
     const url = new URL(`./worker.js${this.workers ? `#workers=${this.workers}` : ''}`, import.meta.url);
+    /** @type {import('./protocol.js').Connection<import('./protocol.js').CoordinatorRequests>} */
     this.core = connect(new Worker(url, { type: 'module' }));
     // What this worker already holds of what the page gave.
     this.has = { inputs: false, tokenizer: false };

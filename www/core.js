@@ -16,15 +16,21 @@ export async function compileCore() {
   }
 }
 
-/** Starts the worker at `url` (a module next to this one) and gives it `module` (a promise of the
- * compiled core) in its first request, `start`; every later request is sent after it. */
+/**
+ * Starts the worker at `url` (a module next to this one) and gives it `module` (a promise of the
+ * compiled core) in its first request, `start`; every later request is sent after it.
+ * @template {Record<string, [any, any]>} R the requests the worker answers (protocol.js)
+ * @param {string} url
+ * @param {Promise<WebAssembly.Module>} module
+ * @returns {Pick<import('./protocol.js').Connection<R>, 'request'>}
+ */
 export function startWorker(url, module) {
   const worker = connect(new Worker(new URL(url, import.meta.url), { type: 'module' }));
   const started = module.then((m) => worker.request('start', { module: m }));
   return {
-    async request(...args) {
+    async request(type, ...args) {
       await started;
-      return worker.request(...args);
+      return worker.request(type, ...args);
     },
   };
 }

@@ -25,8 +25,7 @@ export function listenToParent(runRequest, handedOver) {
       const { outcome } = result;
       const files = [
         ...(await Promise.all(result.files.map(async (f) => ({ name: f.name, data: await f.blob.arrayBuffer() })))),
-        ...outcome.texts.map((t) => ({ name: t.name, data: new TextEncoder().encode(t.text).buffer })),
-        { name: outcome.manifest_file_name, data: new TextEncoder().encode(outcome.manifest).buffer },
+        ...outcome.files_after_lines.map((t) => ({ name: t.name, data: new TextEncoder().encode(t.text).buffer })),
       ];
       const report = { cuts: outcome.reports, blends: outcome.blends, text: outcome.text };
       reply({ kmix: 'result', report, manifest: outcome.manifest, files }, files.map((f) => f.data));

@@ -2,7 +2,7 @@
 // writes: of an input file, which it reads itself while the first pass parses it, and of each
 // mix, whose lines the coordinator hands it as it writes them.
 import { Sha256 } from './pkg/kmix.js';
-import { serve } from './protocol.js';
+import { serve, transferring } from './protocol.js';
 import { streamInto } from './stream.js';
 import { coreFromCoordinator } from './core.js';
 
@@ -10,7 +10,7 @@ const core = coreFromCoordinator();
 const { ready } = core;
 const streams = new Map();
 
-serve({
+serve('hasher', {
   start: core.start,
 
   async blob({ blob }) {
@@ -27,7 +27,7 @@ serve({
     await ready;
     if (!streams.has(stream)) streams.set(stream, new Sha256());
     streams.get(stream).push(bytes);
-    return { bytes }; // back to the coordinator (transferred), to be filled again
+    return transferring({ bytes }, [bytes.buffer]); // back to the coordinator, to be filled again
   },
 
   async memory() {

@@ -1,22 +1,21 @@
 // SHA-256 checksums for the manifest, computed on a worker of their own (hasher.js) beside the
 // coordinator's parsing and writing: in wasm the hash takes as long as either. Of the lines handed
 // over, at most IN_FLIGHT bytes wait for the hasher, so memory stays bounded however large the
-// files. The hasher hands each buffer back once hashed, and the pool's workers fill them again
-// with the next lines: memory touched before costs far less than new memory.
+// files. The hasher hands each buffer back once hashed, to be filled again (see line-buffers.js).
 import { startWorker } from './core.js';
+import { SpareBuffers } from './line-buffers.js';
 
 const IN_FLIGHT = 16 << 20;
-/** Buffers kept for the pool, at most. */
-const SPARES = 16;
 
 export class Hashing {
   /** `core`: a promise of the compiled core, for the worker to share. */
   constructor(core) {
+    /** @type {Pick<import('./protocol.js').Connection<import('./protocol.js').HasherRequests>, 'request'>} */
     this.worker = startWorker('./hasher.js', core);
     this.waiting = []; // [{done, bytes}], oldest first
     this.bytes = 0;
     this.streams = 0;
-    this.spares = []; // ArrayBuffers hashed and handed back
+    this.spares = new SpareBuffers(); // hashed and handed back
   }
 
   /** Bytes of the hasher's wasm memory (its peak: it only grows). */
@@ -40,7 +39,7 @@ export class Hashing {
     const length = bytes.byteLength;
     const done = this.worker.request('push', { stream, bytes }, undefined, [bytes.buffer]);
     done.then(({ bytes: back }) => {
-      if (this.spares.length < SPARES) this.spares.push(back.buffer);
+      this.spares.give([back.buffer]);
     }, () => {});
     this.waiting.push({ done, bytes: length });
     this.bytes += length;
@@ -48,7 +47,7 @@ export class Hashing {
 
   /** Up to `n` buffers the hasher is done with, to fill again. */
   takeSpares(n) {
-    return this.spares.splice(0, n);
+    return this.spares.take(n);
   }
 
   /** Resolves once no more than IN_FLIGHT bytes wait for the hasher. */

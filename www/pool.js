@@ -5,6 +5,7 @@ import { startWorker } from './core.js';
 export class Pool {
   /** `core`: a promise of the compiled core, for the workers to share. */
   constructor(size, core) {
+    /** @type {Pick<import('./protocol.js').Connection<import('./protocol.js').ProcessorRequests>, 'request'>[]} */
     this.workers = Array.from({ length: Math.max(1, size) }, () => startWorker('./processor.js', core));
   }
 
@@ -50,7 +51,7 @@ export class Pool {
    * Runs every task of `run` (a core Run, started with this pool's size as its `workers`) on the
    * pool: each worker asks the run what next, and does it. `onReady(ready)` receives each batch
    * of tasks now complete in order (what it returns is awaited before that worker's next task).
-   * `spares()` gives ArrayBuffers to send with each task, for its lines (they are transferred).
+   * `spares()` gives the buffers to send with each task, for its lines (see line-buffers.js).
    * Rejects with the run's first error in output order.
    */
   async drive(run, onReady, spares = () => []) {

@@ -1,15 +1,15 @@
 // A pool worker: its own wasm instance and tokenizer; turns the run's tasks into results (reads
 // the rows again by range from the page's Files, counts their tokens, renders their lines).
 import { FileReading, Hashing, Processor, Tokenizer } from './pkg/kmix.js';
-import { serve } from './protocol.js';
+import { serve, transferring } from './protocol.js';
+import { SpareBuffers, bufferedLines } from './line-buffers.js';
 import { streamInto } from './stream.js';
 import { coreFromCoordinator } from './core.js';
 
 const core = coreFromCoordinator();
 const { ready } = core;
-/** ArrayBuffers the coordinator sent back, for the next results' lines; at most SPARES kept. */
-const spares = [];
-const SPARES = 8;
+/** Buffers the coordinator gave, for the next results' lines. */
+const spares = new SpareBuffers();
 let processor = null;
 const engine = async () => {
   await ready;
@@ -17,7 +17,7 @@ const engine = async () => {
   return processor;
 };
 
-serve({
+serve('processor', {
   start: core.start,
 
   /** Loads the tokenizer (or none); errors such as a missing chat template come back from here. */
@@ -60,9 +60,10 @@ serve({
   },
 
   async process({ task, spares: given = [] }) {
-    spares.push(...given);
-    spares.splice(0, Math.max(0, spares.length - SPARES));
-    return (await engine()).process(task, spares);
+    spares.give(given);
+    // The wasm Run takes the buffers it fills out of the array it is given.
+    const result = (await engine()).process(task, spares.held);
+    return transferring(result, bufferedLines(result));
   },
 
   async memory() {

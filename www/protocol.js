@@ -1,44 +1,97 @@
-// The messages between the page, the coordinator worker (worker.js) and the pool's processor
-// workers (processor.js), declared once, with the one request/reply helper each side uses.
-// The shapes named here (InputSummary, MixSummary, ChunkTask, ...) are declared in pkg/kmix.d.ts.
-//
-// Page -> coordinator (worker.js):
-//   loadInputs     {files: [{path, data: Blob}], datasets: [{path, data}], roots, skipBadRows} -> InputSummary
-//                                                                 progress {phase: 'reading', done, total}
-//   loadTokenizer  {name, files: {tokenizer_json, tokenizer_config_json?, chat_template_jinja?}, now}
-//                                                              -> {name, info: TokenizerInfo}
-//                  (`now`: what templates see as now, milliseconds of local time since 1970)
-//   parseRecipe    {text, name}                                -> RecipeJs (an InstructLab recipe, read by the core)
-//   clearTokenizer {}                                          -> {name: null, info: null}
-//   plan           {params: MixForm, blend: BlendForm}         -> {mix: MixSummary, blend?: BlendPreview[], blendError?: KmixError}
-//                                                                 (MixForm.leave_out: the table's choices)
-//   run            {params: MixForm, blend: BlendForm, folder} -> {outcome: Outcome, files: [{name, blob}], kept: 'disk' | 'memory',
-//                                                                 tokenizer, seconds, memory} (`folder`: the run's own
-//                                                                 folder under kmix-outputs/, see storage.js)
-//                                                                 progress {phase: 'counting' | 'writing', done, total}
-//   browseRows     {file, group?, text?, order?, start, count} -> {total, groups: string[], rows: [{row, offset, len,
-//                                                                 tokens, group, messages}]} (the last run's rows)
-//   renderRow      {messages}                                  -> the chat template's text (by the pool's tokenizer)
-//   forgetRun      {}                                          -> undefined (the last run's files and rows are let go)
-// Coordinator -> each processor (processor.js) and the hashing worker (hasher.js), first:
-//   start          {module: WebAssembly.Module}                -> {} (the core, compiled once, see core.js)
-// Coordinator -> each processor (processor.js):
-//   readFile       {job, data: Blob | Uint8Array}              -> {read, hashElsewhere} (one file of the
-//                                                                 first pass: FirstPass.jobs(), addFile)
-//   tokenizer      {source: {name, files, now} | null}         -> {name, info: TokenizerInfo | null}
-//   inputs         {inputFiles: InputFile[], files: [{path, data}]} -> {}
-//   process        {task: ChunkTask, spares: ArrayBuffer[]}     -> ChunkResult (its lines' bytes in
-//                                                                 spares where they fit; all transferred)
-//   render         {messages}                                  -> the chat template's text, or null without a tokenizer
-//   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
-// Coordinator -> the hashing worker (hasher.js):
-//   blob           {blob}                                      -> the SHA-256 of the Blob, hex (an input file)
-//   push           {stream, bytes}                             -> {bytes} (transferred there and back)
-//   digest         {stream}                                    -> the SHA-256 of the stream's bytes, hex
-//   memory         {}                                          -> bytes of wasm memory (its peak: it only grows)
+// The messages between the page, the coordinator worker (worker.js), the pool's processor
+// workers (processor.js) and the hashing worker (hasher.js): each request's arguments and result
+// declared once (the typedefs below, which an editor checks where `connect` and `serve` are
+// typed with them), and the one request/reply helper each side uses. The core's shapes
+// (InputSummary, MixSummary, ChunkTask, ...) are declared in pkg/kmix.d.ts.
 //
 // On the wire: request {id, type, args}; reply {id, ok: true, result} or {id, ok: false, error:
-// KmixError}; progress {id, progress}. Every error, wherever it arises, is a KmixError.
+// KmixError}; progress {id, progress}. Every error, wherever it arises, is a KmixError. Buffers
+// move (are transferred) only where a request or result lists them: `request(..., transfer)` and
+// `transferring(result, transfer)`.
+
+/** @typedef {import('./pkg/kmix.js').KmixError} KmixError */
+/** @typedef {import('./pkg/kmix.js').InputSummary} InputSummary */
+/** @typedef {import('./pkg/kmix.js').TokenizerInfo} TokenizerInfo */
+/** @typedef {import('./pkg/kmix.js').RecipeJs} RecipeJs */
+/** @typedef {import('./pkg/kmix.js').MixForm} MixForm */
+/** @typedef {import('./pkg/kmix.js').BlendForm} BlendForm */
+/** @typedef {import('./pkg/kmix.js').MixSummary} MixSummary */
+/** @typedef {import('./pkg/kmix.js').BlendPreview} BlendPreview */
+/** @typedef {import('./pkg/kmix.js').Outcome} Outcome */
+/** @typedef {import('./pkg/kmix.js').ChunkTask} ChunkTask */
+/** @typedef {import('./pkg/kmix.js').ChunkResult} ChunkResult */
+/** @typedef {import('./pkg/kmix.js').InputFile} InputFile */
+/** @typedef {import('./pkg/kmix.js').FileJob} FileJob */
+/** @typedef {import('./pkg/kmix.js').FileIndex} FileIndex */
+/** @typedef {import('./pkg/kmix.js').Message} Message */
+
+/** @typedef {{path: string, data: Blob | Uint8Array}} GivenFile a file as the page has it */
+/** @typedef {{phase: 'reading' | 'counting' | 'writing', done: number, total: number}} Progress */
+/** A tokenizer's files by key (model-files.json): Blobs given, or URLs of served files.
+ * @typedef {{tokenizer_json: Blob | string, tokenizer_config_json?: Blob | string,
+ *   chat_template_jinja?: Blob | string, chat_template_json?: Blob | string}} TokenizerFiles */
+/** `now`: what templates see as now, milliseconds of local time since 1970.
+ * @typedef {{name: string, files: TokenizerFiles, now: number}} TokenizerSource */
+/** @typedef {{name: string | null, info: TokenizerInfo | null}} TokenizerLoaded */
+/** A window of the last run's rows of one file (a position in its files).
+ * @typedef {{file: number, group?: string | null, text?: string, order?: 'file' | 'longest' | 'shortest',
+ *   start?: number, count?: number}} RowsWanted */
+/** @typedef {{total: number, groups: string[], rows: {row: number, offset: number, len: number,
+ *   tokens: number | null, group: string, messages: Message[]}[]}} RowsFound */
+/** `folder`: the run's own folder under kmix-outputs/ (see storage.js).
+ * @typedef {{params: MixForm, blend: BlendForm, folder: string}} RunArgs */
+/** `memory`: the peak bytes of every worker's wasm memory; `pool`, the processing workers.
+ * @typedef {{outcome: Outcome, files: {name: string, blob: Blob}[], kept: 'disk' | 'memory',
+ *   tokenizer: string | null, seconds: number, memory: {pool: number, bytes: number}}} RunDone */
+
+/**
+ * Page -> coordinator (worker.js): [arguments, result] of each request. `loadInputs` reports
+ * progress {phase: 'reading'}; `run`, {phase: 'counting' | 'writing'}.
+ * @typedef {{
+ *   loadInputs: [{files: GivenFile[], datasets?: GivenFile[], roots?: string[], skipBadRows: boolean}, InputSummary],
+ *   loadTokenizer: [TokenizerSource, TokenizerLoaded],
+ *   parseRecipe: [{text: string, name: string}, RecipeJs],
+ *   clearTokenizer: [{}, TokenizerLoaded],
+ *   plan: [{params: MixForm, blend: BlendForm}, {mix: MixSummary, blend?: BlendPreview[], blendError?: KmixError}],
+ *   run: [RunArgs, RunDone],
+ *   browseRows: [RowsWanted, RowsFound],
+ *   renderRow: [{messages: Message[]}, string | null],
+ *   forgetRun: [{}, void],
+ * }} CoordinatorRequests
+ */
+/**
+ * Coordinator -> each processor (processor.js). `readFile`: one file of the first pass (one of
+ * `FirstPass.jobs()`, for `addFile`). `process`: its lines' bytes come back in `spares` where they
+ * fit (see line-buffers.js); both ways transferred. `memory`: its wasm memory's peak.
+ * @typedef {{
+ *   start: [{module: WebAssembly.Module}, {}],
+ *   readFile: [{job: FileJob, data: Blob | Uint8Array}, {read: FileIndex, hashElsewhere: boolean}],
+ *   tokenizer: [{source: TokenizerSource | null}, TokenizerLoaded],
+ *   inputs: [{inputFiles: InputFile[], files: GivenFile[]}, {}],
+ *   process: [{task: ChunkTask, spares: ArrayBuffer[]}, ChunkResult],
+ *   render: [{messages: Message[]}, string | null],
+ *   memory: [{}, number],
+ * }} ProcessorRequests
+ */
+/**
+ * Coordinator -> the hashing worker (hasher.js): SHA-256s, hex. `blob`: of an input file;
+ * `push`: the next bytes of a stream, transferred there and back; `digest`: of a stream's bytes.
+ * @typedef {{
+ *   start: [{module: WebAssembly.Module}, {}],
+ *   blob: [{blob: Blob}, string],
+ *   push: [{stream: number, bytes: Uint8Array}, {bytes: Uint8Array}],
+ *   digest: [{stream: number}, string],
+ *   memory: [{}, number],
+ * }} HasherRequests
+ */
+
+/** The requests each worker answers (the typedefs' keys), checked when it starts serving. */
+export const ANSWERS = Object.freeze({
+  coordinator: ['loadInputs', 'loadTokenizer', 'parseRecipe', 'clearTokenizer', 'plan', 'run', 'browseRows',
+    'renderRow', 'forgetRun'],
+  processor: ['start', 'readFile', 'tokenizer', 'inputs', 'process', 'render', 'memory'],
+  hasher: ['start', 'blob', 'push', 'digest', 'memory'],
+});
 
 /** The error a request ends with when the user cancels (the worker is ended). */
 export const CANCELLED = Object.freeze({ kind: 'cancelled', text: 'Cancelled.', message: 'Cancelled.' });
@@ -50,7 +103,21 @@ export function asKmixError(e, kind = 'io') {
   return { kind, text, message: text };
 }
 
-/** The calling side: promise-returning requests to `worker`, with progress callbacks. */
+/**
+ * @template {Record<string, [any, any]>} R
+ * @typedef {{
+ *   request<K extends keyof R & string>(type: K, args?: R[K][0], onProgress?: (p: Progress) => void,
+ *     transfer?: Transferable[]): Promise<R[K][1]>,
+ *   terminate(): void,
+ * }} Connection
+ */
+
+/**
+ * The calling side: promise-returning requests to `worker`, with progress callbacks.
+ * @template {Record<string, [any, any]>} R the requests the worker answers
+ * @param {Worker} worker
+ * @returns {Connection<R>}
+ */
 export function connect(worker) {
   let nextId = 1;
   const pending = new Map();
@@ -83,29 +150,53 @@ export function connect(worker) {
   };
 }
 
-/** The worker's side: answers requests with `handlers[type](args, progress)`, one at a time, so
- * that a request never sees another half done. Buffers in a result are transferred, not copied. */
-export function serve(handlers) {
-  let queue = Promise.resolve();
-  self.onmessage = ({ data }) => {
-    queue = queue.then(() => answer(data));
-  };
-  async function answer({ id, type, args }) {
-    const progress = (p) => self.postMessage({ id, progress: p });
-    try {
-      const result = await handlers[type](args, progress);
-      self.postMessage({ id, ok: true, result }, transferables(result));
-    } catch (e) {
-      self.postMessage({ id, ok: false, error: asKmixError(e) });
-    }
+/** A handler's result whose `transfer` buffers move to the caller rather than being copied. */
+class Transferring {
+  constructor(result, transfer) {
+    this.result = result;
+    this.transfer = transfer;
   }
 }
 
-/** The ArrayBuffers of the typed arrays in a result (each once). */
-function transferables(value, found = new Set(), depth = 0) {
-  if (ArrayBuffer.isView(value)) found.add(value.buffer);
-  else if (value && typeof value === 'object' && depth < 6 && !(value instanceof Blob)) {
-    for (const v of Array.isArray(value) ? value : Object.values(value)) transferables(v, found, depth + 1);
+/**
+ * `result`, with the buffers in it that move to the caller.
+ * @template T
+ * @param {T} result
+ * @param {Transferable[]} transfer
+ * @returns {T}
+ */
+export const transferring = (result, transfer) => /** @type {T} */ (/** @type {unknown} */ (new Transferring(result, transfer)));
+
+/**
+ * The worker's side: answers each request with `handlers[type](args, progress)`, one at a time,
+ * so that a request never sees another half done. `role` names the worker (a key of ANSWERS):
+ * its handlers must be exactly those requests, and any other request is refused by name.
+ * `scope`: where messages arrive (the worker's global).
+ * @param {keyof typeof ANSWERS} role
+ * @param {Record<string, (args: any, progress: (p: Progress) => void) => any>} handlers
+ */
+export function serve(role, handlers, scope = self) {
+  const answered = ANSWERS[role];
+  const missing = answered.filter((t) => typeof handlers[t] !== 'function');
+  const extra = Object.keys(handlers).filter((t) => !answered.includes(t));
+  if (missing.length || extra.length) {
+    throw new Error(`The ${role} worker's handlers do not match its requests: missing ${missing.join(', ') || 'none'}; not declared ${extra.join(', ') || 'none'}`);
   }
-  return depth === 0 ? [...found] : undefined;
+  let queue = Promise.resolve();
+  scope.onmessage = ({ data }) => {
+    queue = queue.then(() => answer(data));
+  };
+  async function answer({ id, type, args }) {
+    const progress = (p) => scope.postMessage({ id, progress: p });
+    try {
+      if (!Object.hasOwn(handlers, type)) {
+        throw asKmixError(`Unknown request '${type}' (this worker answers: ${answered.join(', ')})`);
+      }
+      const reply = await handlers[type](args, progress);
+      const [result, transfer] = reply instanceof Transferring ? [reply.result, reply.transfer] : [reply, []];
+      scope.postMessage({ id, ok: true, result }, transfer);
+    } catch (e) {
+      scope.postMessage({ id, ok: false, error: asKmixError(e) });
+    }
+  }
 }

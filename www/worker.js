@@ -22,7 +22,7 @@ let roots = []; // the names of the folders and files the person chose, for the 
 let tokenizer = null; // {name, info} once every pool worker holds it
 let written = null; // the last run's files and their rows, to look through (see `browseRows`)
 
-serve({
+serve('coordinator', {
   async loadInputs({ files: given, datasets = [], roots: chosen, skipBadRows }, progress) {
     await ready;
     inputs?.free();

@@ -60,7 +60,7 @@ pub fn read_and_reread(files: &[Mem], skip_bad_rows: bool) {
         return;
     };
     let params = kmix::mix::MixParams {
-        cuts: vec![1, 2],
+        cuts: kmix::mix::Cuts::new(&[1, 2]).unwrap(),
         ..Default::default()
     };
     let Ok(mix) = kmix::mix::plan(&index, &params) else {

@@ -1,4 +1,5 @@
 """The widget: the kmix page in an iframe in the cell's output, fed from the kernel."""
+import json
 import os
 import pathlib
 
@@ -10,13 +11,9 @@ from .staging import Staging
 from .static import serve_in_background
 from .transfer import Outgoing
 
-# What a tokenizer folder may hold, as the page names each file.
-TOKENIZER_FILES = {
-    "tokenizer.json": "tokenizer_json",
-    "tokenizer_config.json": "tokenizer_config_json",
-    "chat_template.jinja": "chat_template_jinja",
-    "chat_template.json": "chat_template_json",
-}
+# What a tokenizer folder may hold, each file with the key the page gives it: the page's own
+# list (www/model-files.json, linked here).
+TOKENIZER_FILES = json.loads((pathlib.Path(__file__).parent / "model-files.json").read_text())
 
 
 class Kmix(anywidget.AnyWidget):

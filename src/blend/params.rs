@@ -64,52 +64,14 @@ impl BlendText {
         let names: Vec<&str> = std::iter::once(KNOWLEDGE)
             .chain(datasets.iter().map(String::as_str))
             .collect();
-        let known = |name: &str, field: &str| -> Result<usize> {
-            names.iter().position(|n| *n == name).ok_or_else(|| {
-                Error::parameters(format!(
-                    "`{name}` names no source of the blend: they are {}",
-                    names.join(", ")
-                ))
-                .field(field)
-            })
-        };
-        let mut sizes: Vec<Option<Size>> = vec![None; names.len()];
-        for (name, text) in &self.sizes {
-            let field = format!("size of {name}");
-            let at = known(name.trim(), &field)?;
-            if sizes[at].is_some() {
-                return Err(Error::parameters("is given twice").field(field));
-            }
-            sizes[at] = Some(Size::parse(text, &field)?);
-        }
+        let sizes = self.parse_sizes(&names)?;
         let budget = given(&self.budget)
             .map(|t| parse_tokens(t, "budget"))
             .transpose()?;
-        let mut shares: Vec<Option<f64>> = vec![None; names.len()];
-        if let Some(text) = given(&self.shares) {
-            for part in text.split(',').filter(|p| !p.trim().is_empty()) {
-                let (name, value) = part.split_once('=').ok_or_else(|| {
-                    Error::parameters(format!("`{part}` is not `source=share`")).field("shares")
-                })?;
-                let at = known(name.trim(), "shares")?;
-                if shares[at].is_some() {
-                    return Err(
-                        Error::parameters(format!("`{}` has two shares", name.trim()))
-                            .field("shares"),
-                    );
-                }
-                shares[at] = Some(parse_share(value.trim())?);
-            }
-        }
+        let shares = self.parse_shares(&names)?;
         check_budget(budget, &names, &sizes, &shares)?;
         let max_seq_len = given(&self.max_seq_len)
-            .map(|t| match t.parse::<u32>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(Error::parameters(format!(
-                    "`{t}` is not a whole number of tokens above zero"
-                ))
-                .field("max_seq_len")),
-            })
+            .map(parse_max_seq_len)
             .transpose()?;
         if self.drop_over_length && max_seq_len.is_none() {
             return Err(Error::parameters(
@@ -143,6 +105,62 @@ impl BlendText {
             drop_over_length: self.drop_over_length,
             sys_prompt: self.sys_prompt.clone().filter(|p| !p.is_empty()),
         })
+    }
+
+    /// Each source's size, if given (`names[i]`'s at `i`).
+    fn parse_sizes(&self, names: &[&str]) -> Result<Vec<Option<Size>>> {
+        let mut sizes: Vec<Option<Size>> = vec![None; names.len()];
+        for (name, text) in &self.sizes {
+            let field = format!("size of {name}");
+            let at = known(names, name.trim(), &field)?;
+            if sizes[at].is_some() {
+                return Err(Error::parameters("is given twice").field(field));
+            }
+            sizes[at] = Some(Size::parse(text, &field)?);
+        }
+        Ok(sizes)
+    }
+
+    /// Each source's share of the budget, if given (`names[i]`'s at `i`).
+    fn parse_shares(&self, names: &[&str]) -> Result<Vec<Option<f64>>> {
+        let mut shares: Vec<Option<f64>> = vec![None; names.len()];
+        let Some(text) = given(&self.shares) else {
+            return Ok(shares);
+        };
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let (name, value) = part.split_once('=').ok_or_else(|| {
+                Error::parameters(format!("`{part}` is not `source=share`")).field("shares")
+            })?;
+            let at = known(names, name.trim(), "shares")?;
+            if shares[at].is_some() {
+                return Err(
+                    Error::parameters(format!("`{}` has two shares", name.trim())).field("shares"),
+                );
+            }
+            shares[at] = Some(parse_share(value.trim())?);
+        }
+        Ok(shares)
+    }
+}
+
+/// Where `name` is among the blend's sources.
+fn known(names: &[&str], name: &str, field: &str) -> Result<usize> {
+    names.iter().position(|n| *n == name).ok_or_else(|| {
+        Error::parameters(format!(
+            "`{name}` names no source of the blend: they are {}",
+            names.join(", ")
+        ))
+        .field(field)
+    })
+}
+
+fn parse_max_seq_len(text: &str) -> Result<u32> {
+    match text.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(Error::parameters(format!(
+            "`{text}` is not a whole number of tokens above zero"
+        ))
+        .field("max_seq_len")),
     }
 }
 

@@ -4,6 +4,8 @@
 //! trainer shuffles), each source's rows in file order: so every file is read forward, and an
 //! upsampled row's copies lie together and are read once.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::params::{BlendParams, SourceParams};
@@ -158,88 +160,12 @@ pub fn plan_blend(
     let mut entries = Vec::new();
     let mut reports = Vec::with_capacity(sources.len());
     for (i, (p, rows)) in params.sources.iter().zip(sources).enumerate() {
-        let tokens_of = |id: u32| rows.tokens.map(|t| t[id as usize]);
-        // What the trainer would drop of the whole source, by kind for the knowledge mix.
-        let mut drops = Drops::default();
-        let mut by_kind: Vec<(Kind, Drops)> = Vec::new();
-        let mut available = Vec::with_capacity(rows.ids.len());
-        for &id in &rows.ids {
-            let keeps = match (params.max_seq_len, tokens_of(id)) {
-                (Some(max), Some(t)) => {
-                    let keeps = drops.check(t, max);
-                    if let Some(kinds) = rows.kinds {
-                        let kind = kinds[id as usize];
-                        let slot = match by_kind.iter().position(|(k, _)| *k == kind) {
-                            Some(slot) => slot,
-                            None => {
-                                by_kind.push((kind, Drops::default()));
-                                by_kind.len() - 1
-                            }
-                        };
-                        by_kind[slot].1.check(t, max);
-                    }
-                    keeps
-                }
-                _ => true,
-            };
-            if keeps || !params.drop_over_length {
-                available.push(id);
-            }
-        }
-        by_kind.sort_by_key(|(k, _)| *k);
-        let order = seeded_order(&available, seed, &p.name);
-        let asked_tokens = match (p.size, p.share, params.budget) {
-            (Some(Size::Tokens(t)), _, _) => Some(t),
-            (None, Some(share), Some(budget)) => Some((share * budget as f64).round() as u64),
-            _ => None,
-        };
-        let count = match (p.size.and_then(|s| s.rows(available.len())), asked_tokens) {
-            (Some(count), _) => count,
-            (None, Some(target)) => {
-                let tokens = rows.tokens.ok_or_else(|| {
-                    Error::parameters("a token size needs a tokenizer to count the rows")
-                        .field("tokenizer")
-                })?;
-                rows_for_tokens(&order, |id| u64::from(tokens[id as usize].trained), target)
-                    .map_err(|held| too_few_tokens(p, params, held, target))? as u64
-            }
-            (None, None) => unreachable!("a checked source has a size or a share"),
-        };
-        if count > 0 && available.is_empty() {
-            return Err(Error::parameters(format!(
-                "`{}` has no rows to take{}",
-                p.name,
-                if rows.ids.is_empty() {
-                    ""
-                } else {
-                    ": the trainer would drop every one"
-                }
-            ))
-            .field(format!("size of {}", p.name)));
-        }
-        let before = entries.len();
-        entries.extend(take(&order, count).map(|id| Entry {
+        let (taken, report) = plan_source(p, params, rows, seed)?;
+        entries.extend(taken.into_iter().map(|id| Entry {
             source: i as u16,
             id,
         }));
-        let tokens = rows.tokens.map(|t| {
-            entries[before..]
-                .iter()
-                .map(|e| u64::from(t[e.id as usize].trained))
-                .sum()
-        });
-        reports.push(SourceReport {
-            name: p.name.clone(),
-            available: rows.ids.len() as u64,
-            asked: asked(p),
-            asked_tokens,
-            rows: count,
-            tokens,
-            share_of_tokens: None,
-            trainer_drops: params.max_seq_len.and(rows.tokens).map(|_| drops),
-            drops_by_kind: by_kind,
-            left_out: (rows.ids.len() - available.len()) as u64,
-        });
+        reports.push(report);
     }
     let total: Option<u64> = reports.iter().map(|r| r.tokens).sum();
     for report in &mut reports {
@@ -247,13 +173,7 @@ pub fn plan_blend(
             .filter(|&t| t > 0)
             .and_then(|t| Some(report.tokens? as f64 / t as f64));
     }
-    let trainer_drops = params.max_seq_len.and_then(|max| {
-        let mut drops = Drops::default();
-        for e in &entries {
-            drops.check(sources[e.source as usize].tokens?[e.id as usize], max);
-        }
-        Some(drops)
-    });
+    let trainer_drops = blend_drops(params, sources, &entries);
     entries.sort_unstable_by_key(|e| (e.source, e.id));
     Ok(CutBlend {
         report: BlendReport {
@@ -267,6 +187,137 @@ pub fn plan_blend(
             trainer_drops,
         },
         entries,
+    })
+}
+
+/// One source's part of a blend: the ids it takes, in seeded order (repeats included), and its
+/// report (its share of the blend's tokens is left for the blend to fill).
+fn plan_source(
+    p: &SourceParams,
+    params: &BlendParams,
+    rows: &SourceRows,
+    seed: u64,
+) -> Result<(Vec<u32>, SourceReport)> {
+    let screened = screen(params, rows);
+    let order = seeded_order(&screened.available, seed, &p.name);
+    let asked_tokens = asked_tokens(p, params.budget);
+    let count = rows_to_take(p, params, rows, &order, asked_tokens)?;
+    if count > 0 && screened.available.is_empty() {
+        return Err(Error::parameters(format!(
+            "`{}` has no rows to take{}",
+            p.name,
+            if rows.ids.is_empty() {
+                ""
+            } else {
+                ": the trainer would drop every one"
+            }
+        ))
+        .field(format!("size of {}", p.name)));
+    }
+    let taken: Vec<u32> = take(&order, count).collect();
+    let tokens = rows.tokens.map(|t| {
+        (taken.iter())
+            .map(|&id| u64::from(t[id as usize].trained))
+            .sum()
+    });
+    let report = SourceReport {
+        name: p.name.clone(),
+        available: rows.ids.len() as u64,
+        asked: asked(p),
+        asked_tokens,
+        rows: count,
+        tokens,
+        share_of_tokens: None,
+        trainer_drops: params.max_seq_len.and(rows.tokens).map(|_| screened.drops),
+        drops_by_kind: screened.by_kind,
+        left_out: (rows.ids.len() - screened.available.len()) as u64,
+    };
+    Ok((taken, report))
+}
+
+/// A source's rows as the trainer would see them.
+struct Screened {
+    /// The ids the blend may take: all of them, or (`drop_over_length`) those the trainer keeps.
+    available: Vec<u32>,
+    /// What the trainer would drop of all of them.
+    drops: Drops,
+    /// The same by kind, in kind order (knowledge only).
+    by_kind: Vec<(Kind, Drops)>,
+}
+
+/// Checks every row of a source as the trainer would, when its tokens and the maximum sequence
+/// length are known.
+fn screen(params: &BlendParams, rows: &SourceRows) -> Screened {
+    let mut drops = Drops::default();
+    let mut by_kind: BTreeMap<Kind, Drops> = BTreeMap::new();
+    let mut available = Vec::with_capacity(rows.ids.len());
+    for &id in &rows.ids {
+        let keeps = match (params.max_seq_len, rows.tokens) {
+            (Some(max), Some(tokens)) => {
+                let t = tokens[id as usize];
+                if let Some(kinds) = rows.kinds {
+                    by_kind.entry(kinds[id as usize]).or_default().check(t, max);
+                }
+                drops.check(t, max)
+            }
+            _ => true,
+        };
+        if keeps || !params.drop_over_length {
+            available.push(id);
+        }
+    }
+    Screened {
+        available,
+        drops,
+        by_kind: by_kind.into_iter().collect(),
+    }
+}
+
+/// The trained tokens a source asks for: its token size, or its share of the budget.
+fn asked_tokens(p: &SourceParams, budget: Option<u64>) -> Option<u64> {
+    match (p.size, p.share, budget) {
+        (Some(Size::Tokens(t)), _, _) => Some(t),
+        (None, Some(share), Some(budget)) => Some((share * budget as f64).round() as u64),
+        _ => None,
+    }
+}
+
+/// How many rows of `order` (a source's rows in seeded order) it takes: a row or ratio size says,
+/// else the rows nearest the tokens it asks.
+fn rows_to_take(
+    p: &SourceParams,
+    params: &BlendParams,
+    rows: &SourceRows,
+    order: &[u32],
+    asked_tokens: Option<u64>,
+) -> Result<u64> {
+    if let Some(count) = p.size.and_then(|s| s.rows(order.len())) {
+        return Ok(count);
+    }
+    let Some(target) = asked_tokens else {
+        // `BlendText::parse` gives every source a size, or a share of a budget.
+        return Err(Error::parameters(format!(
+            "`{}` has neither a size nor a share of a budget",
+            p.name
+        ))
+        .field(format!("size of {}", p.name)));
+    };
+    let tokens = rows.tokens.ok_or_else(|| {
+        Error::parameters("a token size needs a tokenizer to count the rows").field("tokenizer")
+    })?;
+    let count = rows_for_tokens(order, |id| u64::from(tokens[id as usize].trained), target)
+        .map_err(|held| too_few_tokens(p, params, held, target))?;
+    Ok(count as u64)
+}
+
+/// What the trainer would drop of the rows taken (all of them, repeats included).
+fn blend_drops(params: &BlendParams, sources: &[SourceRows], entries: &[Entry]) -> Option<Drops> {
+    params.max_seq_len.and_then(|max| {
+        let mut drops = Drops::default();
+        for e in entries {
+            drops.check(sources[e.source as usize].tokens?[e.id as usize], max);
+        }
+        Some(drops)
     })
 }
 

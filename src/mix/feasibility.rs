@@ -1,10 +1,9 @@
 //! Which cuts the data can fill: for every summary kind, the mean number of distinct augmentations
 //! per raw document must reach the cut size.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::Serialize;
 
+use super::augmentations::RawDocument;
 use crate::read::{Index, Kind};
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,36 +46,28 @@ pub struct CutFeasibility {
     pub same_as: Option<u32>,
 }
 
-/// Distinct augmentations per raw document for each summary kind present, over the kept rows.
-pub fn augmentation_stats(index: &Index, kept: &[bool]) -> Vec<AugmentationStats> {
+/// Distinct augmentations per raw document for each summary kind present, over the kept rows
+/// (grouped as [`super::augmentations::per_raw_document`] groups them).
+pub fn augmentation_stats(index: &Index, raw_documents: &[RawDocument]) -> Vec<AugmentationStats> {
     Kind::ALL
         .into_iter()
         .filter(|k| k.is_summary())
         .filter_map(|kind| {
-            let mut pairs = HashSet::new();
-            let mut per_raw: HashMap<_, u64> = HashMap::new();
-            for (row, _) in index
-                .rows
-                .iter()
-                .zip(kept)
-                .filter(|(r, &k)| k && r.kind == kind)
-            {
-                let augmentations = per_raw.entry(row.raw_document).or_insert(0);
-                if pairs.insert((row.raw_document, row.document)) {
-                    *augmentations += 1;
-                }
-            }
-            let raws = per_raw.len();
-            let mut per_raw_document: Vec<(u64, String)> = per_raw
-                .into_iter()
-                .map(|(raw, n)| (n, index.texts.start(raw).unwrap_or_default().to_string()))
+            let mut per_raw_document: Vec<(u64, String)> = (raw_documents.iter())
+                .filter(|r| r.kind == kind)
+                .map(|r| {
+                    let start = index.texts.start(r.raw_document).unwrap_or_default();
+                    (r.augmentations.len() as u64, start.to_string())
+                })
                 .collect();
             per_raw_document.sort();
+            let raws = per_raw_document.len();
+            let documents: u64 = per_raw_document.iter().map(|(n, _)| n).sum();
             (raws > 0).then(|| AugmentationStats {
                 kind,
-                documents: pairs.len() as u64,
+                documents,
                 raw_documents: raws as u64,
-                mean_per_raw_document: pairs.len() as f64 / raws as f64,
+                mean_per_raw_document: documents as f64 / raws as f64,
                 per_raw_document,
             })
         })

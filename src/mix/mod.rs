@@ -1,6 +1,7 @@
 //! Planning only: which rows go into which cut (feasibility, seeded nested sampling), decided on
 //! the first pass's index before any row is read again.
 
+mod augmentations;
 mod feasibility;
 mod params;
 mod sample;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::read::{Index, IndexRow, Kind};
 pub use feasibility::{AugmentationStats, CutFeasibility};
-pub use params::{parse_cuts, MixParams, ParamsText};
+pub use params::{parse_cuts, Cuts, MixParams, ParamsText};
 
 /// The plan of a mix: every cut's rows, before any token is counted.
 #[derive(Debug, Clone, Serialize)]
@@ -39,13 +40,7 @@ pub struct Mix {
 pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     params.validate()?;
     let mut params = params.clone();
-    params.cuts.sort_unstable();
-    let given = params.cuts.clone();
-    params.cuts.dedup();
-    let notes: Vec<String> = params
-        .cuts
-        .iter()
-        .filter(|&&cut| given.iter().filter(|&&c| c == cut).count() > 1)
+    let notes: Vec<String> = (params.cuts.repeated().iter())
         .map(|cut| format!("cut {cut} is given more than once; it is mixed once"))
         .collect();
     // The same choice, whatever order it was made in, is the same plan (and manifest).
@@ -62,10 +57,11 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         .iter()
         .map(|r| chosen(r) && !dropped(r))
         .collect();
-    let augmentations = feasibility::augmentation_stats(index, &kept);
-    let cuts = feasibility::feasibility(&params.cuts, &augmentations);
+    let raw_documents = augmentations::per_raw_document(index, &kept);
+    let augmentations = feasibility::augmentation_stats(index, &raw_documents);
+    let cuts = feasibility::feasibility(params.cuts.sizes(), &augmentations);
     let largest = cuts.iter().filter(|c| c.feasible).map(|c| c.cut).max();
-    let min_cuts = sample::min_cuts(index, &kept, params.qa_per_doc, params.seed);
+    let min_cuts = sample::min_cuts(index, &kept, &raw_documents, params.qa_per_doc, params.seed);
     let mut selected: Vec<(usize, u32)> = match largest {
         None => Vec::new(),
         Some(largest) => min_cuts
@@ -81,7 +77,7 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         notes: (notes.into_iter())
             .chain(index.copy_note())
             .chain(feasibility::without_summaries_note(
-                &params.cuts,
+                params.cuts.sizes(),
                 &augmentations,
             ))
             .collect(),

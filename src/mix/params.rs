@@ -1,6 +1,8 @@
 //! The parameters of a mix, as the notebook's environment knew them, checked before any work.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::read::InputFile;
@@ -12,9 +14,8 @@ pub const DEFAULT_CUTS: [u32; 2] = [5, 50];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MixParams {
-    /// Augmentations per raw document, one mix each, each at least 1; a plan sorts them and
-    /// mixes a cut given twice once.
-    pub cuts: Vec<u32>,
+    /// Augmentations per raw document, one mix each: checked, sorted, each once.
+    pub cuts: Cuts,
     pub qa_per_doc: u32,
     pub seed: u64,
     /// Drop rows whose question is a generation placeholder (for GPT-OSS teacher output).
@@ -25,10 +26,80 @@ pub struct MixParams {
     pub left_out: Vec<String>,
 }
 
+/// Cut sizes as a plan takes them: at least one, none 0, sorted, each once. Made only by checking
+/// ([`Cuts::new`], [`Cuts::parse`]), so a plan takes them as they are.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Vec<u32>")]
+pub struct Cuts {
+    sizes: Vec<u32>,
+    /// The sizes given more than once, sorted: each is mixed once (as the notebook does), with a
+    /// note.
+    repeated: Vec<u32>,
+}
+
+impl Cuts {
+    /// Checks the sizes as given, in any order, repeats allowed.
+    pub fn new(given: &[u32]) -> Result<Cuts> {
+        check_cuts(given)?;
+        let mut sizes = given.to_vec();
+        sizes.sort_unstable();
+        let mut repeated: Vec<u32> = (sizes.windows(2))
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        repeated.dedup();
+        sizes.dedup();
+        Ok(Cuts { sizes, repeated })
+    }
+
+    /// Parses `CUT_SIZES`-style text: `5,50` or `5, 50`.
+    pub fn parse(text: &str) -> Result<Cuts> {
+        Cuts::new(&cut_sizes(text)?)
+    }
+
+    /// The sizes, smallest first, each once.
+    pub fn sizes(&self) -> &[u32] {
+        &self.sizes
+    }
+
+    /// The sizes given more than once, smallest first.
+    pub fn repeated(&self) -> &[u32] {
+        &self.repeated
+    }
+}
+
+impl Default for Cuts {
+    fn default() -> Self {
+        Cuts::new(&DEFAULT_CUTS).expect("the default cuts are valid")
+    }
+}
+
+impl TryFrom<Vec<u32>> for Cuts {
+    type Error = Error;
+
+    fn try_from(given: Vec<u32>) -> Result<Cuts> {
+        Cuts::new(&given)
+    }
+}
+
+/// As the sizes alone: `[5, 50]`.
+impl fmt::Debug for Cuts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.sizes.fmt(f)
+    }
+}
+
+/// As the sizes alone, as manifests have always held them.
+impl Serialize for Cuts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.sizes.serialize(serializer)
+    }
+}
+
 impl Default for MixParams {
     fn default() -> Self {
         MixParams {
-            cuts: DEFAULT_CUTS.to_vec(),
+            cuts: Cuts::default(),
             qa_per_doc: DEFAULT_QA_PER_DOC,
             seed: DEFAULT_SEED,
             gpt_oss: false,
@@ -68,8 +139,8 @@ impl ParamsText {
         };
         let params = MixParams {
             cuts: match given(&self.cuts) {
-                Some(text) => parse_cuts(text)?,
-                None => DEFAULT_CUTS.to_vec(),
+                Some(text) => Cuts::parse(text)?,
+                None => Cuts::default(),
             },
             qa_per_doc,
             seed: given(&self.seed).map_or(Ok(DEFAULT_SEED), |t| number(t, "seed"))?,
@@ -87,8 +158,8 @@ impl MixParams {
         self.left_out.iter().any(|choice| names_input(choice, file))
     }
 
+    /// Checks what [`Cuts`] does not: the cuts are checked when made.
     pub fn validate(&self) -> Result<()> {
-        check_cuts(&self.cuts)?;
         if self.qa_per_doc == 0 {
             return Err(Error::parameters("must be at least 1").field("qa_per_doc"));
         }
@@ -96,8 +167,17 @@ impl MixParams {
     }
 }
 
-/// Parses `CUT_SIZES`-style text: `5,50` or `5, 50`; returns the cuts sorted.
+/// Parses `CUT_SIZES`-style text: `5,50` or `5, 50`; returns the cuts as given (repeats kept),
+/// checked and sorted. [`Cuts::parse`] is the same, as a plan takes them.
 pub fn parse_cuts(text: &str) -> Result<Vec<u32>> {
+    let mut cuts = cut_sizes(text)?;
+    check_cuts(&cuts)?;
+    cuts.sort_unstable();
+    Ok(cuts)
+}
+
+/// The numbers of `CUT_SIZES`-style text, as given.
+fn cut_sizes(text: &str) -> Result<Vec<u32>> {
     let mut cuts = Vec::new();
     for part in text.split(',') {
         let part = part.trim();
@@ -110,8 +190,6 @@ pub fn parse_cuts(text: &str) -> Result<Vec<u32>> {
         })?;
         cuts.push(cut);
     }
-    check_cuts(&cuts)?;
-    cuts.sort_unstable();
     Ok(cuts)
 }
 
@@ -124,7 +202,7 @@ fn check_cuts(cuts: &[u32]) -> Result<()> {
             Error::parameters("a cut size of 0 selects nothing: use 1 or more").field("cuts"),
         );
     }
-    // A cut given twice is mixed once (as the notebook does), with a note: see `plan`.
+    // A cut given twice is mixed once (as the notebook does), with a note: see `Cuts`.
     Ok(())
 }
 
@@ -177,6 +255,26 @@ mod tests {
     }
 
     #[test]
+    fn cuts_are_checked_sorted_and_taken_once() {
+        let cuts = Cuts::parse("50, 5,5").unwrap();
+        assert_eq!((cuts.sizes(), cuts.repeated()), (&[5, 50][..], &[5][..]));
+        assert_eq!(format!("{cuts:?}"), "[5, 50]");
+        assert_eq!(serde_json::to_string(&cuts).unwrap(), "[5,50]");
+        let again: Cuts = serde_json::from_str("[50, 5]").unwrap();
+        assert_eq!(again.sizes(), cuts.sizes());
+        assert!(serde_json::from_str::<Cuts>("[5, 0]").is_err());
+        assert_eq!(Cuts::default().sizes(), DEFAULT_CUTS);
+        for (given, needle) in [
+            (&[][..], "at least one"),
+            (&[3, 0][..], "0 selects nothing"),
+        ] {
+            let e = Cuts::new(given).unwrap_err();
+            assert!(e.to_string().contains(needle), "{given:?}: {e}");
+            assert_eq!(e.field.as_deref(), Some("cuts"));
+        }
+    }
+
+    #[test]
     fn text_parameters_take_defaults_when_blank() {
         let p = ParamsText {
             qa_per_doc: Some(" ".into()),
@@ -200,7 +298,7 @@ mod tests {
         }
         .parse()
         .unwrap();
-        assert_eq!((p.cuts, p.qa_per_doc, p.seed), (vec![2, 10], 4, 7));
+        assert_eq!((p.cuts.sizes(), p.qa_per_doc, p.seed), (&[2, 10][..], 4, 7));
         let e = ParamsText {
             qa_per_doc: Some("x".into()),
             ..Default::default()

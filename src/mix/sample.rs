@@ -11,13 +11,21 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::augmentations::RawDocument;
 use crate::read::{Index, Kind, TextId};
 
 /// The smallest cut a row belongs to (0: every cut), or `None` when it is in no cut.
 pub type MinCut = Option<u32>;
 
-pub fn min_cuts(index: &Index, kept: &[bool], qa_per_doc: u32, seed: u64) -> Vec<MinCut> {
-    let ranks = augmentation_ranks(index, kept, seed);
+/// `raw_documents`: the kept rows grouped by [`super::augmentations::per_raw_document`].
+pub fn min_cuts(
+    index: &Index,
+    kept: &[bool],
+    raw_documents: &[RawDocument],
+    qa_per_doc: u32,
+    seed: u64,
+) -> Vec<MinCut> {
+    let ranks = augmentation_ranks(index, raw_documents, seed);
     let mut qa_seen: HashMap<(Kind, TextId, TextId), u32> = HashMap::new();
     index
         .rows
@@ -41,30 +49,13 @@ pub fn min_cuts(index: &Index, kept: &[bool], qa_per_doc: u32, seed: u64) -> Vec
 /// 1-based position of each augmentation in its raw document's shuffled list.
 fn augmentation_ranks(
     index: &Index,
-    kept: &[bool],
+    raw_documents: &[RawDocument],
     seed: u64,
 ) -> HashMap<(Kind, TextId, TextId), u32> {
-    let mut per_raw: Vec<((Kind, TextId), Vec<TextId>)> = Vec::new();
-    let mut slots: HashMap<(Kind, TextId), usize> = HashMap::new();
-    for (row, _) in index
-        .rows
-        .iter()
-        .zip(kept)
-        .filter(|(r, &k)| k && r.kind.is_summary())
-    {
-        let slot = *slots
-            .entry((row.kind, row.raw_document))
-            .or_insert_with(|| {
-                per_raw.push(((row.kind, row.raw_document), Vec::new()));
-                per_raw.len() - 1
-            });
-        let docs = &mut per_raw[slot].1;
-        if !docs.contains(&row.document) {
-            docs.push(row.document);
-        }
-    }
     let mut ranks = HashMap::new();
-    for ((kind, raw), mut docs) in per_raw {
+    for group in raw_documents {
+        let (kind, raw) = (group.kind, group.raw_document);
+        let mut docs = group.augmentations.clone();
         let mut rng = StdRng::seed_from_u64(raw_document_seed(seed, kind, index.texts.hash(raw)));
         docs.shuffle(&mut rng);
         for (i, doc) in docs.into_iter().enumerate() {

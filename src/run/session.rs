@@ -10,6 +10,7 @@ use crate::blend::{preview, BlendParams, BlendText, SourcePreview};
 use crate::checksum::is_sha256_hex;
 use crate::error::{Error, Result};
 use crate::mix::{plan, Mix, MixParams};
+use crate::names;
 use crate::output::plan_text;
 use crate::read::{BadRows, Index, InputFile};
 use crate::tokens::TokenizerInfo;
@@ -116,7 +117,12 @@ impl Inputs {
                     .collect();
                 BlendPreview {
                     cut,
-                    writes_blend: params.writes_blend(),
+                    mix_file: names::output_file_name(cut),
+                    blend_files: if params.writes_blend() {
+                        vec![names::blend_file_name(cut), names::recipe_file_name(cut)]
+                    } else {
+                        Vec::new()
+                    },
                     sources: preview(&params, &available),
                 }
             })
@@ -152,6 +158,8 @@ impl Inputs {
 #[derive(Debug, Serialize)]
 pub struct BlendPreview {
     pub cut: u32,
-    pub writes_blend: bool,
+    /// The cut's mix, and the files its blend writes beside it (none without a blend).
+    pub mix_file: String,
+    pub blend_files: Vec<String>,
     pub sources: Vec<SourcePreview>,
 }

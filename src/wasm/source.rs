@@ -51,20 +51,23 @@ impl JsSource {
 
     /// `[{path, data}]` as the page hands files over.
     pub fn list(files: JsValue) -> Result<Vec<JsSource>, JsValue> {
-        let files: js_sys::Array = files
-            .dyn_into()
-            .map_err(|_| error_to_js(Error::input("expected a list of {path, data}")))?;
-        files
-            .iter()
-            .map(|file| {
-                let path = js_sys::Reflect::get(&file, &"path".into())?
-                    .as_string()
-                    .ok_or_else(|| error_to_js(Error::input("a file has no `path`")))?;
-                let data = js_sys::Reflect::get(&file, &"data".into())?;
-                JsSource::new(path, data)
-            })
+        let files: Vec<GivenFile> = serde_wasm_bindgen::from_value(files).map_err(|e| {
+            error_to_js(Error::input(format!(
+                "expected a list of {{path, data}}: {e}"
+            )))
+        })?;
+        (files.into_iter())
+            .map(|f| JsSource::new(f.path, f.data))
             .collect()
     }
+}
+
+/// A file as the page hands it over: its path, and a Blob or bytes (checked by `JsSource::new`).
+#[derive(serde::Deserialize)]
+struct GivenFile {
+    path: String,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    data: JsValue,
 }
 
 /// Bytes `[offset, offset + len)` of a Blob, through the worker-only synchronous reader.

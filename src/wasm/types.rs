@@ -79,7 +79,7 @@ export interface BlendForm {
 }
 /** `run::BlendPreview`: per cut, each source's rows before counting (none for tokens or shares). */
 export interface BlendPreview {
-  cut: number; writes_blend: boolean;
+  cut: number; mix_file: string; blend_files: string[];
   sources: { name: string; available: number; asked: string; rows: number | null }[];
 }
 /** `blend::Recipe`, as the page fills its table from it. */

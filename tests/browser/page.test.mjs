@@ -445,6 +445,9 @@ test('blends: a recipe fills the table, sizes and a budget are checked live, ble
   // The recipe set the sizes: the knowledge mix whole, half of the 400 skills rows.
   assert.equal(await page.inputValue('input[aria-label="Size of skills.jsonl"]'), '0.5');
   await page.waitForFunction(() => /5x: 200/.test(document.querySelector('#blend-table').textContent));
+  // The files the blend writes, named by the core, before any run.
+  assert.equal(await page.textContent('#blend-note'), 'Written beside combined_cut_5x.jsonl: blend_cut_5x.jsonl and recipe_cut_5x.yaml; '
+    + 'beside combined_cut_8x.jsonl: blend_cut_8x.jsonl and recipe_cut_8x.yaml.');
   assert.match(await page.textContent('#input-table'), /skills\.jsonl.*dataset to blend/);
   await page.fill('#max-seq-len', '2048');
   await mixAndWait(page);
