@@ -11,17 +11,22 @@
 //! 6. [`output`]: names, tallies, report, histograms and the manifest.
 //!
 //! [`run`] drives these steps as one session, free of I/O, clocks and threads: the edges (the
-//! native command line, the wasm facade for the page) hand it [`source::ByteSource`]s, ask the
+//! native command line [`cli`], which the Python module drives too, and the wasm facade for the
+//! page) hand it [`source::ByteSource`]s, ask the
 //! run what comes next ([`run::MixRun::what_next`]), run its chunk tasks on their threads or
 //! workers, and write the lines it gives back.
 
 pub mod blend;
 pub mod browse;
 pub mod checksum;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod error;
 pub mod mix;
 pub mod names;
 pub mod output;
+#[cfg(all(feature = "python", not(target_arch = "wasm32")))]
+mod python;
 pub mod read;
 pub mod render;
 pub mod reread;

@@ -94,17 +94,42 @@ fn a_file_named_twice_is_read_once() {
 }
 
 #[test]
-fn an_output_folder_inside_an_input_folder_is_refused() {
+fn an_output_folder_inside_an_input_folder_is_refused_unless_it_is_kmixs_own() {
     let dir = example();
-    let out = kmix(&["gen", "--out", "gen/mixes"], &[], dir.path());
+    let out = kmix(&["gen", "--out", "gen/extractive_summary"], &[], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out)
-            .contains("field `out`: the output folder gen/mixes is inside the input folder gen"),
+        stderr(&out).contains(
+            "field `out`: the output folder gen/extractive_summary is inside the input folder gen"
+        ),
         "{}",
         stderr(&out)
     );
-    assert!(!dir.path().join("gen/mixes").exists());
+    // A new folder becomes kmix's own (its manifest says so): later runs never read it as input.
+    let first = kmix(
+        &["gen", "--cuts", "2", "--out", "gen/training_mix"],
+        &[],
+        dir.path(),
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let again = kmix(
+        &["gen", "--cuts", "2", "--out", "gen/training_mix"],
+        &[],
+        dir.path(),
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        first.stdout, again.stdout,
+        "the second run read the same inputs"
+    );
+    let beside = kmix(
+        &["gen", "--cuts", "2", "--out", "elsewhere"],
+        &[],
+        dir.path(),
+    );
+    let mix = |d: &str| std::fs::read(dir.path().join(d).join("combined_cut_2x.jsonl")).unwrap();
+    assert_eq!(beside.status.code(), Some(0));
+    assert_eq!(mix("gen/training_mix"), mix("elsewhere"));
 }
 
 #[test]
@@ -314,7 +339,7 @@ fn catalogue() -> Vec<Case> {
         flags_case("Q&A per augmentation of 0", &["--qa-per-doc", "0"], &["field `qa_per_doc`: must be at least 1"]),
         flags_case("a date that is not one", &["--date", "2026-02-30"], &["field `date`: `2026-02-30` is not a date"]),
         flags_case("leaving out what is not there", &["--leave-out", "extractive_summary/nope.jsonl"], &["field `left_out`: `extractive_summary/nope.jsonl` names no input"]),
-        flags_case("an output folder inside the inputs", &["--out", "gen/out"], &["field `out`: the output folder gen/out is inside the input folder gen"]),
+        flags_case("an output folder inside the inputs", &["--out", "gen/detailed_summary"], &["field `out`: the output folder gen/detailed_summary is inside the input folder gen"]),
         flags_case("no feasible cut", &["--cuts", "500"], &["field `cuts`: no cut is feasible", "fewer than 500"]),
     ]
     .into_iter()

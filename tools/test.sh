@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: Rust unit and integration tests (native); the wasm package in Node (golden
 # token counts, mixes byte-identical to the CLI); the page in Debian's headless Chromium; the
-# notebook package in a real JupyterLab, driven by the same Chromium.
+# notebook package in a real JupyterLab, driven by the same Chromium; the Python wheel, installed
+# alone in a fresh venv.
 # Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh browser
 cargo test
+bash tools/build-wheel.sh >/dev/null
+bash tools/test-wheel.sh
 bash tools/prepare-www.sh
 # A test that hangs (a browser promise that never settles) fails after 15 minutes, not at CI's end.
 node --test --test-timeout=900000 tests/node/ tests/browser/ tests/jupyter/

@@ -1,9 +1,8 @@
-//! Flags, with the notebook's environment variables as fallbacks.
+//! Flags; the notebook's environment variables stand in for some (see `settings`).
 
 use std::path::PathBuf;
 
-use clap::builder::FalseyValueParser;
-use clap::{ArgAction, Parser};
+use clap::Parser;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,16 +15,17 @@ use clap::{ArgAction, Parser};
                   --tokenizer models/Llama-3.1-8B-Instruct --out training_mix"
 )]
 pub struct Args {
-    /// Input folders or files.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Input folders or files [default: the experiment folder, $OUTPUT_DATA_FOLDER, else
+    /// generated_output_data]
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
     /// Cut sizes: augmentations per raw document, one mix each [env: CUT_SIZES] [default: 5,50]
-    #[arg(long, env = "CUT_SIZES", hide_env = true, value_name = "N,N")]
+    #[arg(long, value_name = "N,N")]
     pub cuts: Option<String>,
 
     /// Q&A pairs kept per augmentation [env: QA_PER_DOC] [default: 3]
-    #[arg(long, env = "QA_PER_DOC", hide_env = true, value_name = "N")]
+    #[arg(long, value_name = "N")]
     pub qa_per_doc: Option<String>,
 
     /// Sampling seed: the same inputs and seed give byte-identical mixes [default: 42]
@@ -46,8 +46,7 @@ pub struct Args {
 
     /// Drop rows whose question is a GPT-OSS placeholder (`...`, `<question>`,
     /// `<Insert question here>`) [env: SAVE_GPT_OSS_FORMAT]
-    #[arg(long, env = "SAVE_GPT_OSS_FORMAT", hide_env = true, action = ArgAction::SetTrue,
-          value_parser = FalseyValueParser::new())]
+    #[arg(long)]
     pub gpt_oss: bool,
 
     /// Leave a recognised input out of the mix: its path as the report lists it, a folder
@@ -85,9 +84,10 @@ pub struct Args {
     #[arg(long)]
     pub drop_over_length: bool,
 
-    /// Output folder.
-    #[arg(long, default_value = "training_mix", value_name = "DIR")]
-    pub out: PathBuf,
+    /// Output folder [default: training_mix; with no input given, the experiment folder's
+    /// training_mix/]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 
     /// Check feasibility and count rows and tokens; write nothing.
     #[arg(long)]
@@ -99,7 +99,7 @@ pub struct Args {
 
     /// The longest row (one line of JSON Lines) kmix reads, in MB: a longer one is an error naming
     /// its file and line.
-    #[arg(long, value_name = "MB", default_value_t = kmix::read::DEFAULT_MAX_ROW_BYTES >> 20)]
+    #[arg(long, value_name = "MB", default_value_t = crate::read::DEFAULT_MAX_ROW_BYTES >> 20)]
     pub max_row_mb: usize,
 
     /// Threads for token counting [default: all cores].
@@ -109,16 +109,4 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-impl Args {
-    /// `--tokenizer`, else the notebook's `TOKENIZER_MODEL_NAME`, else the pipeline's older
-    /// `STUDENT_MODEL`.
-    pub fn tokenizer(&self) -> Option<String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        self.tokenizer
-            .clone()
-            .or_else(|| var("TOKENIZER_MODEL_NAME"))
-            .or_else(|| var("STUDENT_MODEL"))
-    }
 }

@@ -3,15 +3,15 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use kmix::blend::{parse_recipe, BlendText};
-use kmix::read::{dataset_name, KNOWLEDGE};
-use kmix::Error;
+use crate::blend::{parse_recipe, BlendText};
+use crate::read::{dataset_name, KNOWLEDGE};
+use crate::Error;
 
 use super::args::Args;
 use super::sources::{resolved, FileSource};
 
-/// The blend as asked, and the datasets to read.
-pub fn blend_from_args(args: &Args) -> Result<(BlendText, Vec<FileSource>), Error> {
+/// The blend as asked, and the datasets to read (their recipe paths relative to `out`).
+pub fn blend_from_args(args: &Args, out: &Path) -> Result<(BlendText, Vec<FileSource>), Error> {
     let mut text = BlendText {
         budget: args.budget.clone(),
         shares: args.share.clone(),
@@ -72,10 +72,8 @@ pub fn blend_from_args(args: &Args) -> Result<(BlendText, Vec<FileSource>), Erro
         if let Some(size) = size {
             text.sizes.push((name.clone(), size));
         }
-        text.recipe_paths.push((
-            name.clone(),
-            relative_to(&resolved(&args.out), &resolved(&path)),
-        ));
+        text.recipe_paths
+            .push((name.clone(), relative_to(&resolved(out), &resolved(&path))));
         sources.push(FileSource::new(name, path, meta.len()));
     }
     Ok((text, sources))

@@ -6,22 +6,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use indicatif::ProgressBar;
-use kmix::checksum::Hashing;
-use kmix::output::OutputTallies;
-use kmix::reread::Rereader;
-use kmix::run::{process_chunk, MixRun, Next, Ready};
-use kmix::source::ByteSource;
-use kmix::tokens::ChatTokenizer;
-use kmix::Error;
+use crate::checksum::Hashing;
+use crate::output::OutputTallies;
+use crate::reread::Rereader;
+use crate::run::{process_chunk, MixRun, Next, Ready};
+use crate::source::ByteSource;
+use crate::tokens::ChatTokenizer;
+use crate::Error;
 
+use super::observe::Observer;
 use super::write::PendingFile;
 
 pub struct Drive<'a> {
     pub sources: &'a [&'a (dyn ByteSource + Sync)],
     pub tokenizer: Option<&'a ChatTokenizer>,
     pub threads: usize,
-    pub progress: &'a ProgressBar,
+    pub observer: &'a dyn Observer,
 }
 
 impl Drive<'_> {
@@ -53,8 +53,7 @@ impl Drive<'_> {
                             file.write_all(&lines.bytes)?;
                         }
                         tallies.add(&ready.lines);
-                        self.progress.set_length(ready.total as u64);
-                        self.progress.inc(ready.rows as u64);
+                        self.observer.advance(ready.rows as u64, ready.total as u64);
                     }
                 }
                 Ok((files, tallies))
@@ -96,6 +95,9 @@ impl Drive<'_> {
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         return Ok(());
+                    }
+                    if self.observer.stopped() {
+                        return Err(Error::cancelled());
                     }
                     match guard.what_next() {
                         Next::Task(task) => break task,

@@ -3,32 +3,50 @@
 
 mod args;
 mod blend;
+mod dotenv;
 mod drive;
+mod folder;
+mod observe;
+mod settings;
 mod sources;
 mod tokenizer;
 mod write;
 
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use kmix::mix::{Mix, ParamsText};
-use kmix::output::{mixes_listed_in, MANIFEST_FILE_NAME};
-use kmix::read::{FirstPass, ReadOptions};
-use kmix::run::{Inputs, Outcome, RunSettings};
-use kmix::source::ByteSource;
-use kmix::tokens::ChatTokenizer;
-use kmix::Error;
+use crate::mix::{Mix, ParamsText};
+use crate::read::{FirstPass, ReadOptions};
+use crate::run::{Inputs, Outcome, RunSettings};
+use crate::source::ByteSource;
+use crate::tokens::ChatTokenizer;
+use crate::Error;
 
 use args::Args;
+pub use dotenv::read as read_dotenv;
 use drive::Drive;
-use write::PendingFile;
+use folder::OutputFolder;
+pub use observe::Observer;
+use observe::Terminal;
+pub use settings::FromEnvironment;
+use settings::Settings;
 
+/// The command line: `kmix` with the process's arguments; its exit code.
 pub fn run() -> i32 {
-    let args = Args::parse();
+    run_from(std::env::args_os())
+}
+
+/// The command line with `argv` (the program's name first), as `kmix` on the PATH of a Python
+/// environment runs it too; its exit code.
+pub fn run_from(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    let args = Args::parse_from(argv);
     write::clean_up_on_interrupt();
-    match execute(&args) {
-        Ok(()) => 0,
+    let terminal = Terminal::new(args.quiet);
+    let mixed = load_dotenv().and_then(|dotenv| execute(&args, &dotenv, &terminal));
+    terminal.finish();
+    match mixed {
+        Ok(_) => 0,
         Err(e) => {
             eprintln!("kmix: error: {e}");
             1
@@ -36,61 +54,104 @@ pub fn run() -> i32 {
     }
 }
 
+/// A run with `argv`'s flags (the program's name first) told to `observer`, as a library call:
+/// bad flags are an error, not an exit. `dotenv`: the variables the caller set from `.env`.
+pub fn mix_from(
+    argv: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    dotenv: &[String],
+    observer: &dyn Observer,
+) -> Result<Mixed, Error> {
+    let args = Args::try_parse_from(argv).map_err(|e| Error::parameters(e.to_string()))?;
+    execute(&args, dotenv, observer)
+}
+
+/// What a run made: its outcome, the files it wrote (none on a dry run) in writing order, and
+/// the settings the environment gave.
+pub struct Mixed {
+    pub outcome: Outcome,
+    pub written: Vec<PathBuf>,
+    pub settings: Vec<FromEnvironment>,
+}
+
+/// Sets the variables the working folder's `.env` gives that are not set yet (as python-dotenv's
+/// `load_dotenv()`); the names of those set. Called before any thread starts.
+fn load_dotenv() -> Result<Vec<String>, Error> {
+    let mut set = Vec::new();
+    for (key, value) in dotenv::read(Path::new(".env"))? {
+        if std::env::var_os(&key).is_none() {
+            std::env::set_var(&key, value);
+            set.push(key);
+        }
+    }
+    Ok(set)
+}
+
 /// The steps of a run, in order: parameters, inputs, the first pass (the tokenizer loading
 /// beside it), the plan, the output files, the run on every thread, the commit.
-fn execute(args: &Args) -> Result<(), Error> {
-    let params = mix_params(args)?;
-    let located = (args.tokenizer().as_deref())
+fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mixed, Error> {
+    let settings = Settings::resolve(args, dotenv);
+    if let Some(text) = settings.sources_text() {
+        observer.note(&text);
+    }
+    let params = mix_params(args, &settings)?;
+    let located = (settings.tokenizer.as_deref())
         .map(tokenizer::locate)
         .transpose()?;
-    let (files, named_again) = sources::collect(&args.inputs)?;
+    let (files, named_again) = sources::collect(&settings.inputs)?;
     for repeat in &named_again {
-        eprintln!("kmix: read once: {repeat}");
+        observer.note(&format!("read once: {repeat}"));
     }
-    let (blend, datasets) = blend::blend_from_args(args)?;
+    let (blend, datasets) = blend::blend_from_args(args, &settings.out)?;
     if !args.dry_run {
-        sources::check_output_outside(&args.inputs, &args.out)?;
+        sources::check_output_outside(&settings.inputs, &settings.out)?;
     }
     let sources: Vec<&(dyn ByteSource + Sync)> =
         files.iter().chain(&datasets).map(|f| f as _).collect();
     let (inputs, tokenizer) = first_pass(args, &sources, files.len(), located.as_ref())?;
     let mix = inputs.plan(&params)?;
-    print_plan(&inputs, &mix)?;
+    print_plan(&inputs, &mix, observer)?;
     let threads = (args.threads)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let settings = RunSettings {
+    let run_settings = RunSettings {
         tokenizer: tokenizer.as_ref().map(|t| t.info().clone()),
         dry_run: args.dry_run,
-        input_roots: args.inputs.iter().map(|p| sources::root_name(p)).collect(),
+        input_roots: (settings.inputs.iter())
+            .map(|p| sources::root_name(p))
+            .collect(),
         blend,
         workers: threads as u32,
     };
-    let run = inputs.start(mix, settings)?;
-    let folder = OutputFolder::prepare(&args.out, run.file_names())?;
-    let progress = progress_bar(run.rows() as u64, args.quiet);
+    let run = inputs.start(mix, run_settings)?;
+    let folder = OutputFolder::prepare(&settings.out, run.file_names(), observer)?;
     let drive = Drive {
         sources: &sources,
         tokenizer: tokenizer.as_ref(),
         threads,
-        progress: &progress,
+        observer,
     };
     let (run, lines_files, tallies) = drive.run(run, folder.files_for_lines()?)?;
-    progress.finish_and_clear();
     let outcome = run.finish(tallies)?;
-    print!("{}", outcome.text);
-    if outcome.manifest.is_none() {
-        eprintln!("kmix: dry run: nothing written");
-        return Ok(());
-    }
-    folder.commit(lines_files, &outcome)
+    observer.report(&outcome.text);
+    let written = match outcome.manifest {
+        Some(_) => folder.commit(lines_files, &outcome, observer)?,
+        None => {
+            observer.note("dry run: nothing written");
+            Vec::new()
+        }
+    };
+    Ok(Mixed {
+        outcome,
+        written,
+        settings: settings.from_environment,
+    })
 }
 
-fn mix_params(args: &Args) -> Result<kmix::mix::MixParams, Error> {
+fn mix_params(args: &Args, settings: &Settings) -> Result<crate::mix::MixParams, Error> {
     ParamsText {
-        cuts: args.cuts.clone(),
-        qa_per_doc: args.qa_per_doc.clone(),
+        cuts: settings.cuts.clone(),
+        qa_per_doc: settings.qa_per_doc.clone(),
         seed: args.seed.clone(),
-        gpt_oss: args.gpt_oss,
+        gpt_oss: settings.gpt_oss,
         leave_out: args.leave_out.clone(),
     }
     .parse()
@@ -105,7 +166,7 @@ fn first_pass(
     located: Option<&tokenizer::Located>,
 ) -> Result<(Inputs, Option<ChatTokenizer>), Error> {
     let now_local = match &args.date {
-        Some(date) => kmix::tokens::parse_date(date)?,
+        Some(date) => crate::tokens::parse_date(date)?,
         // As transformers' `datetime.now()`: local wall-clock time.
         None => chrono::Local::now().naive_local().and_utc().timestamp(),
     };
@@ -133,10 +194,10 @@ fn first_pass(
 }
 
 /// Says how the mix is made; with no feasible cut, prints why and stops.
-fn print_plan(inputs: &Inputs, mix: &Mix) -> Result<(), Error> {
+fn print_plan(inputs: &Inputs, mix: &Mix, observer: &dyn Observer) -> Result<(), Error> {
     let params = &mix.params;
-    eprintln!(
-        "kmix: seed {} (--seed to change), cuts {:?}, {} Q&A per augmentation{}",
+    observer.note(&format!(
+        "seed {} (--seed to change), cuts {:?}, {} Q&A per augmentation{}",
         params.seed,
         params.cuts,
         params.qa_per_doc,
@@ -145,113 +206,7 @@ fn print_plan(inputs: &Inputs, mix: &Mix) -> Result<(), Error> {
         } else {
             ""
         }
-    );
+    ));
     mix.check_feasible()
-        .inspect_err(|_| print!("{}", inputs.plan_text(mix)))
-}
-
-/// The output folder of a run: its files are written beside their final names and committed
-/// together once the run is complete; a failed run leaves the folder as it found it.
-struct OutputFolder {
-    out: PathBuf,
-    /// The lines' files of the run, in the order of its file names.
-    names: Vec<String>,
-    /// The mixes an earlier run's manifest lists there.
-    earlier: Vec<String>,
-    /// Declared after the pending files' owner is dropped: a failed run removes its temporary
-    /// files, then the folder if this run created it and it is empty.
-    _created: Option<CreatedDir>,
-}
-
-impl OutputFolder {
-    fn prepare(out: &Path, names: Vec<String>) -> Result<Self, Error> {
-        let created = (!names.is_empty() && !out.exists()).then(|| CreatedDir(out.to_path_buf()));
-        if !names.is_empty() {
-            std::fs::create_dir_all(out).map_err(|e| {
-                Error::io(format!("cannot create the output folder: {e}"))
-                    .in_file(out.display().to_string())
-            })?;
-            write::remove_debris(out);
-        }
-        // An earlier run's mixes that this run does not replace must not stay looking current.
-        let earlier = std::fs::read_to_string(out.join(MANIFEST_FILE_NAME))
-            .map(|text| mixes_listed_in(&text))
-            .unwrap_or_default();
-        Ok(OutputFolder {
-            out: out.to_path_buf(),
-            names,
-            earlier,
-            _created: created,
-        })
-    }
-
-    /// A pending file for each of the run's lines' files.
-    fn files_for_lines(&self) -> Result<Vec<PendingFile>, Error> {
-        (self.names.iter())
-            .map(|name| PendingFile::create(&self.out, name))
-            .collect()
-    }
-
-    /// Writes the outcome's text files after the lines' files, commits them all, and removes
-    /// the earlier run's mixes this one does not replace.
-    fn commit(self, mut files: Vec<PendingFile>, outcome: &Outcome) -> Result<(), Error> {
-        for text in outcome.files_after_lines() {
-            let mut file = PendingFile::create(&self.out, text.name)?;
-            file.write_all(text.text.as_bytes())?;
-            files.push(file);
-        }
-        let written = PendingFile::commit_all(files)?;
-        for (path, output) in written.iter().zip(&outcome.outputs) {
-            let rows = if output.file_name.ends_with(".yaml") {
-                "datasets"
-            } else {
-                "rows"
-            };
-            eprintln!(
-                "kmix: wrote {} ({} {rows}, {:.1} MB)",
-                path.display(),
-                output.rows,
-                output.bytes as f64 / 1e6
-            );
-        }
-        if let Some(manifest_path) = written.last() {
-            eprintln!("kmix: wrote {}", manifest_path.display());
-        }
-        let replaced = |name: &String| {
-            self.names.contains(name) || outcome.texts.iter().any(|t| t.name == *name)
-        };
-        for name in self.earlier.iter().filter(|name| !replaced(name)) {
-            let path = self.out.join(name);
-            if std::fs::remove_file(&path).is_ok() {
-                eprintln!(
-                    "kmix: removed {} (an earlier run's mix, listed in its manifest)",
-                    path.display()
-                );
-            }
-        }
-        Ok(())
-    }
-}
-
-struct CreatedDir(std::path::PathBuf);
-
-impl Drop for CreatedDir {
-    fn drop(&mut self) {
-        // Fails, as it should, when the run wrote its files there.
-        let _ = std::fs::remove_dir(&self.0);
-    }
-}
-
-fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "counting tokens {bar:30} {pos}/{len} rows {per_sec} eta {eta}",
-        )
-        .expect("the progress template is valid"),
-    );
-    bar
+        .inspect_err(|_| observer.report(&inputs.plan_text(mix)))
 }

@@ -5,8 +5,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use kmix::source::ByteSource;
-use kmix::Error;
+use crate::output::MANIFEST_FILE_NAME;
+use crate::source::ByteSource;
+use crate::Error;
 
 pub struct FileSource {
     /// Shown in reports and errors: relative to the folder the user named, or as given.
@@ -83,10 +84,13 @@ pub fn collect(inputs: &[PathBuf]) -> Result<(Vec<FileSource>, Vec<String>), Err
     Ok((once, again))
 }
 
-/// The output folder must not be inside an input folder: the next run would read the mixes there
-/// as inputs.
+/// The output folder must not be inside an input folder, where the next run would read the mixes
+/// as inputs; unless it is kmix's own (new, or holding a kmix manifest), which no run reads.
 pub fn check_output_outside(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
     let out_resolved = resolved(out);
+    if !out.exists() || is_kmix_output(out) {
+        return Ok(());
+    }
     for input in inputs.iter().filter(|i| i.is_dir()) {
         if out_resolved.starts_with(resolved(input)) {
             return Err(Error::parameters(format!(
@@ -155,7 +159,9 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<FileSource>) -> Result<(), Error>
         let meta = std::fs::metadata(&path).map_err(|e| {
             Error::io(format!("cannot read it: {e}")).in_file(path.display().to_string())
         })?;
-        if meta.is_dir() {
+        if meta.is_dir() && is_kmix_output(&path) {
+            continue; // an earlier run's mixes: never an input
+        } else if meta.is_dir() {
             walk(root, &path, out)?;
         } else {
             let relative = path.strip_prefix(root).unwrap_or(&path);
@@ -164,4 +170,14 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<FileSource>) -> Result<(), Error>
         }
     }
     Ok(())
+}
+
+/// Whether `dir` is a kmix output folder: its manifest.json is kmix's (it names kmix's version).
+fn is_kmix_output(dir: &Path) -> bool {
+    let manifest = dir.join(MANIFEST_FILE_NAME);
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .is_ok_and(|m| m.get("kmix_version").is_some_and(|v| v.is_string()))
 }

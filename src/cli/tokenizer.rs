@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use kmix::tokens::{ChatTokenizer, TokenizerFiles};
-use kmix::Error;
+use crate::tokens::{ChatTokenizer, TokenizerFiles};
+use crate::Error;
 
 /// Where the tokenizer is, and the name the report and manifest give it.
 pub struct Located {

@@ -8,8 +8,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use kmix::output::{is_mix_name, MANIFEST_FILE_NAME};
-use kmix::Error;
+use crate::output::{is_mix_name, MANIFEST_FILE_NAME};
+use crate::Error;
 
 /// Temporary files not yet renamed, for the interrupt handler; and whether the renames are under
 /// way (then the handler lets them finish, so that a run's files appear together).
@@ -35,11 +35,12 @@ pub fn clean_up_on_interrupt() {
     });
 }
 
-/// Temporary files an earlier kmix run left in `dir` when it was killed: `.NAME.PID.tmp` of kmix's
-/// own file names, whose process is gone.
-pub fn remove_debris(dir: &Path) {
+/// Removes the temporary files an earlier kmix run left in `dir` when it was killed: `.NAME.PID.tmp`
+/// of kmix's own file names, whose process is gone. Returns those removed.
+pub fn remove_debris(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return removed;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -55,12 +56,10 @@ pub fn remove_debris(dir: &Path) {
             pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
         });
         if ours && gone && std::fs::remove_file(entry.path()).is_ok() {
-            eprintln!(
-                "kmix: removed {} (left by an interrupted run)",
-                entry.path().display()
-            );
+            removed.push(entry.path());
         }
     }
+    removed
 }
 
 pub struct PendingFile {

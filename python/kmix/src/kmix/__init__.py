@@ -1,0 +1,25 @@
+"""kmix: the knowledge-mixing step of LLM knowledge tuning, in Rust.
+
+``kmix.mix(inputs, out, cuts=[5, 50], qa_per_doc=3, seed=42, tokenizer=..., ...)`` writes
+``combined_cut_{N}x.jsonl`` per cut and ``manifest.json``, byte for byte what ``kmix`` on the
+command line writes with the same flags; ``kmix.plan(...)`` counts without writing. Both read the
+working folder's ``.env`` as the notebook does (a variable already set wins), release the GIL while
+they work, show a progress bar in a notebook (with ``tqdm``: ``pip install kmix[notebook]``), stop
+cleanly on Ctrl-C / Interrupt (nothing half-written), and raise a ``KmixError`` subclass naming the
+file, line and field of a problem.
+
+Keywords: ``cuts`` (ints or ``"5,50"``; env CUT_SIZES), ``qa_per_doc`` (env QA_PER_DOC), ``seed``,
+``tokenizer`` (a folder, a tokenizer.json, or a model id in the local Hugging Face cache; env
+TOKENIZER_MODEL_NAME), ``gpt_oss`` (env SAVE_GPT_OSS_FORMAT), ``leave_out`` (paths, folders or
+kinds), ``date`` (YYYY-MM-DD for templates), blending: ``add`` (``{path: size}`` or
+``["path=size"]``), ``recipe``, ``budget``, ``share``, ``max_seq_len``, ``drop_over_length``;
+``skip_bad_rows``, ``max_row_mb``, ``threads``, ``dry_run``; ``progress`` (True: a tqdm bar; a
+callable of (done, total); False), ``env_file`` (``".env"``; None to read none).
+"""
+from ._errors import (CancelledError, InputError, IoError, KmixError, ParametersError, TemplateError,
+                      TokenizerError)
+from ._run import MixResult, mix, plan
+
+__all__ = ["mix", "plan", "MixResult", "KmixError", "InputError", "ParametersError", "TokenizerError",
+           "TemplateError", "IoError", "CancelledError"]
+__version__ = "0.1.0"

@@ -1,0 +1,81 @@
+import os
+import pathlib
+from typing import Callable, Iterable, Mapping, Optional, Sequence, Union
+
+_Path = Union[str, os.PathLike]
+_Progress = Union[bool, Callable[[int, int], object], None]
+
+__version__: str
+
+class KmixError(Exception):
+    kind: str
+    message: str
+    file: Optional[str]
+    line: Optional[int]
+    column: Optional[int]
+    field: Optional[str]
+    context: Optional[str]
+
+class InputError(KmixError): ...
+class ParametersError(KmixError, ValueError): ...
+class TokenizerError(KmixError): ...
+class TemplateError(KmixError): ...
+class IoError(KmixError, OSError): ...
+class CancelledError(KmixError): ...
+
+class MixResult:
+    report: dict
+    manifest: Optional[dict]
+    files: list[pathlib.Path]
+    feasibility: list[dict]
+    settings: list[dict]
+    text: str
+    notes: list[str]
+
+def mix(
+    inputs: Union[_Path, Sequence[_Path], None] = None,
+    out: Optional[_Path] = None,
+    *,
+    cuts: Union[str, int, Iterable[int], None] = None,
+    qa_per_doc: Optional[int] = None,
+    seed: Optional[int] = None,
+    tokenizer: Optional[_Path] = None,
+    gpt_oss: Optional[bool] = None,
+    leave_out: Union[str, Iterable[str], None] = None,
+    date: Optional[str] = None,
+    add: Union[Mapping[_Path, Union[str, int, float, None]], Sequence[_Path], _Path, None] = None,
+    recipe: Optional[_Path] = None,
+    budget: Union[str, int, None] = None,
+    share: Optional[str] = None,
+    max_seq_len: Optional[int] = None,
+    drop_over_length: bool = False,
+    skip_bad_rows: bool = False,
+    max_row_mb: Optional[int] = None,
+    threads: Optional[int] = None,
+    dry_run: bool = False,
+    progress: _Progress = True,
+    env_file: Optional[_Path] = ".env",
+) -> MixResult: ...
+
+def plan(
+    inputs: Union[_Path, Sequence[_Path], None] = None,
+    *,
+    cuts: Union[str, int, Iterable[int], None] = None,
+    qa_per_doc: Optional[int] = None,
+    seed: Optional[int] = None,
+    tokenizer: Optional[_Path] = None,
+    gpt_oss: Optional[bool] = None,
+    leave_out: Union[str, Iterable[str], None] = None,
+    date: Optional[str] = None,
+    add: Union[Mapping[_Path, Union[str, int, float, None]], Sequence[_Path], _Path, None] = None,
+    recipe: Optional[_Path] = None,
+    budget: Union[str, int, None] = None,
+    share: Optional[str] = None,
+    max_seq_len: Optional[int] = None,
+    drop_over_length: bool = False,
+    skip_bad_rows: bool = False,
+    max_row_mb: Optional[int] = None,
+    threads: Optional[int] = None,
+    progress: _Progress = True,
+    env_file: Optional[_Path] = ".env",
+) -> MixResult: ...

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the kmix Python wheel (python/kmix: the Rust core with its Python edge, one abi3 wheel
+# for CPython 3.9+) into dist/, with maturin from a build venv of its own (target/build-venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=target/build-venv
+if [ ! -x "$venv/bin/maturin" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.16,<2"
+fi
+rm -f dist/kmix-*.whl
+(cd python/kmix && "../../$venv/bin/maturin" build --release --quiet --out ../../dist >&2)
+ls dist/kmix-*.whl
