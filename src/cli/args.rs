@@ -46,8 +46,12 @@ pub struct Args {
 
     /// Drop rows whose question is a GPT-OSS placeholder (`...`, `<question>`,
     /// `<Insert question here>`) [env: SAVE_GPT_OSS_FORMAT]
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_gpt_oss")]
     pub gpt_oss: bool,
+
+    /// Keep those rows, whatever SAVE_GPT_OSS_FORMAT says.
+    #[arg(long, overrides_with = "gpt_oss")]
+    pub no_gpt_oss: bool,
 
     /// Leave a recognised input out of the mix: its path as the report lists it, a folder
     /// (`extractive_summary/`) or a kind (`qna_yaml`, `seed_data`, ...); repeat or separate by commas.

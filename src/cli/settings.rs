@@ -70,13 +70,14 @@ impl Settings {
         let cuts = args.cuts.clone().or_else(|| var("CUT_SIZES"));
         let qa_per_doc = args.qa_per_doc.clone().or_else(|| var("QA_PER_DOC"));
         // As clap's falsey values: false, no, n, off, 0 (any case) are off; anything else on.
-        let gpt_oss = args.gpt_oss
-            || var("SAVE_GPT_OSS_FORMAT").is_some_and(|v| {
-                !matches!(
-                    v.trim().to_ascii_lowercase().as_str(),
-                    "false" | "no" | "n" | "off" | "0"
-                )
-            });
+        let gpt_oss = !args.no_gpt_oss
+            && (args.gpt_oss
+                || var("SAVE_GPT_OSS_FORMAT").is_some_and(|v| {
+                    !matches!(
+                        v.trim().to_ascii_lowercase().as_str(),
+                        "false" | "no" | "n" | "off" | "0"
+                    )
+                }));
         let tokenizer = (args.tokenizer.clone())
             .or_else(|| var("TOKENIZER_MODEL_NAME"))
             .or_else(|| var("STUDENT_MODEL"));

@@ -81,7 +81,9 @@ def _flags(inputs, out, **k):
     if k["leave_out"]:
         flags += ["--leave-out", ",".join(_listed(k["leave_out"]))]
     flags += [f for item in _added(k["add"]) for f in ("--add", item)]
-    for name in ("gpt_oss", "drop_over_length", "skip_bad_rows", "dry_run"):
+    if k["gpt_oss"] is not None:
+        flags.append("--gpt-oss" if k["gpt_oss"] else "--no-gpt-oss")
+    for name in ("drop_over_length", "skip_bad_rows", "dry_run"):
         if k[name]:
             flags.append(f"--{name.replace('_', '-')}")
     return flags + ["--quiet"]
