@@ -7,12 +7,16 @@ Content-Security-Policy also sent as a header. Prints the URL.
 If the port is taken, the next free one is used.
 """
 import argparse
+import importlib.util
 import os
-import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "python"))
-from kmix_widget.static import bind  # noqa: E402  (the notebook package's server, needing nothing else)
+# The notebook widget's server, loaded by path: it needs nothing else, and no built wheel.
+_spec = importlib.util.spec_from_file_location(
+    "kmix_static", os.path.join(ROOT, "python/kmix/src/kmix/notebook/static.py"))
+_static = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_static)
+bind = _static.bind
 
 
 def main():

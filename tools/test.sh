@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh browser
 cargo test
-bash tools/build-wheel.sh >/dev/null
+bash tools/build-wheel.sh >/dev/null  # builds the page (tools/prepare-www.sh) too
 bash tools/test-wheel.sh
-bash tools/prepare-www.sh
+# The notebook tests' JupyterLab gets the wheel as a workbench would: its server extension and widget.
+target/jupyter-venv/bin/pip install --quiet --disable-pip-version-check --no-deps --force-reinstall dist/kmix-*.whl
 # A test that hangs (a browser promise that never settles) fails after 15 minutes, not at CI's end.
 node --test --test-timeout=900000 tests/node/ tests/browser/ tests/jupyter/

@@ -9,17 +9,18 @@ import { root } from '../browser/harness.mjs';
 
 const jupyter = join(root, 'target/jupyter-venv/bin/jupyter-lab');
 
-/** JupyterLab on a free port, serving `dir`, without a token (it listens on localhost only). */
-export async function startLab(dir) {
+/** JupyterLab on a free port, serving `dir`, without a token (it listens on localhost only), under
+ * `baseUrl` (a JupyterHub user server's is `/user/NAME/`). */
+export async function startLab(dir, { baseUrl = '/' } = {}) {
   assert.ok(existsSync(jupyter), 'run tools/setup.sh browser first (it installs JupyterLab into target/jupyter-venv)');
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(jupyter, ['--allow-root', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
-    '--ServerApp.token=', '--ServerApp.password=', `--ServerApp.root_dir=${dir}`,
+    '--ServerApp.token=', '--ServerApp.password=', `--ServerApp.root_dir=${dir}`, `--ServerApp.base_url=${baseUrl}`,
     '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'],
   { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JUPYTER_CONFIG_DIR: join(dir, '.jupyter-config') } });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}${baseUrl.replace(/\/$/, '')}`;
   for (let i = 0; i < 120; i++) {
     if (await fetch(`${url}/api/status`).then((r) => r.ok, () => false)) return { url, stop: () => child.kill(), log: () => log };
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -48,4 +49,18 @@ export async function openNotebook(page, lab, name) {
 export async function runCell(page, index = 0) {
   await page.locator('.jp-Notebook .jp-Cell').nth(index).locator('.jp-InputArea-editor').click();
   await page.keyboard.press('Shift+Enter');
+}
+
+/** Lets `context`'s pages reach JupyterLab's server alone, as a person's browser reaches a remote
+ * workbench; returns the list of the other URLs they asked for (refused). */
+export async function onlyLab(context, lab) {
+  const { origin } = new URL(lab.url);
+  const refused = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    refused.push(url);
+    return route.abort('blockedbyclient');
+  });
+  return refused;
 }

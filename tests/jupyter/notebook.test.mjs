@@ -1,13 +1,15 @@
-// The notebook package (python/) in a real JupyterLab, driven by headless Chromium: a cell shows
-// the page, mixes a folder sent from the kernel and writes the mixes beside the notebook; it runs
-// twice; the notebook saved and opened again holds none of the data and mixes nothing again.
+// The kmix wheel's widget in a real JupyterLab, driven by headless Chromium that reaches nothing
+// but the Jupyter server (under a JupyterHub-style base URL), as a person's browser reaches a
+// remote workbench: a cell shows the page the wheel carries, served by the Jupyter server itself,
+// mixes a folder sent from the kernel and writes the mixes beside the notebook; it runs twice; the
+// notebook saved and opened again holds none of the data and mixes nothing again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, serve, launch, cliMix } from '../browser/harness.mjs';
-import { startLab, notebook, openNotebook, runCell as runCellOf } from './lab.mjs';
+import { root, launch, cliMix } from '../browser/harness.mjs';
+import { startLab, notebook, openNotebook, onlyLab, runCell as runCellOf } from './lab.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'kmix-notebook-'));
 let page;
@@ -27,21 +29,20 @@ async function waitForWritten(after = 0) {
   }, after, { timeout: 180_000 });
 }
 
-let server;
+let refused;
 before(async () => {
   cpSync(join(root, 'www/example'), join(work, 'gen'), { recursive: true });
-  server = await serve();
-  writeFileSync(join(work, 'mix.ipynb'), notebook(
-    `from kmix_widget import Kmix\nKmix("gen", out="mixes", cuts="2, 4", tokenizer="qwen3", url="${server.url}")`));
-  lab = await startLab(work);
+  writeFileSync(join(work, 'mix.ipynb'), notebook('from kmix import Kmix\nKmix("gen", out="mixes", cuts="2, 4", tokenizer="qwen3")'));
+  lab = await startLab(work, { baseUrl: '/user/kmix-test/' });
   browser = await launch();
-  page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  refused = await onlyLab(context, lab);
+  page = await context.newPage();
 });
 
 after(async () => {
   await browser?.close();
   lab?.stop();
-  server?.stop();
 });
 
 test('a notebook cell mixes a folder from the kernel, twice, and the notebook keeps none of it', async () => {
@@ -61,6 +62,8 @@ test('a notebook cell mixes a folder from the kernel, twice, and the notebook ke
   }
   // The report is the cell's output.
   assert.match(await page.textContent('.jp-OutputArea .kmix-report'), /total tokens/);
+  // The page the wheel carries, from the Jupyter server, under its base URL.
+  assert.equal(await page.frames().find((f) => f.url().includes('/kmix/'))?.url(), `${lab.url}/kmix/`);
   const first = modified();
 
   // Again: a fresh widget replaces the first, and writes the mixes again.
@@ -86,4 +89,13 @@ test('a notebook cell mixes a folder from the kernel, twice, and the notebook ke
   await new Promise((resolve) => setTimeout(resolve, 5000));
   assert.deepEqual(modified(), second, 'opening the notebook mixed again');
   assert.deepEqual(problems, []);
+  assert.deepEqual(refused, [], 'the browser asked for more than the Jupyter server');
+});
+
+test('the Jupyter server serves the page with its own policy, typed as the page needs', async () => {
+  const wasm = await fetch(`${lab.url}/kmix/pkg/kmix_bg.wasm`);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.match(wasm.headers.get('content-security-policy'), /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval';.*; frame-ancestors 'self'$/);
+  const bare = await fetch(`${lab.url}/kmix`, { redirect: 'manual' });
+  assert.equal(bare.headers.get('location'), '/user/kmix-test/kmix/');
 });

@@ -1,7 +1,8 @@
 // The notebook widget under real use, in a real JupyterLab with the server's default settings (its
-// 10 MiB cap on a websocket message): a folder over 50 MB goes to the page and its mixes come
-// back in pieces, byte-identical to the command line's and with its file mode; a wrong tokenizer
-// name, an unbuilt page, a page that never answers and a write that fails are said in words.
+// 10 MiB cap on a websocket message), the page served by the Jupyter server (the wheel's server
+// extension) to a browser that reaches nothing else: a folder over 50 MB goes to the page and its
+// mixes come back in pieces, byte-identical to the command line's and with its file mode; a wrong
+// tokenizer name, an unbuilt page, a page that never answers and a write that fails are said in words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, serve, launch, cliMix, generate } from '../browser/harness.mjs';
-import { startLab, notebook, openNotebook, runCell } from './lab.mjs';
+import { startLab, notebook, openNotebook, onlyLab, runCell } from './lab.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'kmix-widget-'));
 const llama = join(root, 'vendor-tokenizers/llama3_1');
@@ -31,7 +32,7 @@ async function deadPort() {
 
 /** A widget whose kernel side heeds only the messages `m` for which `heeded` holds. */
 function stalling(folder, out, heeded) {
-  return `w = Kmix("${folder}", out="${out}", tokenizer=None, url="${server.url}", timeout=5)\n`
+  return `w = Kmix("${folder}", out="${out}", tokenizer=None, timeout=5)\n`
     + 'w.on_msg(w._on_message, remove=True)\n'
     + `w.on_msg(lambda widget, m, buffers: (${heeded}) and w._on_message(widget, m, buffers))\nw`;
 }
@@ -45,23 +46,27 @@ before(async () => {
   copyFileSync(join(root, 'www/index.html'), join(work, 'unbuilt/index.html'));
   [server, unbuilt] = await Promise.all([serve(), serve(join(work, 'unbuilt'))]);
   const sources = {
-    unknownTokenizer: `Kmix("gen", tokenizer="llama3", url="${server.url}")`,
+    unknownTokenizer: 'Kmix("gen", tokenizer="llama3")',
+    // A page served elsewhere, with its own list of tokenizers.
+    unknownTokenizerThere: `Kmix("gen", tokenizer="llama3", url="${server.url}")`,
     unbuiltFolder: 'Kmix("gen", www="unbuilt")',
     unbuiltUrl: `Kmix("gen", url="${unbuilt.url}")`,
     noAnswer: `Kmix("gen", url="http://127.0.0.1:${await deadPort()}/", timeout=3)`,
-    big: `Kmix("big", out="big_mixes", cuts="10", tokenizer="${llama}", url="${server.url}")`,
+    big: `Kmix("big", out="big_mixes", cuts=[10], tokenizer="${llama}")`,
     // Kernels that stop answering mid-transfer: they heed only the messages `heeded` lets through.
     stallsSending: stalling('big', 'stalled_in', 'm["type"] == "ready"'),
     stallsWriting: stalling('big', 'stalled_out', 'm["type"] != "result-piece" or m["n"] == 0'),
     // The kernel may write no file over 100 kB: the mixes fail to write (the last case: the limit stays).
     writeFails: `import resource\nresource.setrlimit(resource.RLIMIT_FSIZE, (100_000, resource.RLIM_INFINITY))\n`
-      + `Kmix("gen", out="failed", cuts="2, 4", tokenizer="qwen3", url="${server.url}")`,
+      + 'Kmix("gen", out="failed", cuts="2, 4", tokenizer="qwen3")',
   };
   Object.keys(sources).forEach((name, i) => { cells[name] = i; });
-  writeFileSync(join(work, 'widget.ipynb'), notebook(...Object.values(sources).map((s) => `from kmix_widget import Kmix\n${s}`)));
+  writeFileSync(join(work, 'widget.ipynb'), notebook(...Object.values(sources).map((s) => `from kmix import Kmix\n${s}`)));
   lab = await startLab(work);
   browser = await launch();
-  page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  await onlyLab(context, lab);
+  page = await context.newPage();
   await openNotebook(page, lab, 'widget.ipynb');
 });
 
@@ -92,11 +97,13 @@ async function statusOf(name, pattern, timeout) {
 
 test('an unknown tokenizer name is said in Python, with the names the page serves', async () => {
   const served = JSON.parse(readFileSync(join(root, 'www/tokenizers/index.json'), 'utf8')).map((t) => t.name);
-  const output = await run('unknownTokenizer');
-  assert.match(output, /ValueError: tokenizer='llama3': the kmix page serves no tokenizer of that name\. It serves 'llama3_1'/);
-  for (const name of served) assert.ok(output.includes(`'${name}'`), `${name} is not listed in: ${output}`);
-  assert.doesNotMatch(output, /TypeError/);
-  assert.equal(await cell('unknownTokenizer').locator('.kmix-status').count(), 0, 'the page was shown');
+  for (const name of ['unknownTokenizer', 'unknownTokenizerThere']) {
+    const output = await run(name);
+    assert.match(output, /ValueError: tokenizer='llama3': the kmix page serves no tokenizer of that name\. It serves 'llama3_1'/);
+    for (const t of served) assert.ok(output.includes(`'${t}'`), `${t} is not listed in: ${output}`);
+    assert.doesNotMatch(output, /TypeError/);
+    assert.equal(await cell(name).locator('.kmix-status').count(), 0, 'the page was shown');
+  }
 });
 
 test('an unbuilt page, in a folder or at a URL, says what to run', async () => {

@@ -3,6 +3,8 @@ this): ``kmix`` on the PATH and ``kmix.mix`` write the native binary's bytes; er
 ``.env`` and ``OUTPUT_DATA_FOLDER`` behave as the notebook's; Ctrl-C stops a run with nothing
 written; the GIL is free while it works. ``KMIX_REPO``: the repository (its tools, tokenizers and
 native binary, ``KMIX_NATIVE``)."""
+import importlib.util
+import json
 import os
 import pathlib
 import shutil
@@ -215,6 +217,30 @@ class Running(Folder):
         self.assertGreater(seconds, 0.3)
         # Held throughout, the GIL would stop the ticks for the whole run.
         self.assertLess(max(gaps), min(0.5, seconds / 2), "another Python thread ran throughout")
+
+
+class Packaged(unittest.TestCase):
+    """What the wheel carries for the notebook: the built page, and the Jupyter server extension
+    that serves it, enabled in the environment it is installed into."""
+
+    def test_the_page_is_inside_the_wheel_as_the_repository_builds_it(self):
+        from kmix.notebook import page
+
+        page.check_packaged()
+        built = REPO / "www"
+        for name in ("index.html", "pkg/kmix_bg.wasm", "tokenizers/index.json", "example.json"):
+            self.assertEqual((page.PAGE / name).read_bytes(), (built / name).read_bytes(), name)
+        self.assertEqual(page.served_from_folder(page.PAGE)[0], "llama3_1")
+
+    def test_the_server_extension_is_enabled_where_kmix_is_installed(self):
+        config = pathlib.Path(sys.prefix) / "etc/jupyter/jupyter_server_config.d/kmix.json"
+        enabled = json.loads(config.read_text())["ServerApp"]["jpserver_extensions"]
+        self.assertEqual(enabled, {"kmix.notebook.server": True})
+        self.assertTrue(importlib.util.find_spec("kmix.notebook.server"))
+
+    def test_the_widget_without_its_extra_says_what_to_install(self):
+        with self.assertRaisesRegex(ModuleNotFoundError, r"needs anywidget: pip install 'kmix\[notebook\]'"):
+            kmix.Kmix  # noqa: B018  (the attribute is the import)
 
 
 if __name__ == "__main__":

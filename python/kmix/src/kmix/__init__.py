@@ -15,10 +15,30 @@ kinds), ``date`` (YYYY-MM-DD for templates), blending: ``add`` (``{path: size}``
 ``["path=size"]``), ``recipe``, ``budget``, ``share``, ``max_seq_len``, ``drop_over_length``;
 ``skip_bad_rows``, ``max_row_mb``, ``threads``, ``dry_run``; ``progress`` (True: a tqdm bar; a
 callable of (done, total); False), ``env_file`` (``".env"``; None to read none).
+
+``kmix.Kmix(folder, ...)`` (``pip install kmix[notebook]``) shows the kmix page in a notebook cell,
+served by the Jupyter server itself, and writes the mixes it makes beside the notebook; see
+``kmix.notebook``.
 """
 from ._errors import (CancelledError, InputError, IoError, KmixError, ParametersError, TemplateError,
                       TokenizerError)
 from ._run import MixResult, mix, plan
+
+
+
+def __getattr__(name):
+    # The widget needs anywidget (the notebook extra); mix and plan need nothing.
+    if name == "Kmix":
+        try:
+            from .notebook.widget import Kmix
+        except ModuleNotFoundError as e:
+            if e.name != "anywidget":
+                raise
+            raise ModuleNotFoundError("kmix.Kmix, the notebook widget, needs anywidget: pip install 'kmix[notebook]'",
+                                      name="anywidget") from None
+        return Kmix
+    raise AttributeError(f"module 'kmix' has no attribute {name!r}")
+
 
 __all__ = ["mix", "plan", "MixResult", "KmixError", "InputError", "ParametersError", "TokenizerError",
            "TemplateError", "IoError", "CancelledError"]

@@ -79,3 +79,28 @@ def plan(
     progress: _Progress = True,
     env_file: Optional[_Path] = ".env",
 ) -> MixResult: ...
+
+class Kmix:
+    """The kmix page in a notebook cell (an ``anywidget.AnyWidget``; ``pip install kmix[notebook]``)."""
+
+    url: str
+    status: str
+    report: str
+    written: list[str]
+    timeout: float
+    def __init__(
+        self,
+        folder: _Path,
+        out: _Path = "kmix_out",
+        *,
+        url: Optional[str] = None,
+        www: Optional[_Path] = None,
+        tokenizer: Optional[_Path] = "llama3_1",
+        timeout: float = 60,
+        cuts: Union[str, Iterable[int], None] = None,
+        qa_per_doc: Optional[int] = None,
+        seed: Optional[int] = None,
+        gpt_oss: Optional[bool] = None,
+        date: Optional[str] = None,
+        leave_out: Optional[Sequence[str]] = None,
+    ) -> None: ...

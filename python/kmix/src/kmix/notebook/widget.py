@@ -6,14 +6,10 @@ import pathlib
 import anywidget
 import traitlets
 
-from .page import check_built, check_tokenizer, served_from_folder, served_from_url
+from .page import PAGE, check_built, check_packaged, check_tokenizer, served_from_folder, served_from_url
 from .staging import Staging
 from .static import serve_in_background
 from .transfer import Outgoing
-
-# What a tokenizer folder may hold, each file with the key the page gives it: the page's own
-# list (www/model-files.json, linked here).
-TOKENIZER_FILES = json.loads((pathlib.Path(__file__).parent / "model-files.json").read_text())
 
 
 class Kmix(anywidget.AnyWidget):
@@ -23,8 +19,10 @@ class Kmix(anywidget.AnyWidget):
     notebook's connection, and the mixes and ``manifest.json`` it returns are written to ``out``.
     Nothing of the data is saved into the notebook.
 
-    ``url``: where the page is served; or ``www``: the page's folder, served by the kernel on
-    localhost (by default ``$KMIX_URL``, then ``$KMIX_WWW``). ``tokenizer``: a tokenizer the page
+    The page is the one this package carries, served by the Jupyter server itself (kmix's server
+    extension, at ``{base_url}kmix/``), so the browser reaches it wherever it reaches JupyterLab.
+    Or ``url``: where another kmix page is served; or ``www``: a page's folder, served by the kernel
+    on localhost (by default ``$KMIX_URL``, then ``$KMIX_WWW``). ``tokenizer``: a tokenizer the page
     serves (``"llama3_1"``), a folder with ``tokenizer.json`` and ``tokenizer_config.json``, or
     ``None`` for no token counts. ``timeout``: seconds to wait for the page to load, and for a
     transfer that stops, before the cell says so. The other keywords are the page's:
@@ -47,23 +45,16 @@ class Kmix(anywidget.AnyWidget):
         folder = pathlib.Path(folder)
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder} is not a folder: give the generation step's output folder")
-        url = url or os.environ.get("KMIX_URL")
-        if url:
-            served = served_from_url(url)
-        else:
-            www = www or os.environ.get("KMIX_WWW")
-            if not www:
-                raise ValueError("where is the kmix page? give url= (where it is served) or www= (its folder)")
-            check_built(www)
-            served = served_from_folder(www)
+        url, www = url or os.environ.get("KMIX_URL"), www or os.environ.get("KMIX_WWW")
         # Said here, before the page is shown or any file is sent.
-        self._tokenizer = check_tokenizer(tokenizer, served)
+        self._tokenizer = check_tokenizer(tokenizer, _served(url, www))
         if www and not url:
             url = serve_in_background(www)
-        super().__init__(url=url, status="Starting the kmix page…", timeout=timeout)
+        # No url: the front end asks JupyterLab where its server is.
+        super().__init__(url=url or "", status="Starting the kmix page…", timeout=timeout)
         self._folder = folder
         self._out = pathlib.Path(out)
-        self._params = {k: str(v) if k in ("cuts", "qa_per_doc", "seed") else v for k, v in params.items()}
+        self._params = {k: _as_text(v) if k in ("cuts", "qa_per_doc", "seed") else v for k, v in params.items()}
         self._view = None  # the view that asked first: the only one that mixes (once per widget)
         self._outgoing = None
         self._staging = None
@@ -105,7 +96,9 @@ class Kmix(anywidget.AnyWidget):
         names = [p.relative_to(self._folder).as_posix() for p in paths]
         tokenizer = None
         if isinstance(self._tokenizer, pathlib.Path):
-            present = [(f, key) for f, key in TOKENIZER_FILES.items() if (self._tokenizer / f).is_file()]
+            # What a tokenizer folder may hold, each file with the key the page gives it.
+            keys = json.loads((PAGE / "model-files.json").read_text())
+            present = [(f, key) for f, key in keys.items() if (self._tokenizer / f).is_file()]
             tokenizer = {"name": self._tokenizer.name, "files": [key for _, key in present]}
             paths += [self._tokenizer / f for f, _ in present]
         elif self._tokenizer is not None:
@@ -154,3 +147,20 @@ class Kmix(anywidget.AnyWidget):
         if self._staging is not None:
             staging, self._staging = self._staging, None
             staging.discard()
+
+
+def _served(url, www):
+    """The names of the tokenizers the page to be shown serves (``None`` when unknown), once it is
+    known to be built."""
+    if url:
+        return served_from_url(url)
+    if www:
+        check_built(www)
+        return served_from_folder(www)
+    check_packaged()
+    return served_from_folder(PAGE)
+
+
+def _as_text(value):
+    """A field of the page's form: ``[5, 50]`` as the notebook writes it, ``"5, 50"``."""
+    return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)

@@ -1,6 +1,6 @@
 """What the kernel knows of the kmix page before showing it: that it is built, and which tokenizers
 it serves (its ``tokenizers/index.json``), so that a wrong name is said in Python, before any file
-is sent. Standard library only (``static`` imports it)."""
+is sent. The wheel carries a built page (``PAGE``), which the Jupyter server extension serves."""
 import json
 import os
 import pathlib
@@ -11,6 +11,8 @@ import urllib.request
 BUILD = "bash tools/prepare-www.sh"
 # What a built page has beside its code: the shell, and the wasm package it imports.
 BUILT_FILES = ("index.html", "pkg/kmix.js")
+#: The built page inside the installed package (tools/build-wheel.sh puts it there).
+PAGE = pathlib.Path(__file__).parent.parent / "page"
 
 
 def check_built(www):
@@ -22,6 +24,14 @@ def check_built(www):
     if missing:
         raise FileNotFoundError(f"{www} holds no built kmix page (no {' and no '.join(missing)}): "
                                 f"build it with `{BUILD}` in the kmix repository")
+
+
+def check_packaged():
+    """Raises ``FileNotFoundError`` when this installed kmix carries no built page."""
+    missing = [f for f in BUILT_FILES if not (PAGE / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"this kmix package carries no built page ({PAGE} has no {' and no '.join(missing)}): "
+                                "install a wheel built with `bash tools/build-wheel.sh`, or give www= or url=")
 
 
 def served_from_folder(www):

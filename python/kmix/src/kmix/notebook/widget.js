@@ -140,8 +140,24 @@ function sendResult({ model, view, say, late }, files, report) {
   return { 'result-got': (message) => advance(message.n + 1) };
 }
 
+/** The page this package carries, as the Jupyter server that shows this notebook serves it (kmix's
+ * server extension, at `{base_url}kmix/`), or null outside a Jupyter server's page. */
+function servedByJupyter() {
+  const config = document.getElementById('jupyter-config-data');
+  const base = config && JSON.parse(config.textContent).baseUrl;
+  return base ? new URL(`${base.replace(/\/?$/, '/')}kmix/`, location.href).href : null;
+}
+
 function render({ model, el }) {
-  const url = model.get('url');
+  const url = model.get('url') || servedByJupyter();
+  if (!url) {
+    el.textContent = 'kmix: this notebook is not shown by a Jupyter server, which serves the kmix page: '
+      + 'give Kmix(..., www=) a page folder or url= where a page is served.';
+    return undefined;
+  }
+  const hint = model.get('url') ? 'is it the kmix page, built (bash tools/prepare-www.sh) and served there?'
+    : 'is kmix installed where the Jupyter server runs (`jupyter server extension list` names kmix.notebook.server), '
+      + 'and the server restarted since?';
   const { frame, say, off } = layout(model, el, url);
   // Which view this is: the kernel sends the inputs to the first view that asks, and heeds only
   // its messages.
@@ -154,8 +170,7 @@ function render({ model, el }) {
     model.send({ type: 'error', view, text });
   };
   const late = watchdog(model.get('timeout'), fail);
-  late.arm(`the page at ${url} did not answer within ${model.get('timeout')} s: is it the kmix page, built `
-    + '(bash tools/prepare-www.sh) and served there? Run the cell again once it is.');
+  late.arm(`the page at ${url} did not answer within ${model.get('timeout')} s: ${hint} Run the cell again once it is.`);
   const link = { model, view, say, late };
 
   const origin = new URL(url, location.href).origin;

@@ -1,6 +1,8 @@
 """Serves the kmix page (its ``www`` folder) as plain static files on localhost, with the page's
 Content-Security-Policy also sent as a header: what ``tools/serve.py`` runs, and what the widget
-starts in the kernel when it is given ``www=`` instead of a ``url``."""
+starts in the kernel when it is given ``www=``. Standard library only, and no import of the kmix
+package, so that ``tools/serve.py`` loads this file from a checkout that has built no wheel. The
+header and the content types are also those of the Jupyter server extension (``server.py``)."""
 import functools
 import http.server
 import os
@@ -8,18 +10,19 @@ import socketserver
 import sys
 import threading
 
-from .page import check_built
-
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self'; "
        "style-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
+# The page's own files, typed as its code expects them (the wasm streamed, its modules as scripts).
+CONTENT_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
+                 ".json": "application/json", ".jsonl": "application/jsonl", ".svg": "image/svg+xml",
+                 ".yaml": "text/yaml", ".jinja": "text/plain", ".webmanifest": "application/manifest+json",
+                 ".html": "text/html", ".css": "text/css"}
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
-                      ".json": "application/json", ".jsonl": "application/jsonl", ".svg": "image/svg+xml",
-                      ".yaml": "text/yaml", ".jinja": "text/plain",
-                      ".webmanifest": "application/manifest+json"}
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)
@@ -59,7 +62,6 @@ _started = {}
 
 def serve_in_background(directory, host="127.0.0.1"):
     """Serves ``directory`` from a thread of this process, once per folder; returns its URL."""
-    check_built(directory)
     directory = os.path.abspath(directory)
     if directory not in _started:
         server = bind(directory, host, port=8765)
