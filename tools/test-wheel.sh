@@ -10,7 +10,7 @@ trap 'rm -rf "$(dirname "$venv")"' EXIT
 wheel=$(ls dist/kmix-*.whl)
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$wheel"
-export KMIX_REPO=$PWD KMIX_NATIVE=${KMIX_NATIVE:-$PWD/target/debug/kmix}
+export KMIX_REPO=$PWD KMIX_NATIVE=${KMIX_NATIVE:-$PWD/target/debug/kmix} KMIX_WHEEL=$PWD/$wheel
 "$venv/bin/python" -m unittest discover -s tests/python -t tests/python -v
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel[pipeline]"
 "$venv/bin/python" -m unittest discover -s tests/pipeline -t tests/pipeline -v
