@@ -2,6 +2,7 @@
 """Benchmark: kmix against the bare tokenizer on the same rendered texts, natively and in the page.
 
     python3 tools/bench.py [--mb 100,1000] [--runs 3] [--tokenizer llama3_1] [--threads N] [--no-page] [--blend-mb 100]
+                           [--python VENV/bin/python]
 
 For each size, generates the input with tools/gen_step03.py (cached under target/bench/; the shape
 of the issue's reference input: one raw-document pattern, 12 summaries, 5 Q&A each, 800 words),
@@ -19,7 +20,9 @@ It prints rows/s, tokens/s, peak memory and each side's ratio of kmix's time to 
 (the page's total includes indexing the picked files). kmix counts text that rows share once, so it
 encodes fewer tokens than the bare tokenizer, which encodes every whole conversation; tokens/s are
 the mix's tokens over each side's time. --notebook-seconds S adds the speed-up over the notebook.
-With --blend-mb N it also blends N MB of chat data (tools/gen_chat.py) beside the same mix on the
+With --python PY (a Python where the kmix wheel is installed) it also times `kmix.mix` with the
+same inputs and flags, in a process of its own (the call alone, and with Python's start and
+`import kmix`), against the CLI's time. With --blend-mb N it also blends N MB of chat data (tools/gen_chat.py) beside the same mix on the
 command line (`--add chat.jsonl --max-seq-len 8192`: every added row counted, both counts and the
 pre-flight, and a blend written per cut) and prints its time against the knowledge-only mix's.
 Each measurement is taken --runs times (3 by default), one after another, and its median shown
@@ -85,6 +88,34 @@ def row(who, seconds, texts, tokens, memory, ratio):
     return f"  {who:34} {seconds:9.2f} {texts / seconds:10,.0f} {tokens / seconds:12,.0f} {mem:>24} {ratio:>7}"
 
 
+# kmix.mix as a notebook cell calls it; prints the call's seconds, then the whole process's.
+PYTHON_MIX = """
+import sys, time
+start = time.perf_counter()
+import kmix
+called = time.perf_counter()
+kmix.mix(sys.argv[1], out=sys.argv[3], cuts=[5, 10], tokenizer=sys.argv[2], threads=int(sys.argv[4]),
+         progress=False, env_file=None)
+print(time.perf_counter() - called, time.perf_counter() - start)
+"""
+
+
+def python_mix(a, inputs, tok, out, cli_seconds):
+    """Times kmix.mix (from the wheel in ``a.python``) on the CLI's input, flags and output folder."""
+    timed = []
+    for _ in range(a.runs):
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"], check=True)
+        start = time.perf_counter()
+        shown = run([a.python, "-c", PYTHON_MIX, inputs, tok, out, str(a.threads)])[1].split()
+        timed.append((float(shown[0]), time.perf_counter() - start))
+    call, process = median([t[0] for t in timed]), median([t[1] for t in timed])
+    print(f"  Python kmix.mix (the wheel): {call:.2f} s the call, {process:.2f} s with Python's start and import; "
+          f"against the CLI's {cli_seconds:.2f} s: {call / cli_seconds:.2f}x, {process / cli_seconds:.2f}x")
+    if a.runs > 1:
+        print(f"  (runs: kmix.mix {runs([t[0] for t in timed])} s; the process {runs([t[1] for t in timed])} s)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", default="100,1000", help="input sizes in MB, comma-separated (5000 needs ~15 GB of disk)")
@@ -93,6 +124,7 @@ def main():
     ap.add_argument("--no-page", action="store_true", help="the CLI only")
     ap.add_argument("--runs", type=int, default=3, help="runs of each measurement; the median is shown")
     ap.add_argument("--blend-mb", type=int, help="also blend this many MB of chat data on the command line")
+    ap.add_argument("--python", help="a Python with the kmix wheel installed: also time kmix.mix")
     ap.add_argument("--notebook-seconds", type=float,
                     help="the Python notebook's time on the same input, for the speed-ups (19 s for --mb 150 on the "
                          "2-core reference machine, with a fresh datasets cache)")
@@ -130,6 +162,8 @@ def main():
         print(row(f"CLI bare tokenizer ({a.threads} threads)", bare["seconds"], texts, tokens, 0, 0))
         if a.runs > 1:
             print(f"  (runs: CLI {runs([c[0] for c in cli])} s; bare {runs([b['seconds'] for b in bares])} s)")
+        if a.python:
+            python_mix(a, inputs, tok, out, kmix_s)
         if a.blend_mb:
             chat = os.path.join(ROOT, "target", "bench", f"chat-{a.blend_mb}mb.jsonl")
             if not os.path.exists(chat):
