@@ -9,20 +9,20 @@ import { root } from '../browser/harness.mjs';
 
 const jupyter = join(root, 'target/jupyter-venv/bin/jupyter-lab');
 
-/** JupyterLab on a free port, serving `dir`, without a token (it listens on localhost only), under
- * `baseUrl` (a JupyterHub user server's is `/user/NAME/`). */
-export async function startLab(dir, { baseUrl = '/' } = {}) {
+/** JupyterLab on a free port, serving `dir`, without a token (it listens on localhost only) unless
+ * `token` is given, under `baseUrl` (a JupyterHub user server's is `/user/NAME/`). */
+export async function startLab(dir, { baseUrl = '/', token = '' } = {}) {
   assert.ok(existsSync(jupyter), 'run tools/setup.sh browser first (it installs JupyterLab into target/jupyter-venv)');
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(jupyter, ['--allow-root', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
-    '--ServerApp.token=', '--ServerApp.password=', `--ServerApp.root_dir=${dir}`, `--ServerApp.base_url=${baseUrl}`,
+    `--ServerApp.token=${token}`, '--ServerApp.password=', `--ServerApp.root_dir=${dir}`, `--ServerApp.base_url=${baseUrl}`,
     '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'],
   { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JUPYTER_CONFIG_DIR: join(dir, '.jupyter-config') } });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
   const url = `http://127.0.0.1:${port}${baseUrl.replace(/\/$/, '')}`;
   for (let i = 0; i < 120; i++) {
-    if (await fetch(`${url}/api/status`).then((r) => r.ok, () => false)) return { url, stop: () => child.kill(), log: () => log };
+    if (await fetch(`${url}/api/status?token=${token}`).then((r) => r.ok, () => false)) return { url, stop: () => child.kill(), log: () => log };
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   child.kill();

@@ -5,7 +5,7 @@
 // notebook saved and opened again holds none of the data and mixes nothing again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, launch, cliMix } from '../browser/harness.mjs';
@@ -98,4 +98,20 @@ test('the Jupyter server serves the page with its own policy, typed as the page 
   assert.match(wasm.headers.get('content-security-policy'), /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval';.*; frame-ancestors 'self'$/);
   const bare = await fetch(`${lab.url}/kmix`, { redirect: 'manual' });
   assert.equal(bare.headers.get('location'), '/user/kmix-test/kmix/');
+});
+
+test('the page is behind the Jupyter server\'s login, as the notebooks are', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kmix-login-'));
+  const guarded = await startLab(dir, { token: 'kmix-secret' });
+  try {
+    const anonymous = await fetch(`${guarded.url}/kmix/index.html`, { redirect: 'manual' });
+    assert.ok([302, 403].includes(anonymous.status), `status ${anonymous.status} without the token`);
+    if (anonymous.status === 302) assert.match(anonymous.headers.get('location'), /\/login\?next=/);
+    const signedIn = await fetch(`${guarded.url}/kmix/index.html?token=kmix-secret`);
+    assert.equal(signedIn.status, 200);
+    assert.match(await signedIn.text(), /<title>/);
+  } finally {
+    guarded.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
