@@ -3,7 +3,9 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{kmix, kmix_command, listing, text};
@@ -399,4 +401,121 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Sets `response` to null in every row of the files named; the nulled rows' (question,
+/// document), each with its file and line.
+fn null_responses(gen: &Path, files: &[&str]) -> Vec<((String, String), String)> {
+    let mut nulled = Vec::new();
+    for name in files {
+        let path = gen.join(name);
+        let mut rows = Vec::new();
+        for (i, line) in common::lines(&path).iter().enumerate() {
+            let mut row: serde_json::Value = serde_json::from_str(line).unwrap();
+            row["response"] = serde_json::Value::Null;
+            let key = (
+                row["question"].as_str().unwrap().to_string(),
+                row["document"].as_str().unwrap().to_string(),
+            );
+            nulled.push((key, format!("{name}:{}", i + 1)));
+            rows.push(format!("{row}\n"));
+        }
+        std::fs::write(&path, rows.concat()).unwrap();
+    }
+    nulled
+}
+
+fn key(line: &str) -> (String, String) {
+    let row: serde_json::Value = serde_json::from_str(line).unwrap();
+    let text = |field: &str| row[field].as_str().unwrap().to_string();
+    (text("question"), text("document"))
+}
+
+#[test]
+fn rows_the_template_cannot_render_stop_the_run_or_are_left_out() {
+    let dir = example();
+    let gen = dir.path().join("gen");
+    let tok = common::tokenizer_dir("qwen3");
+    let args = |out: &str| {
+        let tok = tok.to_str().unwrap().to_string();
+        ["gen", "--cuts", "1,3", "--tokenizer", &tok, "--out", out].map(String::from)
+    };
+    let run = |args: &[String], extra: &[&str]| {
+        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+        all.extend(extra);
+        kmix(&all, &[], dir.path())
+    };
+    // The same rows are selected whatever their responses: sampling looks at documents only.
+    let clean = run(&args("clean"), &[]);
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    let nulled = null_responses(
+        &gen,
+        &[
+            "extractive_summary/gen_00.jsonl",
+            "key_facts_to_qa/gen_00.jsonl",
+        ],
+    );
+    let where_nulled: HashMap<_, _> = nulled.into_iter().collect();
+    let clean_3x = common::lines(&dir.path().join("clean/combined_cut_3x.jsonl"));
+    let first = (clean_3x.iter())
+        .find_map(|l| where_nulled.get(&key(l)))
+        .expect("a nulled row is in the mix");
+
+    let out = run(&args("stopped"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "{first}: field `response`: is null, and the qwen3 chat template cannot render a \
+             null message ({}: the chat template failed: ",
+            tok.join("tokenizer_config.json").display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("stopped").exists());
+
+    let out = run(&args("skipped"), &["--skip-bad-rows"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = common::manifest(&dir.path().join("skipped"));
+    let mut left_out = 0;
+    for (cut, report) in ["1x", "3x"]
+        .iter()
+        .zip(manifest["report"].as_array().unwrap())
+    {
+        let name = format!("combined_cut_{cut}.jsonl");
+        let clean = common::lines(&dir.path().join("clean").join(&name));
+        let kept = common::lines(&dir.path().join("skipped").join(&name));
+        // Every other row as the run over the rendered rows writes it, byte for byte.
+        let expected: Vec<&String> = (clean.iter())
+            .filter(|l| !where_nulled.contains_key(&key(l)))
+            .collect();
+        assert!(expected.len() < clean.len(), "{name}");
+        assert_eq!(kept.iter().collect::<Vec<_>>(), expected, "{name}");
+        left_out = clean.len() - kept.len();
+        let tokens: u64 = (kept.iter())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["token_length"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(report["samples"], kept.len(), "{name}");
+        assert_eq!(report["tokens"], tokens, "{name}");
+    }
+    // The largest cut holds every row the template refused.
+    let refused = &manifest["refused_rows"];
+    assert_eq!(refused["count"], left_out);
+    assert_eq!(refused["reasons"][0]["reason"], "`response` is null");
+    assert_eq!(refused["reasons"][0]["rows"], left_out);
+    assert_eq!(
+        refused["examples"][0]["line"],
+        first.rsplit(':').next().unwrap().parse::<u64>().unwrap()
+    );
+    let report = text(&out.stdout);
+    assert!(
+        report.contains(&format!(
+            "left out {left_out} rows the chat template cannot render: `response` is null ({left_out}); for example:\n  {first}: field `response`: is null"
+        )),
+        "{report}"
+    );
 }

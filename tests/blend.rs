@@ -162,6 +162,45 @@ fn datasets_are_up_and_down_sampled_beside_the_knowledge_mix() {
 }
 
 #[test]
+fn rows_of_other_shapes_are_written_with_the_knowledge_rows_types() {
+    let dir = example();
+    chat_dataset(&dir.path().join("wild.jsonl"), &["--rows", "40", "--wild"]);
+    let stdout = ok(dir.path(), &["--add", "wild.jsonl", "--out", "a"]);
+    // gen_chat.py --wild: metadata an object but on every seventh row, an `id` on every row, a
+    // `name` on the messages of every fourth.
+    assert!(
+        stdout.contains("note: wild.jsonl is written with one type per column, as datasets needs to load a blend: metadata that is not a string written as a JSON string, as the knowledge rows carry it: 34 rows; what the knowledge rows have no column or field for (id, messages[].name) moved into the metadata string: 40 rows"),
+        "{stdout}"
+    );
+    let blend = lines(&dir.path().join("a/blend_cut_2x.jsonl"));
+    let added: Vec<Value> = (blend.iter().map(|l| serde_json::from_str(l).unwrap()))
+        .filter(|row: &Value| row.get("question").is_none())
+        .collect();
+    assert_eq!(added.len(), 40);
+    // In file order: the row numbered `i` is the file's `i`th.
+    for (i, row) in added.iter().enumerate() {
+        let mut names: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|n| n.as_str())
+            .collect();
+        names.retain(|n| *n != "unmask");
+        names.sort();
+        assert_eq!(names, ["messages", "metadata"]);
+        assert!(row["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m.get("name").is_none()));
+        let metadata: Value = serde_json::from_str(row["metadata"].as_str().unwrap()).unwrap();
+        assert_eq!(metadata["id"], i);
+        assert_eq!(metadata["metadata"].is_object(), i % 7 != 3, "{metadata}");
+        assert_eq!(metadata["messages"].is_array(), i % 4 == 2, "{metadata}");
+    }
+}
+
+#[test]
 fn a_written_recipe_makes_the_same_blend_again() {
     let dir = example();
     chat_dataset(

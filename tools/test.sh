@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh browser
 cargo test
+bash tools/test-datasets.sh  # every written file loads with datasets 4.2 and 5.x
 bash tools/build-wheel.sh >/dev/null  # builds the page (tools/prepare-www.sh) too
 bash tools/test-wheel.sh
 # The notebook tests' JupyterLab gets the wheel as a workbench would: its server extension and widget.

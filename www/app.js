@@ -364,6 +364,13 @@ async function undoRun(folder, e) {
     : 'Cancelled. What the run had written is removed: nothing is kept.', Boolean(failed));
 }
 
+/** The rows the chat template could not render, left out as "Skip bad rows" asks, by reason. */
+function refusedText(refused) {
+  if (!refused.count) return '';
+  const reasons = refused.reasons.map((r) => `${r.reason}: ${formatInt(r.rows)}`).join('; ');
+  return ` Left out ${formatInt(refused.count)} row${refused.count === 1 ? '' : 's'} the chat template cannot render (${reasons}), e.g. ${refused.examples[0].text}.`;
+}
+
 function showResults(result, seconds, focus) {
   const { outcome } = result;
   const files = [
@@ -380,7 +387,8 @@ function showResults(result, seconds, focus) {
   $('results-summary').textContent = `Mixed cut${mixed.length === 1 ? '' : 's'} ${mixed.join(', ')} in ${seconds.toFixed(1)} s`
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
     + ` on ${result.memory.pool} processing worker${result.memory.pool === 1 ? '' : 's'} (besides the coordinator and the hasher), using ${formatBytes(result.memory.bytes)} of memory at most.`
-    + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}.`).join('');
+    + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}.`).join('')
+    + refusedText(outcome.refused_rows);
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
   say('kept-text', keptNote(result.files.reduce((n, f) => n + f.blob.size, 0), result.kept));
   $('remove-results').hidden = false;

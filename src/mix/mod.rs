@@ -13,6 +13,9 @@ use crate::read::{Index, IndexRow, Kind};
 pub use feasibility::{AugmentationStats, CutFeasibility};
 pub use params::{parse_cuts, Cuts, MixParams, ParamsText};
 
+/// The smallest cut of a row left out of every cut ([`Mix::leave_out`]).
+const IN_NO_CUT: u32 = u32::MAX;
+
 /// The plan of a mix: every cut's rows, before any token is counted.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mix {
@@ -73,9 +76,11 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
         filtered_rows: index.rows.iter().filter(|r| dropped(r)).count() as u64,
-        // How inputs that share a path are told apart, and whether cuts apply at all.
+        // How inputs that share a path are told apart, which added rows are reshaped, and
+        // whether cuts apply at all.
         notes: (notes.into_iter())
             .chain(index.copy_note())
+            .chain((index.datasets.iter()).filter_map(|d| d.reshapes.note(&d.name)))
             .chain(feasibility::without_summaries_note(
                 params.cuts.sizes(),
                 &augmentations,
@@ -141,16 +146,24 @@ impl Mix {
 
     /// Positions (in `selected`, and so in the token counts) of the rows of one cut, in output order.
     pub fn positions_in_cut(&self, cut: u32) -> impl Iterator<Item = usize> + '_ {
-        self.min_cut
-            .iter()
-            .enumerate()
-            .filter(move |(_, &m)| m <= cut)
-            .map(|(p, _)| p)
+        (0..self.min_cut.len()).filter(move |&p| self.in_cut(p, cut))
+    }
+
+    pub fn in_cut(&self, position: usize, cut: u32) -> bool {
+        let min_cut = self.min_cut[position];
+        min_cut <= cut && min_cut != IN_NO_CUT
     }
 
     /// The smallest cut the row at `position` belongs to (0: every cut).
     pub fn min_cut(&self, position: usize) -> u32 {
         self.min_cut[position]
+    }
+
+    /// Leaves the row at `position` out of every cut: it turned out, when read again, to be one
+    /// that cannot go into a mix (the chat template refuses it). Its position stays, so that the
+    /// positions of the others (and of their token counts) do not move.
+    pub fn leave_out(&mut self, position: usize) {
+        self.min_cut[position] = IN_NO_CUT;
     }
 
     pub fn kinds(&self, index: &Index) -> Vec<Kind> {

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::refused::RefusedRows;
 use super::report::CutReport;
 use crate::blend::{BlendParams, BlendReport};
 use crate::mix::Mix;
@@ -35,6 +36,10 @@ pub struct Manifest<'a> {
     pub mix: &'a Mix,
     pub inputs: &'a [InputFile],
     pub bad_rows: &'a BadRows,
+    /// Rows the chat template cannot render, left out under `--skip-bad-rows`; absent when
+    /// none are, so that a manifest changes only where a run did.
+    #[serde(skip_serializing_if = "RefusedRows::is_empty")]
+    pub refused_rows: &'a RefusedRows,
     pub tokenizer: Option<&'a TokenizerInfo>,
     pub report: &'a [CutReport],
     /// The blends and the trainer pre-flight, when asked for.

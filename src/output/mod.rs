@@ -3,6 +3,7 @@
 
 mod histogram;
 mod manifest;
+mod refused;
 mod report;
 mod tally;
 
@@ -12,5 +13,6 @@ pub use crate::names::{
 };
 pub use histogram::{histogram, Histogram};
 pub use manifest::{BlendRecord, Manifest, OutputFile, ReadRecord};
+pub use refused::{ReasonCount, Refusal, RefusedRows};
 pub use report::{cut_reports, plan_text, report_text, CutReport, KindReport};
 pub use tally::{OutputTallies, OutputTally};

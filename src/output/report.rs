@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::refused::RefusedRows;
 use crate::mix::Mix;
 use crate::names::output_file_name;
 use crate::read::{Index, Kind};
@@ -87,14 +88,16 @@ fn kind_report(
 }
 
 /// The report as people read it in a terminal or a notebook cell: the plan, then the tables of
-/// the cuts mixed and how their tokens were counted.
+/// the rows the template refused, the cuts mixed and how their tokens were counted.
 pub fn report_text(
     index: &Index,
     mix: &Mix,
+    refused: &RefusedRows,
     cuts: &[CutReport],
     tokenizer: Option<&str>,
 ) -> String {
     let mut out = plan_text(index, mix);
+    out.push_str(&refused.text());
     out.push_str(&tables_text(cuts));
     match tokenizer {
         Some(name) => {

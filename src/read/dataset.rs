@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::fields::{expected, optional, wrong_type};
+use super::reshape::Reshapes;
 use crate::error::{Error, Result};
 
 /// Roles the training format knows (`pretraining` is InstructLab's unmasked text).
@@ -36,6 +37,9 @@ pub struct DatasetIndex {
     pub file: u32,
     #[serde(skip)]
     pub rows: Vec<Span>,
+    /// Its rows that the blends write reshaped, for the report.
+    #[serde(skip)]
+    pub reshapes: Reshapes,
 }
 
 /// The name that blends, shares and recipes use for the knowledge mix itself.
@@ -104,6 +108,12 @@ pub fn one_line(json: &str, out: &mut Vec<u8>) {
         out.push(b'\n');
         return;
     }
+    compact(json, out);
+    out.push(b'\n');
+}
+
+/// The JSON text with the white space outside its strings dropped.
+pub(super) fn compact(json: &str, out: &mut Vec<u8>) {
     let (mut in_string, mut escaped) = (false, false);
     for &b in json.as_bytes() {
         if in_string {
@@ -116,7 +126,6 @@ pub fn one_line(json: &str, out: &mut Vec<u8>) {
         }
         out.push(b);
     }
-    out.push(b'\n');
 }
 
 #[cfg(test)]

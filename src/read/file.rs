@@ -15,6 +15,7 @@ use super::inflate::Inflate;
 use super::kind::{detect, detect_by_fields, Detection};
 use super::placeholder::is_placeholder_question;
 use super::records::{json_problem, Flow, Position, RecordSplitter, RecordText};
+use super::reshape::Reshapes;
 use super::seed::SeedFields;
 use super::{qna, BadRows, Index, IndexRow, InputFile, Kind, ReadOptions, TextId};
 use crate::checksum::Hashing;
@@ -53,8 +54,8 @@ pub struct FileIndex {
     starts: Vec<(TextId, String)>,
     rows: Vec<IndexRow>,
     bad_rows: BadRows,
-    /// An added dataset's rows.
-    dataset_rows: Option<Vec<Span>>,
+    /// An added dataset's rows, and how many are reshaped for the blends.
+    dataset_rows: Option<(Vec<Span>, Reshapes)>,
 }
 
 /// What a file's records are noted in as it is read.
@@ -93,7 +94,7 @@ enum Rows {
     /// qna.yaml: the whole file, parsed once it is all there (it is small).
     Qna(Vec<u8>),
     /// A chat dataset's rows.
-    Dataset(Vec<Span>),
+    Dataset(Vec<Span>, Reshapes),
 }
 
 impl Rows {
@@ -112,7 +113,7 @@ impl Rows {
             Rows::Generated(kind) => Some(*kind),
             Rows::Seed(_) => Some(Kind::SeedData),
             Rows::Qna(_) => Some(Kind::QnaYaml),
-            Rows::Sniffing | Rows::Ignored(_) | Rows::Dataset(_) => None,
+            Rows::Sniffing | Rows::Ignored(_) | Rows::Dataset(..) => None,
         }
     }
 }
@@ -126,7 +127,7 @@ impl FileReading {
     pub fn new(job: &FileJob, hashing: Hashing) -> Self {
         let path = job.path.as_str();
         let rows = match (&job.dataset, detect(path)) {
-            (Some(_), _) => Rows::Dataset(Vec::new()),
+            (Some(_), _) => Rows::Dataset(Vec::new(), Reshapes::default()),
             (None, Detection::Kind(kind)) => Rows::of(kind),
             (None, Detection::Ignored(reason)) => Rows::Ignored(reason),
             (None, Detection::ByContent) => Rows::Sniffing,
@@ -247,9 +248,9 @@ impl FileReading {
             Rows::Sniffing => {
                 return Err(Error::input("the file holds no rows").in_file(&file.path))
             }
-            Rows::Dataset(spans) => {
+            Rows::Dataset(spans, reshapes) => {
                 file.rows = spans.len() as u64;
-                dataset_rows = Some(spans);
+                dataset_rows = Some((spans, reshapes));
             }
             known => {
                 file.kind = known.kind();
@@ -283,7 +284,7 @@ impl FileIndex {
             starts: Vec::new(),
             rows: Vec::new(),
             bad_rows: BadRows::default(),
-            dataset_rows: Some(Vec::new()),
+            dataset_rows: Some((Vec::new(), Reshapes::default())),
         }
     }
 }
@@ -319,11 +320,12 @@ impl Index {
         let room = BAD_ROW_EXAMPLES.saturating_sub(bad.examples.len());
         bad.examples
             .extend(read.bad_rows.examples.into_iter().take(room));
-        if let (Some(rows), Some(name)) = (read.dataset_rows, &read.file.dataset) {
+        if let (Some((rows, reshapes)), Some(name)) = (read.dataset_rows, &read.file.dataset) {
             self.datasets.push(DatasetIndex {
                 name: name.clone(),
                 file: read.number,
                 rows,
+                reshapes,
             });
         }
         self.files.push(read.file);
@@ -391,6 +393,7 @@ impl<'a> Records<'a> {
                     file: self.number,
                     offset: at.offset,
                     len: at.len,
+                    line: at.line_u32(),
                     part: 0,
                     document: texts.id(&row.document),
                     raw_document: texts.named_id(&row.raw_document),
@@ -398,8 +401,9 @@ impl<'a> Records<'a> {
                 });
             }
             Rows::Seed(seen) => add_seed(text, at, self.number, seen, texts, rows)?,
-            Rows::Dataset(spans) => {
+            Rows::Dataset(spans, reshapes) => {
                 chat_messages(text)?;
+                reshapes.add(text);
                 spans.push(Span {
                     offset: at.offset,
                     len: at.len,
@@ -447,6 +451,7 @@ fn add_seed(
                 file: number,
                 offset: at.offset,
                 len: at.len,
+                line: at.line_u32(),
                 part: part as u8,
                 document,
                 raw_document: document,
@@ -466,6 +471,7 @@ fn index_qna(qna: &qna::Qna, path: &str, number: u32, noted: &mut Noted) -> Resu
                 file: number,
                 offset: example_no as u64,
                 len: 0,
+                line: 0,
                 part: u8::try_from(part).map_err(|_| {
                     Error::input("a seed example holds more than 255 questions")
                         .in_file(path)

@@ -12,6 +12,7 @@ mod placeholder;
 mod qna;
 mod record;
 mod records;
+mod reshape;
 mod seed;
 
 use std::io::Read;
@@ -21,7 +22,7 @@ use serde::Serialize;
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::source::{in_path_order, read_error, ByteSource};
-pub use dataset::{chat_messages, dataset_name, one_line, DatasetIndex, Span, KNOWLEDGE};
+pub use dataset::{chat_messages, dataset_name, DatasetIndex, Span, KNOWLEDGE};
 pub use file::{FileIndex, FileJob, FileReading};
 pub use ids::{TextId, TextIds};
 pub use inflate::decompressed;
@@ -29,6 +30,7 @@ pub use kind::Kind;
 pub use qna::{read as read_qna, Qna};
 pub use record::{parse_record, qna_record, Record};
 pub use records::json_problem;
+pub use reshape::blend_line;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ReadOptions {
@@ -62,6 +64,9 @@ pub struct IndexRow {
     /// The record's bytes in the (decompressed) file; for qna.yaml, `offset` is the seed example.
     pub offset: u64,
     pub len: u32,
+    /// The line the record starts on, for errors found when it is read again (0: none, for
+    /// qna.yaml); it fits in what the row's alignment pads anyway.
+    pub line: u32,
     /// Which Q&A pair of the record (seed data and qna.yaml hold several per record).
     pub part: u8,
     pub document: TextId,

@@ -25,6 +25,14 @@ pub struct Position {
     pub len: u32,
 }
 
+impl Position {
+    /// The line as an index row keeps it: a file of more than 4 billion lines is not one kmix
+    /// reads whole, and its last lines share the largest number.
+    pub fn line_u32(&self) -> u32 {
+        u32::try_from(self.line).unwrap_or(u32::MAX)
+    }
+}
+
 /// Whether to read on after a record.
 pub type Flow = ControlFlow<()>;
 

@@ -61,6 +61,11 @@ impl<'a> Rereader<'a> {
         Ok(Rereader { files, cache })
     }
 
+    /// Input file `file`'s path, for errors that name it.
+    pub fn path(&self, file: u32) -> &str {
+        self.files[file as usize].0.path()
+    }
+
     pub fn into_cache(self) -> RereadCache {
         self.cache
     }

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::mix::Mix;
 use crate::output::{
     cut_reports, histogram, output_file_name, report_text, BlendRecord, CutReport, Histogram,
-    Manifest, OutputFile, ReadRecord, MANIFEST_FILE_NAME,
+    Manifest, OutputFile, ReadRecord, RefusedRows, MANIFEST_FILE_NAME,
 };
 use crate::read::Index;
 
@@ -23,6 +23,8 @@ pub(super) struct Finished<'a> {
     pub blends: Vec<BlendReport>,
     /// The knowledge rows' token lengths, by position (none without a tokenizer).
     pub counts: Option<Vec<u32>>,
+    /// Knowledge rows the chat template refused, left out of every cut.
+    pub refused: RefusedRows,
     /// The written files, tallied and hashed.
     pub outputs: Vec<OutputFile>,
     pub tables: Vec<RowTable>,
@@ -32,7 +34,7 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
     let counts = run.counts.as_deref();
     let reports = cut_reports(run.index, &run.mix, counts);
     let tokenizer = run.settings.tokenizer.as_ref().map(|t| t.name.as_str());
-    let mut text = report_text(run.index, &run.mix, &reports, tokenizer);
+    let mut text = report_text(run.index, &run.mix, &run.refused, &reports, tokenizer);
     text.push_str(&blend_text(&run.blends, run.blend.max_seq_len));
     let texts = recipes(&run.blends, run.blend, run.mix.params.seed);
     let histograms = counts.map_or_else(Vec::new, |c| histograms(&run.mix, c, run.blend));
@@ -45,6 +47,7 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
         histograms,
         texts,
         mix: run.mix,
+        refused_rows: run.refused,
         outputs: run.outputs,
         tokenizer: run.settings.tokenizer,
         blends: run.blends,
@@ -86,6 +89,7 @@ fn manifest(run: &Finished, reports: &[CutReport]) -> String {
         mix: &run.mix,
         inputs: &run.index.files,
         bad_rows: &run.index.bad_rows,
+        refused_rows: &run.refused,
         tokenizer: run.settings.tokenizer.as_ref(),
         report: reports,
         blend: run.blend.plans_blends().then_some(BlendRecord {

@@ -10,14 +10,16 @@ use serde::Serialize;
 use super::finish::{finish, Finished};
 use super::outcome::Outcome;
 use super::stages::{Handout, Stage, Tasks};
-use super::task::{BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};
+use super::task::{BlendRow, ChunkResult, ChunkTask, RefusedRow, TaskRow, Work, TASK_ROWS};
 use super::RunSettings;
 use crate::blend::{plan_blend, BlendParams, CutBlend, Entry, SourceRows};
 use crate::browse::RowTable;
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::mix::Mix;
-use crate::output::{blend_file_name, output_file_name, recipe_file_name, OutputTallies};
+use crate::output::{
+    blend_file_name, output_file_name, recipe_file_name, OutputTallies, RefusedRows,
+};
 use crate::read::{Index, InputFile, Kind};
 use crate::render::CutLines;
 use crate::tokens::RowTokens;
@@ -104,6 +106,8 @@ pub struct MixRun {
     handout: Handout,
     phase: Phase,
     counts: Counts,
+    /// Knowledge rows the chat template refused, left out of every cut (`--skip-bad-rows`).
+    refused: RefusedRows,
 }
 
 impl MixRun {
@@ -129,6 +133,7 @@ impl MixRun {
                 knowledge: Vec::with_capacity(if counted { mix.selected.len() } else { 0 }),
                 datasets: vec![Vec::new(); index.datasets.len()],
             },
+            refused: RefusedRows::default(),
             index,
             mix,
             settings,
@@ -389,13 +394,14 @@ impl MixRun {
         if counted != self.settings.tokenizer.as_ref().map(|_| positions.len()) {
             return Err(mismatch(seq, "token counts"));
         }
+        self.leave_out_refused(seq, &positions, result.refused)?;
         let first_count = self.counts.knowledge.len();
         self.counts
             .knowledge
             .extend(result.counts.unwrap_or_default());
         for (slot, cut_lines) in result.lines.into_iter().enumerate() {
             let cut = self.files.written[slot];
-            let in_cut = positions.clone().filter(|&p| self.mix.min_cut(p) <= cut);
+            let in_cut = positions.clone().filter(|&p| self.mix.in_cut(p, cut));
             if in_cut.clone().count() != cut_lines.lens.len() {
                 return Err(mismatch(seq, "lines"));
             }
@@ -408,6 +414,28 @@ impl MixRun {
                 self.files.tables[slot].push(len, tokens.map(|t| t.length), kind.name());
             }
             lines[slot] = cut_lines;
+        }
+        Ok(())
+    }
+
+    /// Rows the chat template refused: the first is the run's error, or, with `--skip-bad-rows`,
+    /// each is left out of every cut (so of the reports and the blends too) and counted.
+    fn leave_out_refused(
+        &mut self,
+        seq: u32,
+        positions: &Range<usize>,
+        refused: Vec<RefusedRow>,
+    ) -> Result<()> {
+        for RefusedRow { row, refusal } in refused {
+            let position = positions.start + row as usize;
+            if position >= positions.end {
+                return Err(mismatch(seq, "refused rows"));
+            }
+            if !self.index.options.skip_bad_rows {
+                return Err(refusal.error);
+            }
+            self.mix.leave_out(position);
+            self.refused.add(refusal);
         }
         Ok(())
     }
@@ -458,6 +486,7 @@ impl MixRun {
             blend: &self.blend,
             blends: blends.into_iter().map(|b| b.report).collect(),
             counts,
+            refused: self.refused,
             outputs: tallies.finish()?,
             tables: self.files.tables,
         })

@@ -15,4 +15,6 @@ mod task;
 pub use mix_run::{MixRun, Next, Ready};
 pub use outcome::{Outcome, TextFile, TextToWrite};
 pub use session::{BlendPreview, InputSummary, Inputs, RunSettings};
-pub use task::{process_chunk, BlendRow, ChunkResult, ChunkTask, TaskRow, Work, TASK_ROWS};
+pub use task::{
+    process_chunk, BlendRow, ChunkResult, ChunkTask, RefusedRow, TaskRow, Work, TASK_ROWS,
+};

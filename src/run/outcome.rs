@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::blend::BlendReport;
 use crate::browse::RowTable;
 use crate::mix::Mix;
-use crate::output::{CutReport, Histogram, OutputFile};
+use crate::output::{CutReport, Histogram, OutputFile, RefusedRows};
 use crate::tokens::TokenizerInfo;
 
 #[derive(Debug, Clone, Serialize)]
@@ -16,6 +16,8 @@ pub struct Outcome {
     pub reports: Vec<CutReport>,
     /// The report as the command line prints it.
     pub text: String,
+    /// Knowledge rows the chat template cannot render, left out under `--skip-bad-rows`.
+    pub refused_rows: RefusedRows,
     /// `manifest.json`'s text (none on a dry run).
     pub manifest: Option<String>,
     pub manifest_file_name: &'static str,

@@ -251,6 +251,7 @@ mod tests {
                 seq,
                 counts: None,
                 lines: Vec::new(),
+                refused: Vec::new(),
             })
         };
         handout.give_back(1, result(1)).unwrap();

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::read::{chat_messages, one_line, IndexRow, Span};
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::Refusal;
+use crate::read::{blend_line, chat_messages, IndexRow, Span};
 use crate::render::{lines_for_cuts, write_row, CutLines, Rendered};
 use crate::reread::Rereader;
 use crate::tokens::{ChatTokenizer, RowTokens, SharedText, TokenizerInfo};
@@ -27,7 +28,8 @@ pub struct TaskRow {
 pub enum BlendRow {
     /// A knowledge row, written as its knowledge mix has it (with its token length).
     Knowledge { row: IndexRow, length: Option<u32> },
-    /// An added dataset's row, written as the dataset has it, on one line.
+    /// An added dataset's row, written as the dataset has it, on one line (reshaped if it does
+    /// not fit the knowledge rows' schema).
     Dataset { file: u32, span: Span },
 }
 
@@ -58,6 +60,18 @@ pub struct ChunkResult {
     pub counts: Option<Vec<RowTokens>>,
     /// Knowledge: lines for each of the task's cuts; blend: its one file's lines.
     pub lines: Vec<CutLines>,
+    /// Knowledge rows the chat template refused, left out of `lines` (their counts are zeros
+    /// that no cut takes): the run either stops at the first or leaves them out of every cut.
+    #[serde(default)]
+    pub refused: Vec<RefusedRow>,
+}
+
+/// A row of a task that the chat template refused.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefusedRow {
+    /// Its place among the task's rows.
+    pub row: u32,
+    pub refusal: Refusal,
 }
 
 /// Processes a task: reads its rows again, counts their tokens with `tokenizer` (which must be
@@ -85,6 +99,7 @@ pub fn process_chunk(
         seq: task.seq,
         counts: None,
         lines: Vec::new(),
+        refused: Vec::new(),
     };
     match &task.work {
         Work::Knowledge { rows, cuts } => {
@@ -124,20 +139,25 @@ fn knowledge(
     let records = rereader.records(&index_rows)?;
     let rendered: Vec<Rendered> = records.iter().map(Rendered::new).collect();
     let counts = counting
-        .map(|t| {
-            let mut shared = SharedText::default();
-            (rendered.iter())
-                .map(|r| count(r, t, &mut shared))
-                .collect::<Result<Vec<_>>>()
-        })
+        .map(|t| count_rows(rows, &rendered, t, rereader, &mut result.refused))
         .transpose()?;
-    let min_cuts: Vec<u32> = rows.iter().map(|r| r.min_cut).collect();
-    let lengths: Option<Vec<u32>> = counts
-        .as_ref()
-        .map(|c| c.iter().map(|t| t.length).collect());
+    let mut keep = vec![true; rows.len()];
+    for refused in &result.refused {
+        keep[refused.row as usize] = false;
+    }
+    let min_cuts = kept(rows.iter().map(|r| r.min_cut), &keep);
+    let lengths = (counts.as_ref()).map(|c| kept(c.iter().map(|t| t.length), &keep));
+    let rendered = kept(rendered, &keep);
     result.lines = lines_for_cuts(&rendered, &min_cuts, lengths.as_deref(), cuts);
     result.counts = counts;
     Ok(())
+}
+
+/// The items whose `keep` is true.
+fn kept<T>(items: impl IntoIterator<Item = T>, keep: &[bool]) -> Vec<T> {
+    (items.into_iter().zip(keep))
+        .filter_map(|(item, &k)| k.then_some(item))
+        .collect()
 }
 
 /// A blend's lines; a row repeated (an upsampled copy, next to its original) is read once.
@@ -153,7 +173,7 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
                     write_row(&Rendered::new(&rereader.record(row)?), *length, &mut line)
                 }
                 BlendRow::Dataset { file, span } => {
-                    one_line(&rereader.dataset_row(*file, span)?.0, &mut line)
+                    blend_line(&rereader.dataset_row(*file, span)?.0, &mut line)
                 }
             }
             last = Some(row);
@@ -163,11 +183,99 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
     Ok(out)
 }
 
-/// The row's tokens (its augmentation's text counted once for the rows that share it); a failure
-/// says which row it was.
-fn count(row: &Rendered, tokenizer: &ChatTokenizer, shared: &mut SharedText) -> Result<RowTokens> {
-    let record = row.record;
-    tokenizer
-        .tokens_sharing(&row.messages, row.shared_context(), shared)
-        .map_err(|e| e.context(format!("{} row {:?}", record.kind.name(), record.question)))
+/// Each row's tokens (an augmentation's text counted once for the rows that share it). A row the
+/// chat template refuses is noted in `refused`, with a zero count; any other failure says which
+/// row it was.
+fn count_rows(
+    rows: &[TaskRow],
+    rendered: &[Rendered],
+    tokenizer: &ChatTokenizer,
+    rereader: &Rereader,
+    refused: &mut Vec<RefusedRow>,
+) -> Result<Vec<RowTokens>> {
+    let mut shared = SharedText::default();
+    let mut counts = Vec::with_capacity(rows.len());
+    for (i, (row, r)) in rows.iter().zip(rendered).enumerate() {
+        let tokens = match tokenizer.tokens_sharing(&r.messages, r.shared_context(), &mut shared) {
+            Ok(tokens) => tokens,
+            Err(e) if e.kind == ErrorKind::Template => {
+                let path = rereader.path(row.row.file);
+                let refusal = refusal(r, path, row.row.line, &tokenizer.info().name, e);
+                refused.push(RefusedRow {
+                    row: i as u32,
+                    refusal,
+                });
+                RowTokens::default()
+            }
+            Err(e) => {
+                let record = r.record;
+                return Err(e.context(format!("{} row {:?}", record.kind.name(), record.question)));
+            }
+        };
+        counts.push(tokens);
+    }
+    Ok(counts)
+}
+
+/// Why the template refused a row, in words, naming the row's file and line. A null response
+/// is the usual cause (transformers fails on it too, where a template calls a string method on
+/// the content), so it is named as such; otherwise the template's own message says why. Either
+/// way the file that holds the template is named too, as for any template error.
+fn refusal(row: &Rendered, path: &str, line: u32, template: &str, e: Error) -> Refusal {
+    let failure = match &e.file {
+        Some(file) => format!("{file}: {}", e.message),
+        None => e.message.clone(),
+    };
+    let (reason, error) = if row.record.response.is_none() {
+        let text = format!(
+            "is null, and the {template} chat template cannot render a null message ({failure})"
+        );
+        let error = Error::template(text).field("response");
+        ("`response` is null".into(), error)
+    } else {
+        let text = format!("the {template} chat template cannot render the row: {failure}");
+        (e.message, Error::template(text))
+    };
+    let error = error.in_file(path);
+    // qna.yaml rows have no line of their own (0).
+    let error = match line {
+        0 => error,
+        line => error.at_line(line.into()),
+    };
+    Refusal { reason, error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Kind, Record};
+
+    #[test]
+    fn a_refusal_says_in_words_which_row_and_why() {
+        let mut record = Record {
+            kind: Kind::ExtractiveSummary,
+            question: "Q".into(),
+            response: None,
+            document: "D".into(),
+            raw_document: "R".into(),
+            outline: "O".into(),
+            reasoning: None,
+        };
+        let failed = || Error::template("the chat template failed: x").in_file("t.json");
+        let null = refusal(&Rendered::new(&record), "a.jsonl", 7, "qwen3", failed());
+        assert_eq!(null.reason, "`response` is null");
+        assert_eq!(
+            null.error.to_string(),
+            "a.jsonl:7: field `response`: is null, and the qwen3 chat template cannot render a \
+             null message (t.json: the chat template failed: x)"
+        );
+        record.response = Some("A".into());
+        let other = refusal(&Rendered::new(&record), "qna.yaml", 0, "qwen3", failed());
+        assert_eq!(other.reason, "the chat template failed: x");
+        assert_eq!(
+            other.error.to_string(),
+            "qna.yaml: the qwen3 chat template cannot render the row: t.json: the chat template \
+             failed: x"
+        );
+    }
 }

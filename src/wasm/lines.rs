@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::render::CutLines;
-use crate::run::{ChunkResult, Ready};
+use crate::run::{ChunkResult, Ready, RefusedRow};
 use crate::tokens::RowTokens;
 
 /// `render::CutLines` with its bytes in a JS array.
@@ -29,6 +29,8 @@ pub struct JsChunkResult {
     pub seq: u32,
     pub counts: Option<Vec<RowTokens>>,
     pub lines: Vec<JsLines>,
+    #[serde(default)]
+    pub refused: Vec<RefusedRow>,
 }
 
 /// `run::Ready`: a task's lines for every output file, to write in order.
@@ -59,6 +61,7 @@ impl JsChunkResult {
             seq: result.seq,
             counts: result.counts,
             lines,
+            refused: result.refused,
         }
     }
 
@@ -84,6 +87,7 @@ impl JsChunkResult {
             seq: self.seq,
             counts: self.counts,
             lines,
+            refused: self.refused,
         };
         Ok((result, bytes))
     }

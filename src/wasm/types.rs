@@ -98,7 +98,7 @@ export interface Message { role: string; content: string | null; thinking: strin
 /** `read::IndexRow`: where a knowledge row is, to read it again. */
 export interface IndexRow {
   kind: "extractive_summary" | "detailed_summary" | "key_facts_to_qa" | "document_based_qa" | "qna_yaml" | "seed_data";
-  file: number; offset: number; len: number; part: number;
+  file: number; offset: number; len: number; line: number; part: number;
   document: number; raw_document: number; placeholder: boolean;
 }
 /** `read::Span`: where a dataset's row is. */
@@ -118,7 +118,11 @@ export interface RowTokens { length: number; trained: number; ends_with_eos: boo
 /** `render::CutLines`: lines of one file. */
 export interface CutLines { bytes: Uint8Array; /** Each line's length, its newline included. */ lens: number[]; }
 /** `run::ChunkResult`: what a pool worker sends back. */
-export interface ChunkResult { seq: number; counts: RowTokens[] | null; lines: CutLines[]; }
+export interface ChunkResult {
+  seq: number; counts: RowTokens[] | null; lines: CutLines[];
+  /** Knowledge rows the chat template refused (by place in the task), left out of `lines`. */
+  refused: { row: number; refusal: { reason: string; error: KmixError } }[];
+}
 /** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()` (their bytes
  * the very arrays its ChunkResult brought); `total`: the rows of the run as far as known (the
  * blends' are known once every row is counted). */
@@ -155,6 +159,9 @@ export interface OutputFile { file_name: string; rows: number; bytes: number; sh
 /** `run::Outcome`. */
 export interface Outcome {
   mix: MixSummary; reports: CutReport[]; text: string;
+  /** `output::RefusedRows`: knowledge rows the chat template cannot render, left out
+   * (`skip_bad_rows`), by reason, with the first few examples. */
+  refused_rows: { count: number; reasons: { reason: string; rows: number }[]; examples: KmixError[] };
   manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
   histograms: Histogram[]; tokenizer: TokenizerInfo | null;
   blends: BlendReport[];

@@ -284,12 +284,13 @@ test('an infeasible cut is shown with its numbers before running; a bad cut name
   await context.close();
 });
 
-test('a malformed file: the error names the file, line and field', async () => {
+test('a malformed file: the error names the file, line and field; a row the template refuses is left out', async () => {
   const { page, context } = await openPage(browser, server.url);
   const good = JSON.stringify({ question: 'Q', response: 'A', document: 'D', raw_document: 'R', document_outline: 'O' });
   const bad = JSON.stringify({ question: 'Q', response: 7, document: 'D', raw_document: 'R', document_outline: 'O' });
+  const nulled = JSON.stringify({ question: 'Q2', response: null, document: 'D', raw_document: 'R', document_outline: 'O' });
   await page.setInputFiles('#input-files', [
-    { name: 'extractive_summary.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${good}\n${good}\n${bad}\n`) },
+    { name: 'extractive_summary.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${good}\n${good}\n${bad}\n${nulled}\n`) },
   ]);
   await waitForInputs(page);
   assert.equal(await page.textContent('#input-status'),
@@ -297,6 +298,12 @@ test('a malformed file: the error names the file, line and field', async () => {
   assert.equal(await page.isDisabled('#mix'), true);
   await page.check('#skip-bad-rows');
   await page.waitForFunction(() => /1 bad rows skipped/.test(document.querySelector('#input-status').textContent));
+  // Qwen 3's template cannot render a null response (nor can transformers): the row is left out.
+  await chooseTokenizer(page, 'qwen3');
+  await setParams(page, { cuts: '1' });
+  await mixAndWait(page);
+  assert.match(await page.textContent('#results-summary'),
+    /Left out 1 row the chat template cannot render \(`response` is null: 1\), e\.g\. extractive_summary\.jsonl:4: field `response`: is null, and the qwen3 chat template cannot render a null message/);
   await context.close();
 });
 

@@ -2,7 +2,7 @@
 // Run by tools/test.sh after tools/build-wasm.sh: node --test tests/node/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -145,4 +145,48 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   assert.equal(outcome.manifest, readFileSync(join(out, 'manifest.json'), 'utf8'));
   assert.equal(outcome.reports.length, 2);
   assert.match(outcome.text, /total tokens/);
+});
+
+test('wasm: rows the Qwen 3 template cannot render (null responses) are left out as on the command line', () => {
+  const work = mkdtempSync(join(tmpdir(), 'kmix-node-'));
+  const inputs = join(work, 'gen');
+  execFileSync('python3', [join(root, 'tools/gen_step03.py'), '--out', inputs, '--raw-docs', '3', '--summaries-per-raw', '4']);
+  const nulled = join(inputs, 'extractive_summary/gen_00.jsonl');
+  const rows = readFileSync(nulled, 'utf8').split('\n').filter(Boolean).map((l) => JSON.stringify({ ...JSON.parse(l), response: null }));
+  writeFileSync(nulled, `${rows.join('\n')}\n`);
+  const out = join(work, 'cli');
+  execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '1,3', '--tokenizer', tokenizerDir('qwen3'), '--date', '1970-01-01', '--skip-bad-rows', '--out', out, '--quiet'], { stdio: 'ignore' });
+
+  const pass = new FirstPass(filesUnder(inputs), true);
+  pass.jobs().forEach(({ job, data }) => {
+    const reading = new FileReading(job, Hashing.Here);
+    reading.push(data);
+    pass.addFile(reading.finish());
+  });
+  const read = pass.finish();
+  const tok = loadTokenizer('qwen3');
+  const plan = read.plan({ cuts: '1,3', qa_per_doc: '3', seed: '42', gpt_oss: false });
+  const run = read.start(plan, { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'], workers: 1 });
+  const processor = new Processor();
+  processor.setInputs(run.inputFiles(), filesUnder(inputs));
+  processor.setTokenizer(tok);
+  const parts = run.fileNames().map(() => []);
+  for (let next = run.whatNext(); next.task; next = run.whatNext()) {
+    for (const ready of run.complete(processor.process(next.task, []))) {
+      ready.lines.forEach((l, i) => parts[i].push(Buffer.from(l.bytes)));
+    }
+  }
+  const names = run.fileNames();
+  const outcome = run.finish(parts.map((p) => createHash('sha256').update(Buffer.concat(p)).digest('hex')));
+  names.forEach((name, i) => {
+    assert.ok(Buffer.concat(parts[i]).equals(readFileSync(join(out, name))), name);
+  });
+  // The refusals name the template's file as each edge was given it: a path, or a file name.
+  const cliManifest = readFileSync(join(out, 'manifest.json'), 'utf8').replaceAll(`${tokenizerDir('qwen3')}/`, '');
+  assert.equal(outcome.manifest, cliManifest);
+  const refused = outcome.refused_rows;
+  assert.ok(refused.count > 0, 'some nulled rows were selected');
+  assert.deepEqual(refused.reasons, [{ reason: '`response` is null', rows: refused.count }]);
+  assert.match(refused.examples[0].text, /^extractive_summary\/gen_00\.jsonl:\d+: field `response`: is null/);
+  assert.match(outcome.text, /left out \d+ rows the chat template cannot render/);
 });
