@@ -32,6 +32,7 @@ pub mod render;
 pub mod reread;
 pub mod run;
 pub mod source;
+pub mod text;
 pub mod tokens;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

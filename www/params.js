@@ -8,6 +8,8 @@ export function readParams(form) {
     qa_per_doc: String(data.get('qa_per_doc') ?? ''),
     seed: String(data.get('seed') ?? ''),
     gpt_oss: data.get('gpt_oss') === 'on',
+    // The core's `pairs` (`questions` is the command line's); blank: no dedupe.
+    dedupe: data.get('dedupe') === 'on' ? 'pairs' : '',
   };
 }
 

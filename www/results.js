@@ -50,7 +50,19 @@ export function renderFeasibility(container, mix) {
   const coverage = mix.cuts.flatMap((c) => (c.coverage ?? []).map((k) => h('li', { class: 'note' },
     `Cut ${c.cut}: ${formatInt(k.raw_documents)} raw documents of ${kindLabel(k.kind)} have fewer than ${c.cut} augmentations, e.g. `
     + k.examples.map(([text, n]) => `“${text}” (${n})`).join(', '))));
-  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts, coverage, notes));
+  container.replaceChildren(h('ul', { class: 'feasibility' }, stats, cuts, coverage, duplicatesItems(mix.duplicates), notes));
+}
+
+/** Repeated Q&A (`mix::Duplicates`): what Dedupe dropped, and what each cut still holds. */
+function duplicatesItems(duplicates) {
+  const place = (p) => `${p.file}:${p.line}`;
+  const found = (k) => `${formatInt(k.duplicate_pairs)} duplicate pairs, ${formatInt(k.repeated_questions)} repeated questions, e.g. `
+    + k.examples.map((r) => `${place(r.repeat)} repeats ${place(r.first)} (${r.pair ? 'pair' : 'question'})`).join(', ');
+  const dropped = (duplicates?.dropped ?? []).map((k) => h('li', { class: 'note' },
+    `Dedupe dropped ${formatInt(k.duplicate_pairs + k.repeated_questions)} ${kindLabel(k.kind)} rows, keeping the first of each: ${found(k)}.`));
+  const cuts = (duplicates?.cuts ?? []).flatMap((c) => c.kinds.map((k) => h('li', { class: 'note' },
+    `Cut ${c.cut}: ${kindLabel(k.kind)} repeats: ${found(k)}.`)));
+  return [...dropped, ...cuts];
 }
 
 /** `reports`: the outcome's CutReport per cut. */

@@ -58,6 +58,14 @@ pub struct Args {
     #[arg(long, value_name = "INPUT", value_delimiter = ',')]
     pub leave_out: Vec<String>,
 
+    /// Drop repeated Q&A before sampling, keeping the first of each in input order: pairs
+    /// (question and response both repeat; `--dedupe` alone) or `--dedupe=questions` (the
+    /// question repeats), compared within a kind after Unicode (NFKC), case and white-space
+    /// normalisation.
+    // `=` required: `--dedupe generated/` must not take the input for the way to dedupe.
+    #[arg(long, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "pairs")]
+    pub dedupe: Option<String>,
+
     /// Blend a chat dataset (JSON Lines, .jsonl.gz or a JSON array of {messages, metadata?,
     /// unmask?} rows) beside the knowledge mix, with a size: a whole number is rows
     /// (`skills.jsonl=30000`), a number with a decimal point a ratio (`replay.jsonl=0.5`; above 1

@@ -153,6 +153,7 @@ fn mix_params(args: &Args, settings: &Settings) -> Result<crate::mix::MixParams,
         seed: args.seed.clone(),
         gpt_oss: settings.gpt_oss,
         leave_out: args.leave_out.clone(),
+        dedupe: args.dedupe.clone(),
     }
     .parse()
 }

@@ -2,6 +2,7 @@
 //! the first pass's index before any row is read again.
 
 mod augmentations;
+mod duplicates;
 mod feasibility;
 mod params;
 mod sample;
@@ -10,11 +11,28 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::read::{Index, IndexRow, Kind};
+pub use duplicates::{CutDuplicates, Dedupe, KindDuplicates, Place, Repeat};
 pub use feasibility::{AugmentationStats, CutFeasibility};
 pub use params::{parse_cuts, Cuts, MixParams, ParamsText};
 
 /// The smallest cut of a row left out of every cut ([`Mix::leave_out`]).
 const IN_NO_CUT: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Duplicates {
+    /// Per kind, the rows `--dedupe` dropped before sampling.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<KindDuplicates>,
+    /// Per feasible cut, the repeats among its rows (only cuts that hold any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cuts: Vec<CutDuplicates>,
+}
+
+impl Duplicates {
+    pub fn is_empty(&self) -> bool {
+        self.dropped.is_empty() && self.cuts.is_empty()
+    }
+}
 
 /// The plan of a mix: every cut's rows, before any token is counted.
 #[derive(Debug, Clone, Serialize)]
@@ -24,6 +42,9 @@ pub struct Mix {
     pub cuts: Vec<CutFeasibility>,
     /// Rows dropped by the GPT-OSS filter.
     pub filtered_rows: u64,
+    /// Repeated Q&A: what `--dedupe` dropped, and what each cut still holds.
+    #[serde(skip_serializing_if = "Duplicates::is_empty")]
+    pub duplicates: Duplicates,
     /// What a person should know about how the parameters were taken (say, a cut given twice).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -55,11 +76,15 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     let chosen = |r: &IndexRow| !left_out[r.file as usize];
     // Dropped by the GPT-OSS filter: a placeholder question in an input the user kept.
     let dropped = |r: &IndexRow| chosen(r) && params.gpt_oss && r.placeholder;
-    let kept: Vec<bool> = index
+    let mut kept: Vec<bool> = index
         .rows
         .iter()
         .map(|r| chosen(r) && !dropped(r))
         .collect();
+    let deduped = match params.dedupe {
+        Dedupe::Off => Vec::new(),
+        dedupe => duplicates::drop_repeats(index, &mut kept, dedupe),
+    };
     let raw_documents = augmentations::per_raw_document(index, &kept);
     let augmentations = feasibility::augmentation_stats(index, &raw_documents);
     let cuts = feasibility::feasibility(params.cuts.sizes(), &augmentations);
@@ -76,6 +101,10 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
     selected.sort_by_key(|&(i, _)| (index.rows[i].kind, i));
     Ok(Mix {
         filtered_rows: index.rows.iter().filter(|r| dropped(r)).count() as u64,
+        duplicates: Duplicates {
+            dropped: deduped,
+            cuts: cut_duplicates(index, &cuts, &selected),
+        },
         // How inputs that share a path are told apart, which added rows are reshaped, and
         // whether cuts apply at all.
         notes: (notes.into_iter())
@@ -93,6 +122,26 @@ pub fn plan(index: &Index, params: &MixParams) -> Result<Mix> {
         selected: selected.iter().map(|&(i, _)| i).collect(),
         min_cut: selected.iter().map(|&(_, m)| m).collect(),
     })
+}
+
+/// Each feasible cut's repeats, among its rows in output order.
+fn cut_duplicates(
+    index: &Index,
+    cuts: &[CutFeasibility],
+    selected: &[(usize, u32)],
+) -> Vec<CutDuplicates> {
+    (cuts.iter().filter(|c| c.feasible))
+        .map(|c| CutDuplicates {
+            cut: c.cut,
+            kinds: duplicates::repeats(
+                index,
+                (selected.iter())
+                    .filter(|&&(_, m)| m <= c.cut)
+                    .map(|&(i, _)| i),
+            ),
+        })
+        .filter(|c| !c.kinds.is_empty())
+        .collect()
 }
 
 /// The notebook warns when a generation folder is missing or empty; so does kmix, unless the

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::Dedupe;
 use crate::error::{Error, Result};
 use crate::read::InputFile;
 
@@ -24,6 +25,9 @@ pub struct MixParams {
     /// (`extractive_summary/`), or a kind (`qna_yaml`, `seed_data`, `key_facts_to_qa`, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
+    /// Drop repeated Q&A before sampling, keeping the first of each ([`Dedupe`]).
+    #[serde(default, skip_serializing_if = "Dedupe::is_off")]
+    pub dedupe: Dedupe,
 }
 
 /// Cut sizes as a plan takes them: at least one, none 0, sorted, each once. Made only by checking
@@ -104,6 +108,7 @@ impl Default for MixParams {
             seed: DEFAULT_SEED,
             gpt_oss: false,
             left_out: Vec::new(),
+            dedupe: Dedupe::Off,
         }
     }
 }
@@ -119,6 +124,8 @@ pub struct ParamsText {
     pub gpt_oss: bool,
     /// See [`MixParams::left_out`].
     pub leave_out: Vec<String>,
+    /// `pairs` or `questions`; none or blank: no dedupe.
+    pub dedupe: Option<String>,
 }
 
 impl ParamsText {
@@ -146,6 +153,17 @@ impl ParamsText {
             seed: given(&self.seed).map_or(Ok(DEFAULT_SEED), |t| number(t, "seed"))?,
             gpt_oss: self.gpt_oss,
             left_out: self.leave_out.clone(),
+            dedupe: match given(&self.dedupe) {
+                None => Dedupe::Off,
+                Some("pairs") => Dedupe::Pairs,
+                Some("questions") => Dedupe::Questions,
+                Some(other) => {
+                    return Err(Error::parameters(format!(
+                        "`{other}` is not a way to dedupe: give `pairs` or `questions`"
+                    ))
+                    .field("dedupe"))
+                }
+            },
         };
         params.validate()?;
         Ok(params)

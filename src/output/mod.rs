@@ -1,6 +1,7 @@
 //! What a run leaves besides its mixes: the names of its files, their tallies and checksums, the
 //! report, the token-length histograms and the manifest.
 
+mod duplicates;
 mod histogram;
 mod manifest;
 mod refused;

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::duplicates::duplicates_text;
 use super::refused::RefusedRows;
 use crate::mix::Mix;
 use crate::names::output_file_name;
@@ -162,6 +163,7 @@ pub fn plan_text(index: &Index, mix: &Mix) -> String {
     if mix.filtered_rows > 0 {
         let _ = writeln!(out, "GPT-OSS filter dropped {} rows", mix.filtered_rows);
     }
+    out.push_str(&duplicates_text(&mix.duplicates));
     out
 }
 

@@ -17,9 +17,10 @@ use super::placeholder::is_placeholder_question;
 use super::records::{json_problem, Flow, Position, RecordSplitter, RecordText};
 use super::reshape::Reshapes;
 use super::seed::SeedFields;
-use super::{qna, BadRows, Index, IndexRow, InputFile, Kind, ReadOptions, TextId};
+use super::{qna, BadRows, Index, IndexRow, InputFile, Kind, ReadOptions, RowHashes, TextId};
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
+use crate::text;
 
 /// What reading one file needs to know: which file, its place among them, and how to read it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,6 +54,7 @@ pub struct FileIndex {
     texts: Vec<u128>,
     starts: Vec<(TextId, String)>,
     rows: Vec<IndexRow>,
+    hashes: Vec<RowHashes>,
     bad_rows: BadRows,
     /// An added dataset's rows, and how many are reshaped for the blends.
     dataset_rows: Option<(Vec<Span>, Reshapes)>,
@@ -63,7 +65,21 @@ pub struct FileIndex {
 struct Noted {
     texts: TextIds,
     rows: Vec<IndexRow>,
+    hashes: Vec<RowHashes>,
     bad_rows: BadRows,
+    /// Reused to normalise each row's texts.
+    buffer: String,
+}
+
+impl Noted {
+    fn push(&mut self, row: IndexRow, question: &str, response: &str) {
+        let buffer = &mut self.buffer;
+        self.hashes.push(RowHashes {
+            question: text::normal_hash(&[question], buffer),
+            pair: text::normal_hash(&[question, response], buffer),
+        });
+        self.rows.push(row);
+    }
 }
 
 /// A file being read.
@@ -267,6 +283,7 @@ impl FileReading {
             texts,
             starts,
             rows: noted.rows,
+            hashes: noted.hashes,
             bad_rows: noted.bad_rows,
             dataset_rows,
         })
@@ -283,6 +300,7 @@ impl FileIndex {
             texts: Vec::new(),
             starts: Vec::new(),
             rows: Vec::new(),
+            hashes: Vec::new(),
             bad_rows: BadRows::default(),
             dataset_rows: Some((Vec::new(), Reshapes::default())),
         }
@@ -301,6 +319,12 @@ impl Index {
                 self.files.len()
             )));
         }
+        if read.hashes.len() != read.rows.len() {
+            return Err(
+                Error::input("a file's index holds a hash for each row, or is not one")
+                    .in_file(&read.file.path),
+            );
+        }
         let ids = self.texts.add(read.texts, read.starts);
         let known = |id: TextId| ids.get(id as usize).copied();
         let rows = read.rows.into_iter().map(|row| {
@@ -315,6 +339,7 @@ impl Index {
             Error::input("a row names a text the file's index does not hold")
                 .in_file(&read.file.path)
         })?);
+        self.hashes.extend(read.hashes);
         let bad = &mut self.bad_rows;
         bad.count += read.bad_rows.count;
         let room = BAD_ROW_EXAMPLES.saturating_sub(bad.examples.len());
@@ -383,12 +408,13 @@ impl<'a> Records<'a> {
 
     fn add(&mut self, at: Position, record: RecordText) -> Result<()> {
         let text = record?;
-        let Noted { texts, rows, .. } = &mut *self.noted;
+        let noted = &mut *self.noted;
         match &mut *self.rows {
             Rows::Generated(kind) => {
                 let row = parse_json::<GeneratedFields>(text)?.into_record(*kind)?;
                 *self.null_responses += u64::from(row.response.is_none());
-                rows.push(IndexRow {
+                let texts = &mut noted.texts;
+                let index_row = IndexRow {
                     kind: *kind,
                     file: self.number,
                     offset: at.offset,
@@ -398,9 +424,11 @@ impl<'a> Records<'a> {
                     document: texts.id(&row.document),
                     raw_document: texts.named_id(&row.raw_document),
                     placeholder: is_placeholder_question(&row.question),
-                });
+                };
+                let response = row.response.as_deref().unwrap_or_default();
+                noted.push(index_row, &row.question, response);
             }
-            Rows::Seed(seen) => add_seed(text, at, self.number, seen, texts, rows)?,
+            Rows::Seed(seen) => add_seed(text, at, self.number, seen, noted)?,
             Rows::Dataset(spans, reshapes) => {
                 chat_messages(text)?;
                 reshapes.add(text);
@@ -438,15 +466,14 @@ fn add_seed(
     at: Position,
     number: u32,
     seen: &mut HashSet<(TextId, u128)>,
-    texts: &mut TextIds,
-    rows: &mut Vec<IndexRow>,
+    noted: &mut Noted,
 ) -> Result<()> {
     let example = parse_json::<SeedFields>(text)?.into_example()?;
-    let document = texts.id(&example.document);
+    let document = noted.texts.id(&example.document);
     for (part, (question, answer)) in example.pairs.iter().enumerate() {
         let pair = ids::text_hash(&format!("{question}\u{0}{answer}"));
         if seen.insert((document, pair)) {
-            rows.push(IndexRow {
+            let row = IndexRow {
                 kind: Kind::SeedData,
                 file: number,
                 offset: at.offset,
@@ -456,7 +483,8 @@ fn add_seed(
                 document,
                 raw_document: document,
                 placeholder: is_placeholder_question(question),
-            });
+            };
+            noted.push(row, question, answer);
         }
     }
     Ok(())
@@ -466,7 +494,7 @@ fn index_qna(qna: &qna::Qna, path: &str, number: u32, noted: &mut Noted) -> Resu
     for (example_no, example) in qna.seed_examples.iter().enumerate() {
         let context = noted.texts.id(&example.context);
         for (part, qa) in example.questions_and_answers.iter().enumerate() {
-            noted.rows.push(IndexRow {
+            let row = IndexRow {
                 kind: Kind::QnaYaml,
                 file: number,
                 offset: example_no as u64,
@@ -480,7 +508,8 @@ fn index_qna(qna: &qna::Qna, path: &str, number: u32, noted: &mut Noted) -> Resu
                 document: context,
                 raw_document: context,
                 placeholder: is_placeholder_question(&qa.question),
-            });
+            };
+            noted.push(row, &qa.question, &qa.answer);
         }
     }
     Ok(())

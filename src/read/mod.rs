@@ -75,6 +75,15 @@ pub struct IndexRow {
     pub placeholder: bool,
 }
 
+/// A row's question, and its question with its response, each as [`crate::text::normal_hash`]
+/// has them: what finds duplicates without reading the row again. Kept beside
+/// [`Index::rows`] rather than in them, as tasks carry index rows and need none of this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RowHashes {
+    pub question: u64,
+    pub pair: u64,
+}
+
 /// What was done with one input file, for the report and the manifest.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct InputFile {
@@ -135,6 +144,8 @@ pub struct BadRows {
 pub struct Index {
     pub texts: TextIds,
     pub rows: Vec<IndexRow>,
+    /// For each of `rows`.
+    pub hashes: Vec<RowHashes>,
     pub files: Vec<InputFile>,
     pub bad_rows: BadRows,
     /// How the files were read.

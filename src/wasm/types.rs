@@ -37,15 +37,23 @@ export interface InputSummary {
   bad_rows: { count: number; examples: KmixError[] };
   rows: number;
 }
+/** `mix::KindDuplicates`: rows repeating an earlier row's pair, or only its question. */
+export interface KindDuplicates {
+  kind: string; duplicate_pairs: number; repeated_questions: number;
+  examples: { first: { file: string; line: number }; repeat: { file: string; line: number }; pair: boolean }[];
+}
 /** The form as typed; blank fields take the notebook's defaults. */
 export interface MixForm {
   cuts?: string; qa_per_doc?: string; seed?: string; gpt_oss?: boolean;
+  /** `pairs` or `questions`; blank or none: no dedupe. */
+  dedupe?: string;
   /** Recognised inputs to leave out: paths, folders (`name/`) or kinds. */
   leave_out?: string[];
 }
 /** A plan (`mix::Mix`): parameters, augmentations per raw document, feasibility per cut. */
 export interface MixSummary {
-  params: { cuts: number[]; qa_per_doc: number; seed: number; gpt_oss: boolean; left_out?: string[] };
+  params: { cuts: number[]; qa_per_doc: number; seed: number; gpt_oss: boolean; left_out?: string[];
+            dedupe?: 'pairs' | 'questions' };
   augmentations: { kind: string; documents: number; raw_documents: number; mean_per_raw_document: number }[];
   cuts: { cut: number; feasible: boolean; reason?: string;
           /** Raw documents with fewer augmentations than the cut: [start of text, augmentations]. */
@@ -53,6 +61,8 @@ export interface MixSummary {
           /** No summary rows: this cut would repeat that one's rows, which is mixed instead. */
           same_as?: number }[];
   filtered_rows: number;
+  /** Repeated Q&A of a kind: what dedupe dropped, and, per cut, what the cut still holds. */
+  duplicates?: { dropped?: KindDuplicates[]; cuts?: { cut: number; kinds: KindDuplicates[] }[] };
   /** How the parameters were taken, e.g. a cut given twice. */
   notes?: string[];
   /** About the inputs, e.g. a generation folder missing or empty. */

@@ -234,6 +234,27 @@ test('a dropped folder is read with paths relative to it', async () => {
   await context.close();
 });
 
+test('Dedupe: repeats planted in the inputs are listed, and dropped as the CLI\'s --dedupe drops them', async () => {
+  const dir = generate(['--raw-docs', '3', '--seed', '5']);
+  const facts = join(dir, 'key_facts_to_qa');
+  const row = JSON.parse(readFileSync(join(facts, 'gen_00.jsonl'), 'utf8').split('\n')[1]);
+  const shouted = { ...row, question: ` ${row.question.toUpperCase()}\t` };
+  writeFileSync(join(facts, 'gen_01.jsonl'), readFileSync(join(facts, 'gen_01.jsonl'), 'utf8')
+    + [row, shouted].map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', dir);
+  await waitForInputs(page);
+  await setParams(page, { cuts: '1, 2' });
+  await page.waitForFunction(() => /Cut 1: key_facts_to_qa repeats: 2 duplicate pairs/.test(document.querySelector('#feasibility').textContent));
+  await page.getByLabel('Dedupe').check();
+  await page.waitForFunction(() => /Dedupe dropped 2 key_facts_to_qa rows/.test(document.querySelector('#feasibility').textContent));
+  await mixAndWait(page);
+  const files = await downloadAll(page);
+  assertSameAsCli(files, cliMix(dir, ['--cuts', '1,2', '--dedupe']));
+  assert.match(files['manifest.json'].toString(), /"dedupe": "pairs"/);
+  await context.close();
+});
+
 test('gzip inputs mix byte-identical to the CLI', async () => {
   const gz = generate(['--raw-docs', '4', '--reasoning', '--gzip']);
   const { page, context } = await openPage(browser, server.url);

@@ -1,6 +1,6 @@
 import os
 import pathlib
-from typing import Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Callable, Iterable, Literal, Mapping, Optional, Sequence, Union
 
 _Path = Union[str, os.PathLike]
 _Progress = Union[bool, Callable[[int, int], object], None]
@@ -42,6 +42,7 @@ def mix(
     tokenizer: Optional[_Path] = None,
     gpt_oss: Optional[bool] = None,
     leave_out: Union[str, Iterable[str], None] = None,
+    dedupe: Union[bool, Literal["pairs", "questions"], None] = None,
     date: Optional[str] = None,
     add: Union[Mapping[_Path, Union[str, int, float, None]], Sequence[_Path], _Path, None] = None,
     recipe: Optional[_Path] = None,
@@ -66,6 +67,7 @@ def plan(
     tokenizer: Optional[_Path] = None,
     gpt_oss: Optional[bool] = None,
     leave_out: Union[str, Iterable[str], None] = None,
+    dedupe: Union[bool, Literal["pairs", "questions"], None] = None,
     date: Optional[str] = None,
     add: Union[Mapping[_Path, Union[str, int, float, None]], Sequence[_Path], _Path, None] = None,
     recipe: Optional[_Path] = None,
