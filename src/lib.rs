@@ -22,6 +22,7 @@ pub mod checksum;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod error;
+pub mod holdout;
 pub mod mix;
 pub mod names;
 pub mod output;

@@ -75,7 +75,7 @@ fn process(
     let mut rereader = Rereader::new(run.input_files(), &sources).unwrap();
     tasks
         .iter()
-        .map(|task| process_chunk(task, &mut rereader, tokenizer))
+        .map(|task| process_chunk(task, &mut rereader, tokenizer, None))
         .collect()
 }
 

@@ -66,6 +66,17 @@ pub struct Args {
     #[arg(long, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "pairs")]
     pub dedupe: Option<String>,
 
+    /// A held-out file (JSON Lines with `question` and `answer`/`response`, or `messages`; or a
+    /// qna.yaml): report training rows whose question equals a held-out question after
+    /// normalisation, or that share a run of 13 words with a held-out question or answer. Repeat
+    /// for more files.
+    #[arg(long, value_name = "FILE")]
+    pub holdout: Vec<PathBuf>,
+
+    /// Leave the rows that leak a held-out question out of every cut.
+    #[arg(long)]
+    pub drop_contaminated: bool,
+
     /// Blend a chat dataset (JSON Lines, .jsonl.gz or a JSON array of {messages, metadata?,
     /// unmask?} rows) beside the knowledge mix, with a size: a whole number is rows
     /// (`skills.jsonl=30000`), a number with a decimal point a ratio (`replay.jsonl=0.5`; above 1

@@ -7,6 +7,7 @@ use std::sync::mpsc::SyncSender;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::checksum::Hashing;
+use crate::holdout::HeldOut;
 use crate::output::OutputTallies;
 use crate::reread::Rereader;
 use crate::run::{process_chunk, MixRun, Next, Ready};
@@ -20,6 +21,7 @@ use super::write::PendingFile;
 pub struct Drive<'a> {
     pub sources: &'a [&'a (dyn ByteSource + Sync)],
     pub tokenizer: Option<&'a ChatTokenizer>,
+    pub holdout: Option<&'a HeldOut>,
     pub threads: usize,
     pub observer: &'a dyn Observer,
 }
@@ -106,7 +108,7 @@ impl Drive<'_> {
                     }
                 }
             };
-            let result = process_chunk(&task, &mut rereader, self.tokenizer);
+            let result = process_chunk(&task, &mut rereader, self.tokenizer, self.holdout);
             let mut guard = lock(run);
             let ready = guard.complete(task.seq, result)?;
             // Sent while the run is locked, so that batches reach the writer in order. The writer

@@ -16,6 +16,7 @@ use clap::Parser;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use crate::holdout::HeldOut;
 use crate::mix::{Mix, ParamsText};
 use crate::read::{FirstPass, ReadOptions};
 use crate::run::{Inputs, Outcome, RunSettings};
@@ -112,6 +113,7 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
     print_plan(&inputs, &mix, observer)?;
     let threads = (args.threads)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let holdout = read_holdout(&args.holdout)?;
     let run_settings = RunSettings {
         tokenizer: tokenizer.as_ref().map(|t| t.info().clone()),
         dry_run: args.dry_run,
@@ -120,12 +122,15 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
             .collect(),
         blend,
         workers: threads as u32,
+        holdout: holdout.as_ref().map(HeldOut::info),
+        drop_contaminated: args.drop_contaminated,
     };
     let run = inputs.start(mix, run_settings)?;
     let folder = OutputFolder::prepare(&settings.out, run.file_names(), observer)?;
     let drive = Drive {
         sources: &sources,
         tokenizer: tokenizer.as_ref(),
+        holdout: holdout.as_ref(),
         threads,
         observer,
     };
@@ -144,6 +149,22 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
         written,
         settings: settings.from_environment,
     })
+}
+
+/// The held-out files, read whole (questions and answers: small beside the inputs).
+fn read_holdout(paths: &[PathBuf]) -> Result<Option<HeldOut>, Error> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut held = HeldOut::default();
+    for path in paths {
+        let name = path.to_string_lossy();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::io(format!("cannot read the held-out file: {e}")).in_file(&*name)
+        })?;
+        held.add_file(&name, &bytes)?;
+    }
+    Ok(Some(held))
 }
 
 fn mix_params(args: &Args, settings: &Settings) -> Result<crate::mix::MixParams, Error> {

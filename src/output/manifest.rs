@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::contaminated::Contamination;
 use super::refused::RefusedRows;
 use super::report::CutReport;
 use crate::blend::{BlendParams, BlendReport};
@@ -40,6 +41,10 @@ pub struct Manifest<'a> {
     /// none are, so that a manifest changes only where a run did.
     #[serde(skip_serializing_if = "RefusedRows::is_empty")]
     pub refused_rows: &'a RefusedRows,
+    /// The held-out files (path, SHA-256), the rows found to leak them and whether they were left
+    /// out; absent without held-out files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_out: Option<&'a Contamination>,
     pub tokenizer: Option<&'a TokenizerInfo>,
     pub report: &'a [CutReport],
     /// The blends and the trainer pre-flight, when asked for.

@@ -8,8 +8,8 @@ use crate::browse::RowTable;
 use crate::error::Result;
 use crate::mix::Mix;
 use crate::output::{
-    cut_reports, histogram, output_file_name, report_text, BlendRecord, CutReport, Histogram,
-    Manifest, OutputFile, ReadRecord, RefusedRows, MANIFEST_FILE_NAME,
+    cut_reports, histogram, output_file_name, report_text, BlendRecord, Contamination, CutReport,
+    Histogram, Manifest, OutputFile, ReadRecord, RefusedRows, MANIFEST_FILE_NAME,
 };
 use crate::read::Index;
 
@@ -25,6 +25,8 @@ pub(super) struct Finished<'a> {
     pub counts: Option<Vec<u32>>,
     /// Knowledge rows the chat template refused, left out of every cut.
     pub refused: RefusedRows,
+    /// Knowledge rows that leak the held-out set (none without one).
+    pub contamination: Option<Contamination>,
     /// The written files, tallied and hashed.
     pub outputs: Vec<OutputFile>,
     pub tables: Vec<RowTable>,
@@ -35,6 +37,9 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
     let reports = cut_reports(run.index, &run.mix, counts);
     let tokenizer = run.settings.tokenizer.as_ref().map(|t| t.name.as_str());
     let mut text = report_text(run.index, &run.mix, &run.refused, &reports, tokenizer);
+    if let Some(c) = &run.contamination {
+        text.push_str(&c.text());
+    }
     text.push_str(&blend_text(&run.blends, run.blend.max_seq_len));
     let texts = recipes(&run.blends, run.blend, run.mix.params.seed);
     let histograms = counts.map_or_else(Vec::new, |c| histograms(&run.mix, c, run.blend));
@@ -48,6 +53,7 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
         texts,
         mix: run.mix,
         refused_rows: run.refused,
+        contamination: run.contamination,
         outputs: run.outputs,
         tokenizer: run.settings.tokenizer,
         blends: run.blends,
@@ -90,6 +96,7 @@ fn manifest(run: &Finished, reports: &[CutReport]) -> String {
         inputs: &run.index.files,
         bad_rows: &run.index.bad_rows,
         refused_rows: &run.refused,
+        held_out: run.contamination.as_ref(),
         tokenizer: run.settings.tokenizer.as_ref(),
         report: reports,
         blend: run.blend.plans_blends().then_some(BlendRecord {

@@ -10,7 +10,10 @@ use serde::Serialize;
 use super::finish::{finish, Finished};
 use super::outcome::Outcome;
 use super::stages::{Handout, Stage, Tasks};
-use super::task::{BlendRow, ChunkResult, ChunkTask, RefusedRow, TaskRow, Work, TASK_ROWS};
+use super::task::{
+    BlendRow, ChunkResult, ChunkTask, ContaminatedRow, HoldoutCheck, RefusedRow, TaskRow, Work,
+    TASK_ROWS,
+};
 use super::RunSettings;
 use crate::blend::{plan_blend, BlendParams, CutBlend, Entry, SourceRows};
 use crate::browse::RowTable;
@@ -18,7 +21,8 @@ use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::mix::Mix;
 use crate::output::{
-    blend_file_name, output_file_name, recipe_file_name, OutputTallies, RefusedRows,
+    blend_file_name, output_file_name, recipe_file_name, Contamination, LeakingRow, OutputTallies,
+    RefusedRows,
 };
 use crate::read::{Index, InputFile, Kind};
 use crate::render::CutLines;
@@ -108,6 +112,8 @@ pub struct MixRun {
     counts: Counts,
     /// Knowledge rows the chat template refused, left out of every cut (`--skip-bad-rows`).
     refused: RefusedRows,
+    /// Knowledge rows that leak the held-out set (none without one).
+    contamination: Option<Contamination>,
 }
 
 impl MixRun {
@@ -134,6 +140,8 @@ impl MixRun {
                 datasets: vec![Vec::new(); index.datasets.len()],
             },
             refused: RefusedRows::default(),
+            contamination: (settings.holdout.as_ref())
+                .map(|h| Contamination::new(h.files.clone(), settings.drop_contaminated)),
             index,
             mix,
             settings,
@@ -186,6 +194,10 @@ impl MixRun {
             seq,
             work: self.work(self.tasks.stage(seq)),
             tokenizer: self.settings.tokenizer.clone(),
+            holdout: (self.settings.holdout.as_ref()).map(|h| HoldoutCheck {
+                checksum: h.checksum.clone(),
+                drop: self.settings.drop_contaminated,
+            }),
         })
     }
 
@@ -395,6 +407,7 @@ impl MixRun {
             return Err(mismatch(seq, "token counts"));
         }
         self.leave_out_refused(seq, &positions, result.refused)?;
+        self.take_contaminated(seq, &positions, result.contaminated)?;
         let first_count = self.counts.knowledge.len();
         self.counts
             .knowledge
@@ -427,15 +440,51 @@ impl MixRun {
         refused: Vec<RefusedRow>,
     ) -> Result<()> {
         for RefusedRow { row, refusal } in refused {
-            let position = positions.start + row as usize;
-            if position >= positions.end {
-                return Err(mismatch(seq, "refused rows"));
-            }
+            let position = position_of(seq, positions, row, "refused rows")?;
             if !self.index.options.skip_bad_rows {
                 return Err(refusal.error);
             }
             self.mix.leave_out(position);
             self.refused.add(refusal);
+        }
+        Ok(())
+    }
+
+    /// Rows that leak the held-out set: counted in every cut they are in and named, and, with
+    /// `--drop-contaminated`, left out of every cut (the task left them out of its lines).
+    fn take_contaminated(
+        &mut self,
+        seq: u32,
+        positions: &Range<usize>,
+        contaminated: Vec<ContaminatedRow>,
+    ) -> Result<()> {
+        let Some(report) = self.contamination.as_mut() else {
+            return match contaminated.is_empty() {
+                true => Ok(()),
+                false => Err(mismatch(seq, "contaminated rows")),
+            };
+        };
+        for ContaminatedRow {
+            row,
+            question,
+            leak,
+        } in contaminated
+        {
+            let position = position_of(seq, positions, row, "contaminated rows")?;
+            let index_row = self.index.rows[self.mix.selected[position]];
+            let cuts: Vec<u32> = (self.mix.feasible_cuts())
+                .filter(|&c| self.mix.in_cut(position, c))
+                .collect();
+            let named = LeakingRow {
+                file: self.index.files[index_row.file as usize].path.clone(),
+                line: index_row.line,
+                question,
+                leak,
+            };
+            report.add(index_row.kind, &cuts, named);
+            if report.dropped {
+                self.mix.leave_out(position);
+            }
         }
         Ok(())
     }
@@ -487,6 +536,7 @@ impl MixRun {
             blends: blends.into_iter().map(|b| b.report).collect(),
             counts,
             refused: self.refused,
+            contamination: self.contamination,
             outputs: tallies.finish()?,
             tables: self.files.tables,
         })
@@ -515,6 +565,15 @@ impl Files {
             written,
             blended,
         }
+    }
+}
+
+/// The position of a task's row `row`, which must be one of the task's `positions`.
+fn position_of(seq: u32, positions: &Range<usize>, row: u32, what: &str) -> Result<usize> {
+    let position = positions.start + row as usize;
+    match position < positions.end {
+        true => Ok(position),
+        false => Err(mismatch(seq, what)),
     }
 }
 

@@ -16,5 +16,6 @@ pub use mix_run::{MixRun, Next, Ready};
 pub use outcome::{Outcome, TextFile, TextToWrite};
 pub use session::{BlendPreview, InputSummary, Inputs, RunSettings};
 pub use task::{
-    process_chunk, BlendRow, ChunkResult, ChunkTask, RefusedRow, TaskRow, Work, TASK_ROWS,
+    process_chunk, BlendRow, ChunkResult, ChunkTask, ContaminatedRow, HoldoutCheck, RefusedRow,
+    TaskRow, Work, TASK_ROWS,
 };

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::blend::BlendReport;
 use crate::browse::RowTable;
 use crate::mix::Mix;
-use crate::output::{CutReport, Histogram, OutputFile, RefusedRows};
+use crate::output::{Contamination, CutReport, Histogram, OutputFile, RefusedRows};
 use crate::tokens::TokenizerInfo;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +18,9 @@ pub struct Outcome {
     pub text: String,
     /// Knowledge rows the chat template cannot render, left out under `--skip-bad-rows`.
     pub refused_rows: RefusedRows,
+    /// Knowledge rows that leak the held-out set (none without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contamination: Option<Contamination>,
     /// `manifest.json`'s text (none on a dry run).
     pub manifest: Option<String>,
     pub manifest_file_name: &'static str,

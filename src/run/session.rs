@@ -9,6 +9,7 @@ use super::mix_run::MixRun;
 use crate::blend::{preview, BlendParams, BlendText, SourcePreview};
 use crate::checksum::is_sha256_hex;
 use crate::error::{Error, Result};
+use crate::holdout::HeldOutInfo;
 use crate::mix::{plan, Mix, MixParams};
 use crate::names;
 use crate::output::plan_text;
@@ -42,6 +43,10 @@ pub struct RunSettings {
     pub blend: BlendText,
     /// The driver's threads or workers, which keep a few tasks each out at once (none: one).
     pub workers: u32,
+    /// The held-out set every knowledge row is checked against (each thread or worker holds it).
+    pub holdout: Option<HeldOutInfo>,
+    /// Leave the rows that leak the held-out set out of every cut.
+    pub drop_contaminated: bool,
 }
 
 impl Inputs {
@@ -150,6 +155,12 @@ impl Inputs {
                 "a token budget, a size in tokens and the trainer pre-flight count tokens: choose a tokenizer",
             )
             .field("tokenizer"));
+        }
+        if settings.drop_contaminated && settings.holdout.is_none() {
+            return Err(Error::parameters(
+                "leaving out rows that leak held-out questions needs held-out files: give them",
+            )
+            .field("holdout"));
         }
         MixRun::new(Arc::clone(&self.index), mix, settings, blend)
     }

@@ -252,6 +252,7 @@ mod tests {
                 counts: None,
                 lines: Vec::new(),
                 refused: Vec::new(),
+                contaminated: Vec::new(),
             })
         };
         handout.give_back(1, result(1)).unwrap();

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::holdout::{HeldOut, Leak};
 use crate::output::Refusal;
 use crate::read::{blend_line, chat_messages, IndexRow, Span};
 use crate::render::{lines_for_cuts, write_row, CutLines, Rendered};
@@ -51,6 +52,18 @@ pub struct ChunkTask {
     pub work: Work,
     /// The tokenizer that must count the rows, or none: no token counts.
     pub tokenizer: Option<TokenizerInfo>,
+    /// The held-out set knowledge rows are checked against, or none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<HoldoutCheck>,
+}
+
+/// Which held-out set a task's rows are checked against (the worker holds it), and whether the
+/// rows that leak it are left out of the lines.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HoldoutCheck {
+    /// [`crate::holdout::HeldOutInfo::checksum`].
+    pub checksum: String,
+    pub drop: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +77,19 @@ pub struct ChunkResult {
     /// that no cut takes): the run either stops at the first or leaves them out of every cut.
     #[serde(default)]
     pub refused: Vec<RefusedRow>,
+    /// Knowledge rows that leak the held-out set: left out of `lines` when the task drops them.
+    #[serde(default)]
+    pub contaminated: Vec<ContaminatedRow>,
+}
+
+/// A row of a task that leaks the held-out set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContaminatedRow {
+    /// Its place among the task's rows.
+    pub row: u32,
+    /// The start of its question, to name it by.
+    pub question: String,
+    pub leak: Leak,
 }
 
 /// A row of a task that the chat template refused.
@@ -75,12 +101,25 @@ pub struct RefusedRow {
 }
 
 /// Processes a task: reads its rows again, counts their tokens with `tokenizer` (which must be
-/// the one the task names) and renders their lines.
+/// the one the task names), checks them against `holdout` (the set it names) and renders their
+/// lines.
 pub fn process_chunk(
     task: &ChunkTask,
     rereader: &mut Rereader,
     tokenizer: Option<&ChatTokenizer>,
+    holdout: Option<&HeldOut>,
 ) -> Result<ChunkResult> {
+    let checking = match (&task.holdout, holdout) {
+        (None, _) => None,
+        (Some(wanted), Some(held)) if held.info().checksum == wanted.checksum => {
+            Some((held, wanted.drop))
+        }
+        (Some(_), _) => {
+            return Err(Error::input(
+                "the rows are to be checked against a held-out set this worker does not hold",
+            ))
+        }
+    };
     let counting = match (&task.tokenizer, tokenizer) {
         (None, _) => None,
         (Some(wanted), Some(held)) if held.info() == wanted => Some(held),
@@ -100,10 +139,11 @@ pub fn process_chunk(
         counts: None,
         lines: Vec::new(),
         refused: Vec::new(),
+        contaminated: Vec::new(),
     };
     match &task.work {
         Work::Knowledge { rows, cuts } => {
-            knowledge(rows, cuts, rereader, counting, &mut result)?;
+            knowledge(rows, cuts, rereader, (counting, checking), &mut result)?;
         }
         Work::Dataset { file, rows } => {
             let count = |span: &Span| {
@@ -128,11 +168,15 @@ pub fn process_chunk(
     Ok(result)
 }
 
+/// The tokenizer that counts a task's rows, and the held-out set they are checked against (with
+/// whether the rows that leak it are dropped).
+type Held<'a> = (Option<&'a ChatTokenizer>, Option<(&'a HeldOut, bool)>);
+
 fn knowledge(
     rows: &[TaskRow],
     cuts: &[u32],
     rereader: &mut Rereader,
-    counting: Option<&ChatTokenizer>,
+    (counting, checking): Held,
     result: &mut ChunkResult,
 ) -> Result<()> {
     let index_rows: Vec<IndexRow> = rows.iter().map(|r| r.row).collect();
@@ -141,9 +185,14 @@ fn knowledge(
     let counts = counting
         .map(|t| count_rows(rows, &rendered, t, rereader, &mut result.refused))
         .transpose()?;
+    if let Some((held, _)) = checking {
+        result.contaminated = contaminated(&records, held);
+    }
+    // Rows refused are left out of the lines, and so are those that leak, if dropped.
     let mut keep = vec![true; rows.len()];
-    for refused in &result.refused {
-        keep[refused.row as usize] = false;
+    let dropped = (result.contaminated.iter()).filter(|_| checking.is_some_and(|(_, d)| d));
+    for row in (result.refused.iter().map(|r| r.row)).chain(dropped.map(|c| c.row)) {
+        keep[row as usize] = false;
     }
     let min_cuts = kept(rows.iter().map(|r| r.min_cut), &keep);
     let lengths = (counts.as_ref()).map(|c| kept(c.iter().map(|t| t.length), &keep));
@@ -152,6 +201,24 @@ fn knowledge(
     result.counts = counts;
     Ok(())
 }
+
+/// The records that leak the held-out set, by place.
+fn contaminated(records: &[crate::read::Record], held: &HeldOut) -> Vec<ContaminatedRow> {
+    (records.iter().enumerate())
+        .filter_map(|(i, record)| {
+            let leak = held.check(record)?;
+            let question: String = record.question.chars().take(QUESTION_CHARS).collect();
+            Some(ContaminatedRow {
+                row: i as u32,
+                question,
+                leak,
+            })
+        })
+        .collect()
+}
+
+/// How much of a question names its row in a report.
+const QUESTION_CHARS: usize = 60;
 
 /// The items whose `keep` is true.
 fn kept<T>(items: impl IntoIterator<Item = T>, keep: &[bool]) -> Vec<T> {

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::render::CutLines;
-use crate::run::{ChunkResult, Ready, RefusedRow};
+use crate::run::{ChunkResult, ContaminatedRow, Ready, RefusedRow};
 use crate::tokens::RowTokens;
 
 /// `render::CutLines` with its bytes in a JS array.
@@ -31,6 +31,8 @@ pub struct JsChunkResult {
     pub lines: Vec<JsLines>,
     #[serde(default)]
     pub refused: Vec<RefusedRow>,
+    #[serde(default)]
+    pub contaminated: Vec<ContaminatedRow>,
 }
 
 /// `run::Ready`: a task's lines for every output file, to write in order.
@@ -62,6 +64,7 @@ impl JsChunkResult {
             counts: result.counts,
             lines,
             refused: result.refused,
+            contaminated: result.contaminated,
         }
     }
 
@@ -88,6 +91,7 @@ impl JsChunkResult {
             counts: self.counts,
             lines,
             refused: self.refused,
+            contaminated: self.contaminated,
         };
         Ok((result, bytes))
     }

@@ -438,7 +438,7 @@ impl Processor {
         let sources: Vec<&dyn ByteSource> = self.files.iter().map(|s| s as _).collect();
         let cache = std::mem::take(&mut self.cache);
         let mut rereader = Rereader::with_cache(&self.inputs, &sources, cache).into_js()?;
-        let result = process_chunk(&task, &mut rereader, self.tokenizer.as_ref());
+        let result = process_chunk(&task, &mut rereader, self.tokenizer.as_ref(), None);
         self.cache = rereader.into_cache();
         let result = result.into_js()?;
         Ok(to_js(&JsChunkResult::from_core(result, &spares))?.unchecked_into())

@@ -119,7 +119,9 @@ export type Work =
   | { dataset: { file: number; rows: Span[] } }
   | { blend: { rows: ({ knowledge: { row: IndexRow; length: number | null } } | { dataset: { file: number; span: Span } })[] } };
 /** `run::ChunkTask`: plain data, posted to any pool worker. */
-export interface ChunkTask { seq: number; work: Work; tokenizer: TokenizerInfo | null; }
+export interface ChunkTask { seq: number; work: Work; tokenizer: TokenizerInfo | null;
+  /** The held-out set the rows are checked against (the worker holds it), and whether rows that leak it are left out. */
+  holdout?: { checksum: string; drop: boolean }; }
 /** `run::Next`: what a driver does next — process a task, wait for a result to come back, or
  * stop (every task is out, or one failed). */
 export type Next = { task: ChunkTask } | "wait" | "done";
@@ -132,6 +134,8 @@ export interface ChunkResult {
   seq: number; counts: RowTokens[] | null; lines: CutLines[];
   /** Knowledge rows the chat template refused (by place in the task), left out of `lines`. */
   refused: { row: number; refusal: { reason: string; error: KmixError } }[];
+  /** Knowledge rows that leak the held-out set (by place in the task), left out of `lines` when the task drops them. */
+  contaminated?: { row: number; question: string; leak: { how: unknown; held_out_file: string; held_out_line: number } }[];
 }
 /** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()` (their bytes
  * the very arrays its ChunkResult brought); `total`: the rows of the run as far as known (the

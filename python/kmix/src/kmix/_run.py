@@ -33,7 +33,7 @@ class MixResult:
 
 
 def mix(inputs=None, out=None, *, cuts=None, qa_per_doc=None, seed=None, tokenizer=None, gpt_oss=None,
-        leave_out=None, dedupe=None, date=None, add=None, recipe=None, budget=None, share=None, max_seq_len=None,
+        leave_out=None, dedupe=None, holdout=None, drop_contaminated=False, date=None, add=None, recipe=None, budget=None, share=None, max_seq_len=None,
         drop_over_length=False, skip_bad_rows=False, max_row_mb=None, threads=None, dry_run=False,
         progress=True, env_file=".env"):
     """Mixes ``inputs`` (a folder or file, or a list of them; by default the experiment folder,
@@ -41,7 +41,8 @@ def mix(inputs=None, out=None, *, cuts=None, qa_per_doc=None, seed=None, tokeniz
     ``training_mix``, or the experiment folder's ``training_mix/``), as ``kmix`` on the command
     line does with the same flags. See the module's documentation for each keyword."""
     flags = _flags(inputs, out, cuts=cuts, qa_per_doc=qa_per_doc, seed=seed, tokenizer=tokenizer,
-                   gpt_oss=gpt_oss, leave_out=leave_out, dedupe=dedupe, date=date, add=add, recipe=recipe, budget=budget,
+                   gpt_oss=gpt_oss, leave_out=leave_out, dedupe=dedupe, holdout=holdout,
+                   drop_contaminated=drop_contaminated, date=date, add=add, recipe=recipe, budget=budget,
                    share=share, max_seq_len=max_seq_len, drop_over_length=drop_over_length,
                    skip_bad_rows=skip_bad_rows, max_row_mb=max_row_mb, threads=threads, dry_run=dry_run)
     dotenv = _dotenv.load(env_file) if env_file else []
@@ -81,11 +82,14 @@ def _flags(inputs, out, **k):
     if k["leave_out"]:
         flags += ["--leave-out", ",".join(_listed(k["leave_out"]))]
     flags += [f for item in _added(k["add"]) for f in ("--add", item)]
+    holdout = k["holdout"]
+    holdout = [] if holdout is None else [holdout] if isinstance(holdout, (str, os.PathLike)) else holdout
+    flags += [f for path in holdout for f in ("--holdout", os.fspath(path))]
     if k["dedupe"]:
         flags.append("--dedupe" if k["dedupe"] is True else f"--dedupe={k['dedupe']}")
     if k["gpt_oss"] is not None:
         flags.append("--gpt-oss" if k["gpt_oss"] else "--no-gpt-oss")
-    for name in ("drop_over_length", "skip_bad_rows", "dry_run"):
+    for name in ("drop_over_length", "drop_contaminated", "skip_bad_rows", "dry_run"):
         if k[name]:
             flags.append(f"--{name.replace('_', '-')}")
     return flags + ["--quiet"]
