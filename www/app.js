@@ -329,7 +329,8 @@ async function runMix(params = mixParams(), onProgress = () => {}, embedded = fa
   let folder = null;
   try {
     folder = await holdRunFolder();
-    const result = await core.run(params, blend.form(), folder.name, (p) => { report(p); onProgress(p); });
+    const holdout = [...$('holdout-files').files].map((blob) => ({ path: blob.name, blob }));
+    const result = await core.run(params, blend.form(), folder.name, (p) => { report(p); onProgress(p); }, holdout);
     state.shownFor = settings;
     const earlier = state.stored;
     state.stored = folder;
@@ -371,6 +372,13 @@ function refusedText(refused) {
   return ` Left out ${formatInt(refused.count)} row${refused.count === 1 ? '' : 's'} the chat template cannot render (${reasons}), e.g. ${refused.examples[0].text}.`;
 }
 
+/** Rows that leak the held-out files (`output::Contamination`), found or left out. */
+function leaksText(found) {
+  if (!found) return '';
+  const named = found.examples.map((r) => `${r.file}:${r.line} “${r.question}” (${r.how === 'equal_question' ? 'equal question' : `its ${r.how.shared_ngram.field} shares 13 words`} with ${r.held_out_file}${r.held_out_line ? `:${r.held_out_line}` : ''})`);
+  return ` ${found.dropped ? 'Left out' : 'Found'} ${formatInt(found.rows)} training row${found.rows === 1 ? '' : 's'} that leak the held-out questions of ${found.held_out.map((f) => f.path).join(', ')}${named.length ? `, e.g. ${named.join('; ')}` : ''}.`;
+}
+
 function showResults(result, seconds, focus) {
   const { outcome } = result;
   const files = [
@@ -388,7 +396,8 @@ function showResults(result, seconds, focus) {
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
     + ` on ${result.memory.pool} processing worker${result.memory.pool === 1 ? '' : 's'} (besides the coordinator and the hasher), using ${formatBytes(result.memory.bytes)} of memory at most.`
     + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}.`).join('')
-    + refusedText(outcome.refused_rows);
+    + refusedText(outcome.refused_rows)
+    + leaksText(outcome.contamination);
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
   say('kept-text', keptNote(result.files.reduce((n, f) => n + f.blob.size, 0), result.kept));
   $('remove-results').hidden = false;

@@ -55,9 +55,9 @@ export class CoreBridge {
   }
 
   /** `folder`: where the run writes its mixes (storage.js's holdRunFolder). */
-  async run(params, blend, folder, onProgress) {
+  async run(params, blend, folder, onProgress, holdout = []) {
     await this.restore();
-    return this.core.request('run', { params, blend, folder }, onProgress);
+    return this.core.request('run', { params, blend, folder, holdout }, onProgress);
   }
 
   /** A window of the last run's rows of one output file (see the worker's `browseRows`). */

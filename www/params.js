@@ -10,6 +10,8 @@ export function readParams(form) {
     gpt_oss: data.get('gpt_oss') === 'on',
     // The core's `pairs` (`questions` is the command line's); blank: no dedupe.
     dedupe: data.get('dedupe') === 'on' ? 'pairs' : '',
+    // Read by the run, not the plan: whether rows that leak the held-out files are left out.
+    drop_contaminated: data.get('drop_contaminated') === 'on',
   };
 }
 

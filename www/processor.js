@@ -29,6 +29,14 @@ serve('processor', {
     return { name: source?.name ?? null, info };
   },
 
+  /** Checks rows against these held-out files ([{path, blob}]; none: no check); returns the
+   * set's HeldOutInfo, or null. They are read here, in the browser, as every input is. */
+  async holdout({ files }) {
+    const p = await engine();
+    const read = await Promise.all(files.map(async ({ path, blob }) => ({ path, bytes: new Uint8Array(await blob.arrayBuffer()) })));
+    return p.setHoldout(read);
+  },
+
   /** Reads one file of the first pass (one of `FirstPass.jobs()`); a Blob's checksum is left to
    * the hashing worker. */
   async readFile({ job, data }) {

@@ -39,7 +39,8 @@
 /** @typedef {{total: number, groups: string[], rows: {row: number, offset: number, len: number,
  *   tokens: number | null, group: string, messages: Message[]}[]}} RowsFound */
 /** `folder`: the run's own folder under kmix-outputs/ (see storage.js).
- * @typedef {{params: MixForm, blend: BlendForm, folder: string}} RunArgs */
+ * `holdout`: held-out files, read in the browser by each processor.
+ * @typedef {{params: MixForm, blend: BlendForm, folder: string, holdout?: {path: string, blob: Blob}[]}} RunArgs */
 /** `memory`: the peak bytes of every worker's wasm memory; `pool`, the processing workers.
  * @typedef {{outcome: Outcome, files: {name: string, blob: Blob}[], kept: 'disk' | 'memory',
  *   tokenizer: string | null, seconds: number, memory: {pool: number, bytes: number}}} RunDone */
@@ -67,6 +68,7 @@
  *   start: [{module: WebAssembly.Module}, {}],
  *   readFile: [{job: FileJob, data: Blob | Uint8Array}, {read: FileIndex, hashElsewhere: boolean}],
  *   tokenizer: [{source: TokenizerSource | null}, TokenizerLoaded],
+ *   holdout: [{files: {path: string, blob: Blob}[]}, unknown],
  *   inputs: [{inputFiles: InputFile[], files: GivenFile[]}, {}],
  *   process: [{task: ChunkTask, spares: ArrayBuffer[]}, ChunkResult],
  *   render: [{messages: Message[]}, string | null],
@@ -89,7 +91,7 @@
 export const ANSWERS = Object.freeze({
   coordinator: ['loadInputs', 'loadTokenizer', 'parseRecipe', 'clearTokenizer', 'plan', 'run', 'browseRows',
     'renderRow', 'forgetRun'],
-  processor: ['start', 'readFile', 'tokenizer', 'inputs', 'process', 'render', 'memory'],
+  processor: ['start', 'readFile', 'tokenizer', 'holdout', 'inputs', 'process', 'render', 'memory'],
   hasher: ['start', 'blob', 'push', 'digest', 'memory'],
 });
 

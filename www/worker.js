@@ -120,7 +120,7 @@ serve('coordinator', {
     return pool.request(0, 'render', { messages });
   },
 
-  async run({ params, blend, folder }, progress) {
+  async run({ params, blend, folder, holdout = [] }, progress) {
     const read = requireInputs();
     forgetWritten();
     if (inputDigests) {
@@ -128,9 +128,12 @@ serve('coordinator', {
       inputDigests = null;
     }
     const started = performance.now();
+    // Small files: every pool worker reads and holds the set; each task names it by checksum.
+    const heldOut = await pool.all('holdout', { files: holdout });
     const run = read.start(read.plan(params), {
       tokenizer: tokenizer?.info ?? null, dry_run: false, input_roots: roots,
-      blend: blend ?? {}, workers: pool.size,
+      blend: blend ?? {}, workers: pool.size, holdout: heldOut,
+      drop_contaminated: Boolean(params.drop_contaminated),
     });
     try {
       const { outcome, mixes, where } = await mixInto(run, folder, progress);

@@ -158,7 +158,11 @@ fn read_holdout(paths: &[PathBuf]) -> Result<Option<HeldOut>, Error> {
     }
     let mut held = HeldOut::default();
     for path in paths {
-        let name = path.to_string_lossy();
+        // By file name, as the page knows it: the manifest holds no full path.
+        let name = path
+            .file_name()
+            .unwrap_or(path.as_os_str())
+            .to_string_lossy();
         let bytes = std::fs::read(path).map_err(|e| {
             Error::io(format!("cannot read the held-out file: {e}")).in_file(&*name)
         })?;

@@ -14,6 +14,7 @@ use super::types::{
 };
 use crate::blend::{parse_recipe, BlendText};
 use crate::checksum::Hashing;
+use crate::holdout::HeldOut;
 use crate::mix::{Mix, ParamsText};
 use crate::output::OutputTallies;
 use crate::read::{InputFile, ReadOptions};
@@ -385,6 +386,7 @@ pub struct Processor {
     files: Vec<JsSource>,
     inputs: Vec<InputFile>,
     tokenizer: Option<ChatTokenizer>,
+    holdout: Option<HeldOut>,
     /// Kept between tasks: a worker's tasks come in file order, so gzip streams only go forward.
     cache: RereadCache,
 }
@@ -397,6 +399,7 @@ impl Processor {
             files: Vec::new(),
             inputs: Vec::new(),
             tokenizer: None,
+            holdout: None,
             cache: RereadCache::default(),
         }
     }
@@ -414,6 +417,25 @@ impl Processor {
     #[wasm_bindgen(js_name = setTokenizer)]
     pub fn set_tokenizer(&mut self, tokenizer: Option<Tokenizer>) {
         self.tokenizer = tokenizer.map(|t| t.inner);
+    }
+
+    /// Checks rows against these held-out files (`[{path, bytes}]`; none: no check) from now
+    /// on; returns the set's `HeldOutInfo`, or null.
+    #[wasm_bindgen(js_name = setHoldout)]
+    pub fn set_holdout(&mut self, files: JsValue) -> Result<JsValue, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct HeldFile {
+            path: String,
+            #[serde(with = "serde_bytes")]
+            bytes: Vec<u8>,
+        }
+        let files: Vec<HeldFile> = from_js(files, "the held-out files")?;
+        let mut held = HeldOut::default();
+        for f in &files {
+            held.add_file(&f.path, &f.bytes).into_js()?;
+        }
+        self.holdout = (!files.is_empty()).then_some(held);
+        to_js(&self.holdout.as_ref().map(HeldOut::info))
     }
 
     /// A conversation as this worker's chat template renders it; `undefined` without a tokenizer.
@@ -438,7 +460,12 @@ impl Processor {
         let sources: Vec<&dyn ByteSource> = self.files.iter().map(|s| s as _).collect();
         let cache = std::mem::take(&mut self.cache);
         let mut rereader = Rereader::with_cache(&self.inputs, &sources, cache).into_js()?;
-        let result = process_chunk(&task, &mut rereader, self.tokenizer.as_ref(), None);
+        let result = process_chunk(
+            &task,
+            &mut rereader,
+            self.tokenizer.as_ref(),
+            self.holdout.as_ref(),
+        );
         self.cache = rereader.into_cache();
         let result = result.into_js()?;
         Ok(to_js(&JsChunkResult::from_core(result, &spares))?.unchecked_into())

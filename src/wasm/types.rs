@@ -176,6 +176,11 @@ export interface Outcome {
   /** `output::RefusedRows`: knowledge rows the chat template cannot render, left out
    * (`skip_bad_rows`), by reason, with the first few examples. */
   refused_rows: { count: number; reasons: { reason: string; rows: number }[]; examples: KmixError[] };
+  /** Rows that leak the held-out files (none without them). */
+  contamination?: { held_out: { path: string; sha256: string; questions: number }[]; dropped: boolean; rows: number;
+    cuts: { cut: number; kind: string; rows: number }[];
+    examples: { file: string; line: number; question: string; how: 'equal_question' | { shared_ngram: { field: string } };
+      held_out_file: string; held_out_line: number }[] };
   manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
   histograms: Histogram[]; tokenizer: TokenizerInfo | null;
   blends: BlendReport[];

@@ -255,6 +255,27 @@ test('Dedupe: repeats planted in the inputs are listed, and dropped as the CLI\'
   await context.close();
 });
 
+test('held-out files picked stay in the browser; rows that leak them are left out as the CLI\'s --drop-contaminated does', async () => {
+  const dir = generate(['--raw-docs', '3', '--seed', '5']);
+  const facts = readFileSync(join(dir, 'key_facts_to_qa/gen_00.jsonl'), 'utf8').split('\n').map((l) => l && JSON.parse(l));
+  const words = facts[2].response.split(/\s+/).slice(0, 13).join(' ');
+  const held = join(mkdtempSync(join(tmpdir(), 'kmix-held-')), 'held.jsonl');
+  writeFileSync(held, [{ question: facts[0].question }, { question: ` ${facts[1].question.toUpperCase()} ` },
+    { question: 'Else?', answer: `So: ${words}, indeed.` }].map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', dir);
+  await waitForInputs(page);
+  await setParams(page, { cuts: '1, 2' });
+  await page.setInputFiles('#holdout-files', held);
+  await page.getByLabel('Leave out rows that leak held-out questions').check();
+  await mixAndWait(page);
+  assert.match(await page.textContent('#results-summary'), /Left out 3 training rows that leak the held-out questions of held\.jsonl/);
+  const files = await downloadAll(page);
+  assertSameAsCli(files, cliMix(dir, ['--cuts', '1,2', '--holdout', held, '--drop-contaminated']));
+  assert.match(files['manifest.json'].toString(), /"held_out": \{/);
+  await context.close();
+});
+
 test('gzip inputs mix byte-identical to the CLI', async () => {
   const gz = generate(['--raw-docs', '4', '--reasoning', '--gzip']);
   const { page, context } = await openPage(browser, server.url);
