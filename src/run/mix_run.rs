@@ -186,6 +186,7 @@ impl MixRun {
             seq,
             work: self.work(self.tasks.stage(seq)),
             tokenizer: self.settings.tokenizer.clone(),
+            unmask: self.blend.counts_unmasked(),
         })
     }
 

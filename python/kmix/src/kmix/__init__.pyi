@@ -1,6 +1,6 @@
 import os
 import pathlib
-from typing import Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Callable, Iterable, Literal, Mapping, Optional, Sequence, Union
 
 _Path = Union[str, os.PathLike]
 _Progress = Union[bool, Callable[[int, int], object], None]
@@ -48,6 +48,7 @@ def mix(
     budget: Union[str, int, None] = None,
     share: Optional[str] = None,
     max_seq_len: Optional[int] = None,
+    trainer_count: Optional[Literal["unmask", "template"]] = None,
     drop_over_length: bool = False,
     skip_bad_rows: bool = False,
     max_row_mb: Optional[int] = None,
@@ -72,6 +73,7 @@ def plan(
     budget: Union[str, int, None] = None,
     share: Optional[str] = None,
     max_seq_len: Optional[int] = None,
+    trainer_count: Optional[Literal["unmask", "template"]] = None,
     drop_over_length: bool = False,
     skip_bad_rows: bool = False,
     max_row_mb: Optional[int] = None,
