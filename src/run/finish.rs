@@ -35,7 +35,11 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
     let reports = cut_reports(run.index, &run.mix, counts);
     let tokenizer = run.settings.tokenizer.as_ref().map(|t| t.name.as_str());
     let mut text = report_text(run.index, &run.mix, &run.refused, &reports, tokenizer);
-    text.push_str(&blend_text(&run.blends, run.blend.max_seq_len));
+    text.push_str(&blend_text(
+        &run.blends,
+        run.blend.max_seq_len,
+        run.blend.trainer_count,
+    ));
     let texts = recipes(&run.blends, run.blend, run.mix.params.seed);
     let histograms = counts.map_or_else(Vec::new, |c| histograms(&run.mix, c, run.blend));
     let manifest = (!run.settings.dry_run).then(|| manifest(&run, &reports));
