@@ -27,7 +27,7 @@ const state = {
 };
 const blend = new Blend({
   table: $('blend-table'), status: $('blend-status'), error: $('blend-error'), note: $('blend-note'),
-  budget: $('blend-budget'), shares: $('blend-shares'), maxSeqLen: $('max-seq-len'), dropOver: $('drop-over-length'),
+  budget: $('blend-budget'), shares: $('blend-shares'), maxSeqLen: $('max-seq-len'), trainerCount: $('trainer-count'), dropOver: $('drop-over-length'),
 }, core, () => setInputs(core.lastInputs(), [...state.leftOut]), () => planSoon());
 
 function say(id, text, isError = false) {

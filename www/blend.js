@@ -17,7 +17,7 @@ export class Blend {
     this.missing = []; // datasets a recipe names that were not given
     this.preview = null;
     this.unreadable = new Map(); // dataset name -> why it cannot be read (its rows are none)
-    for (const field of [els.budget, els.shares, els.maxSeqLen, els.dropOver]) field.addEventListener('input', () => onSizes());
+    for (const field of [els.budget, els.shares, els.maxSeqLen, els.trainerCount, els.dropOver]) field.addEventListener('input', () => onSizes());
   }
 
   /** Files dropped or picked: datasets are added (a file of the same name replaces the old one);
@@ -51,11 +51,12 @@ export class Blend {
   }
 
   /** Sets the fields from a `BlendForm` (an embedding page's request). */
-  setFields({ sizes = [], budget = '', shares = '', max_seq_len: maxSeqLen = '', drop_over_length: dropOver = false }) {
+  setFields({ sizes = [], budget = '', shares = '', max_seq_len: maxSeqLen = '', trainer_count: trainerCount = 'unmask', drop_over_length: dropOver = false }) {
     for (const [source, size] of sizes) this.sizes.set(source, String(size));
     Object.assign(this.els.budget, { value: budget });
     Object.assign(this.els.shares, { value: shares });
     Object.assign(this.els.maxSeqLen, { value: maxSeqLen });
+    Object.assign(this.els.trainerCount, { value: trainerCount });
     this.els.dropOver.checked = Boolean(dropOver);
   }
 
@@ -88,10 +89,10 @@ export class Blend {
 
   /** The blend as the core takes it (`BlendForm`). */
   form() {
-    const { budget, shares, maxSeqLen, dropOver } = this.els;
+    const { budget, shares, maxSeqLen, trainerCount, dropOver } = this.els;
     return {
       sizes: [...this.sizes].filter(([, size]) => size.trim() !== ''),
-      budget: budget.value, shares: shares.value, max_seq_len: maxSeqLen.value,
+      budget: budget.value, shares: shares.value, max_seq_len: maxSeqLen.value, trainer_count: trainerCount.value,
       drop_over_length: dropOver.checked, sys_prompt: this.sysPrompt,
     };
   }

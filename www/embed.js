@@ -8,7 +8,7 @@
 //                             leave_out: [path | folder/ | kind]},
 //                   datasets?: [{path: 'skills.jsonl' | 'recipe.yaml', data}] (to blend; a recipe sets sizes),
 //                   blend?: {sizes: [['skills.jsonl', '30000']], budget: '20M', shares: 'knowledge=0.4,...',
-//                            max_seq_len: '8192', drop_over_length: false}}
+//                            max_seq_len: '8192', trainer_count: 'unmask' | 'template', drop_over_length: false}}
 // Page -> parent:  {kmix: 'ready'} once loaded; then for a request: {kmix: 'progress', id, phase, done, total},
 //                  {kmix: 'result', id, report, manifest, files: [{name, data: ArrayBuffer}]} or {kmix: 'error', id, error}.
 

@@ -9,7 +9,7 @@ mod report;
 mod sample;
 mod size;
 
-pub use params::{BlendParams, BlendText, SourceParams};
+pub use params::{BlendParams, BlendText, SourceParams, TrainerLimit};
 pub use plan::{
     plan_blend, preview, trainer_keeps, BlendReport, CutBlend, Drops, Entry, SourcePreview,
     SourceReport, SourceRows, MIN_TRAINED_TOKENS,

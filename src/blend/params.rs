@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::size::{parse_tokens, Size};
 use crate::error::{Error, Result};
 use crate::read::KNOWLEDGE;
+use crate::tokens::TrainerCount;
 
 /// The blend as typed; `None` or blank is "not given".
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -22,6 +23,8 @@ pub struct BlendText {
     pub max_seq_len: Option<String>,
     /// Leave out the rows the trainer would drop, so that what is written is what trains.
     pub drop_over_length: bool,
+    /// How the trainer counts a row: `unmask` (the default) or `template` ([`TrainerCount`]).
+    pub trainer_count: Option<String>,
     /// A recipe's `metadata.sys_prompt`, carried into the recipes written.
     pub sys_prompt: Option<String>,
     /// (dataset, path) pairs: where the written recipe says each dataset is (default: its name).
@@ -38,8 +41,19 @@ pub struct BlendParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_seq_len: Option<u32>,
     pub drop_over_length: bool,
+    /// How trained tokens are counted, where any size or check needs them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trainer_count: Option<TrainerCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_prompt: Option<String>,
+}
+
+/// What the trainer checks a row's trained tokens against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrainerLimit {
+    pub max_seq_len: u32,
+    /// The older count's end-of-sequence check ([`TrainerCount::Template`]).
+    pub checks_eos: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,13 +93,17 @@ impl BlendText {
             )
             .field("max_seq_len"));
         }
+        let trainer_count = given(&self.trainer_count)
+            .map(TrainerCount::parse)
+            .transpose()?
+            .unwrap_or_default();
         let recipe_path = |name: &str| {
             self.recipe_paths
                 .iter()
                 .find(|(n, _)| n == name)
                 .map_or(name.to_string(), |(_, path)| path.clone())
         };
-        Ok(BlendParams {
+        let mut params = BlendParams {
             sources: names
                 .iter()
                 .zip(sizes.iter().zip(&shares))
@@ -103,8 +121,12 @@ impl BlendText {
             budget,
             max_seq_len,
             drop_over_length: self.drop_over_length,
+            trainer_count: None,
             sys_prompt: self.sys_prompt.clone().filter(|p| !p.is_empty()),
-        })
+        };
+        // Recorded only where trained tokens are counted at all.
+        params.trainer_count = params.needs_tokens().then_some(trainer_count);
+        Ok(params)
     }
 
     /// Each source's size, if given (`names[i]`'s at `i`).
@@ -177,6 +199,19 @@ impl BlendParams {
     /// Whether blends or the trainer pre-flight are planned, once every row is counted.
     pub fn plans_blends(&self) -> bool {
         self.writes_blend() || self.max_seq_len.is_some()
+    }
+
+    /// The pre-flight's check, when a maximum sequence length is given.
+    pub fn trainer_limit(&self) -> Option<TrainerLimit> {
+        self.max_seq_len.map(|max_seq_len| TrainerLimit {
+            max_seq_len,
+            checks_eos: self.trainer_count == Some(TrainerCount::Template),
+        })
+    }
+
+    /// Whether trained tokens are counted as instructlab-training 0.16 counts them.
+    pub fn counts_unmasked(&self) -> bool {
+        self.trainer_count == Some(TrainerCount::Unmask)
     }
 
     /// Whether any size needs every row's tokens counted.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::params::{BlendParams, SourceParams};
+use super::params::{BlendParams, SourceParams, TrainerLimit};
 use super::sample::{rows_for_tokens, seeded_order, take};
 use super::size::{short_number, Size};
 use crate::error::{Error, Result};
@@ -50,12 +50,12 @@ pub struct Drops {
 
 impl Drops {
     /// Whether the trainer keeps a row of these tokens; notes it if not.
-    fn check(&mut self, t: RowTokens, max_seq_len: u32) -> bool {
-        let reason = if t.trained >= max_seq_len {
+    fn check(&mut self, t: RowTokens, limit: TrainerLimit) -> bool {
+        let reason = if t.trained >= limit.max_seq_len {
             &mut self.too_long
         } else if t.trained < MIN_TRAINED_TOKENS {
             &mut self.too_short
-        } else if !t.ends_with_eos {
+        } else if limit.checks_eos && !t.ends_with_eos {
             &mut self.no_eos
         } else {
             return true;
@@ -67,8 +67,8 @@ impl Drops {
     }
 }
 
-pub fn trainer_keeps(t: RowTokens, max_seq_len: u32) -> bool {
-    Drops::default().check(t, max_seq_len)
+pub fn trainer_keeps(t: RowTokens, limit: TrainerLimit) -> bool {
+    Drops::default().check(t, limit)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -252,7 +252,7 @@ fn screen(params: &BlendParams, rows: &SourceRows) -> Screened {
     let mut by_kind: BTreeMap<Kind, Drops> = BTreeMap::new();
     let mut available = Vec::with_capacity(rows.ids.len());
     for &id in &rows.ids {
-        let keeps = match (params.max_seq_len, rows.tokens) {
+        let keeps = match (params.trainer_limit(), rows.tokens) {
             (Some(max), Some(tokens)) => {
                 let t = tokens[id as usize];
                 if let Some(kinds) = rows.kinds {
@@ -312,7 +312,7 @@ fn rows_to_take(
 
 /// What the trainer would drop of the rows taken (all of them, repeats included).
 fn blend_drops(params: &BlendParams, sources: &[SourceRows], entries: &[Entry]) -> Option<Drops> {
-    params.max_seq_len.and_then(|max| {
+    params.trainer_limit().and_then(|max| {
         let mut drops = Drops::default();
         for e in entries {
             drops.check(sources[e.source as usize].tokens?[e.id as usize], max);
@@ -479,6 +479,10 @@ mod tests {
             },
         ];
         let mut p = params(&[("skills.jsonl", "0.5")], None, None);
+        // The default count has no end-of-sequence check: the row without one trains.
+        let kept = plan_blend(5, &p, &sources, 1).unwrap();
+        assert_eq!(kept.report.trainer_drops.unwrap().rows, 2);
+        p.trainer_count = Some(crate::tokens::TrainerCount::Template);
         let kept = plan_blend(5, &p, &sources, 1).unwrap();
         assert_eq!(kept.report.trainer_drops.unwrap().rows, 3);
         let by_kind = &kept.report.sources[0].drops_by_kind;

@@ -5,8 +5,13 @@ use std::fmt::Write;
 
 use super::plan::{BlendReport, Drops};
 use super::size::short_number;
+use crate::tokens::TrainerCount;
 
-pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
+pub fn blend_text(
+    reports: &[BlendReport],
+    max_seq_len: Option<u32>,
+    count: Option<TrainerCount>,
+) -> String {
     let mut out = String::new();
     for r in reports {
         heading(&mut out, r);
@@ -16,7 +21,13 @@ pub fn blend_text(reports: &[BlendReport], max_seq_len: Option<u32>) -> String {
         }
     }
     if reports.iter().any(|r| r.tokens.is_some()) {
-        out.push_str(TRAINED_TOKENS_NOTE);
+        let path = match count.unwrap_or_default() {
+            TrainerCount::Unmask => {
+                "instructlab-training 0.16's process_messages_into_input_ids, which training_hub runs"
+            }
+            TrainerCount::Template => "the older apply_chat_template(tokenize=True)",
+        };
+        let _ = write!(out, "{}", TRAINED_TOKENS_NOTE.replace("{path}", path));
     }
     out
 }
@@ -114,7 +125,7 @@ fn trainer_lines(out: &mut String, r: &BlendReport, max: u32) {
 /// Why a blend's knowledge tokens are fewer than the report's for the same rows.
 const TRAINED_TOKENS_NOTE: &str =
     "\nblend and pre-flight tokens are trained tokens, as the trainer counts them \
-    (apply_chat_template(tokenize=True)); the report's tokens are token_length, which also counts \
+    ({path}); the report's tokens are token_length, which also counts \
     the special tokens encode adds to each row (one per row for Llama 3.1)\n";
 
 fn drops_text(d: &Drops, max: u32) -> String {

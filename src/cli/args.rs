@@ -99,9 +99,17 @@ pub struct Args {
     pub share: Option<String>,
 
     /// The trainer's maximum sequence length: report the rows InstructLab training would drop
-    /// (length >= this, under 20 tokens, or no end-of-sequence token at the end).
+    /// (trained tokens >= this, or under 20; with `--trainer-count template`, also a row with no
+    /// end-of-sequence token at the end).
     #[arg(long, value_name = "TOKENS")]
     pub max_seq_len: Option<String>,
+
+    /// How trained tokens are counted: `unmask` (default) as instructlab-training 0.16's
+    /// process_messages_into_input_ids (what training_hub runs): trained messages and their
+    /// thinking wrapped in unmask tokens, rendered, the wrappers taken out; `template` as the older
+    /// path: apply_chat_template(tokenize=True), and a row needs its end-of-sequence token.
+    #[arg(long, value_name = "unmask|template")]
+    pub trainer_count: Option<String>,
 
     /// Leave the rows the trainer would drop out of the blends, so that what is written trains.
     #[arg(long)]

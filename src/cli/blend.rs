@@ -17,6 +17,7 @@ pub fn blend_from_args(args: &Args, out: &Path) -> Result<(BlendText, Vec<FileSo
         shares: args.share.clone(),
         max_seq_len: args.max_seq_len.clone(),
         drop_over_length: args.drop_over_length,
+        trainer_count: args.trainer_count.clone(),
         ..Default::default()
     };
     let mut datasets: Vec<(PathBuf, Option<String>)> = Vec::new();

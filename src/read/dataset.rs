@@ -50,8 +50,16 @@ pub fn dataset_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// A training file's row, as the trainer takes it.
+#[derive(Debug)]
+pub struct ChatRow {
+    pub messages: Vec<Value>,
+    /// `unmask: true`: the trainer trains on every role but `system`, not the assistant's alone.
+    pub unmask: bool,
+}
+
 /// The row's messages, checked: a list of objects, each with a known `role` and text `content`.
-pub fn chat_messages(text: &str) -> Result<Vec<Value>> {
+pub fn chat_messages(text: &str) -> Result<ChatRow> {
     let mut row: Map<String, Value> = serde_json::from_str(text)
         .map_err(|e| Error::input(super::json_problem(&e)).at_column(e.column() as u64))?;
     let messages = match row.remove("messages") {
@@ -91,12 +99,12 @@ pub fn chat_messages(text: &str) -> Result<Vec<Value>> {
             Some(other) => return Err(wrong_type(other, &field("content"))),
         }
     }
-    if let Some(unmask) = row.get("unmask") {
-        if !matches!(unmask, Value::Bool(_) | Value::Null) {
-            return Err(Error::input("must be true or false").field("unmask"));
-        }
-    }
-    Ok(messages)
+    let unmask = match row.get("unmask") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(unmask)) => *unmask,
+        Some(_) => return Err(Error::input("must be true or false").field("unmask")),
+    };
+    Ok(ChatRow { messages, unmask })
 }
 
 /// The JSON text on one line: a JSON Lines row as it is; a row that spans lines (in a JSON array)
@@ -135,7 +143,7 @@ mod tests {
     #[test]
     fn rows_are_checked_field_by_field() {
         let ok = r#"{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "x": 1}]}"#;
-        assert_eq!(chat_messages(ok).unwrap().len(), 2);
+        assert_eq!(chat_messages(ok).unwrap().messages.len(), 2);
         for (row, needle) in [
             (r#"{"text": "x"}"#, "field `messages`: is missing"),
             (

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::source::{in_path_order, read_error, ByteSource};
-pub use dataset::{chat_messages, dataset_name, DatasetIndex, Span, KNOWLEDGE};
+pub use dataset::{chat_messages, dataset_name, ChatRow, DatasetIndex, Span, KNOWLEDGE};
 pub use file::{FileIndex, FileJob, FileReading};
 pub use ids::{TextId, TextIds};
 pub use inflate::decompressed;

@@ -40,7 +40,11 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
     if let Some(c) = &run.contamination {
         text.push_str(&c.text());
     }
-    text.push_str(&blend_text(&run.blends, run.blend.max_seq_len));
+    text.push_str(&blend_text(
+        &run.blends,
+        run.blend.max_seq_len,
+        run.blend.trainer_count,
+    ));
     let texts = recipes(&run.blends, run.blend, run.mix.params.seed);
     let histograms = counts.map_or_else(Vec::new, |c| histograms(&run.mix, c, run.blend));
     let manifest = (!run.settings.dry_run).then(|| manifest(&run, &reports));

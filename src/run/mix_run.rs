@@ -198,6 +198,7 @@ impl MixRun {
                 checksum: h.checksum.clone(),
                 drop: self.settings.drop_contaminated,
             }),
+            unmask: self.blend.counts_unmasked(),
         })
     }
 

@@ -55,6 +55,10 @@ pub struct ChunkTask {
     /// The held-out set knowledge rows are checked against, or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdout: Option<HoldoutCheck>,
+    /// Trained tokens are counted as instructlab-training 0.16 counts them (unmask tokens), not
+    /// as the template's own tokens.
+    #[serde(default)]
+    pub unmask: bool,
 }
 
 /// Which held-out set a task's rows are checked against (the worker holds it), and whether the
@@ -143,23 +147,17 @@ pub fn process_chunk(
     };
     match &task.work {
         Work::Knowledge { rows, cuts } => {
+            let counting = counting.map(|t| (t, task.unmask));
             knowledge(rows, cuts, rereader, (counting, checking), &mut result)?;
         }
         Work::Dataset { file, rows } => {
+            let tokenizer = counting.ok_or_else(|| {
+                Error::tokenizer("a dataset's rows are counted only with a tokenizer")
+            })?;
             let count = |span: &Span| {
                 let (text, path) = rereader.dataset_row(*file, span)?;
-                let at = |e: Error| e.in_file(path).at_line(span.line);
-                let messages = chat_messages(&text).map_err(at)?;
-                let tokenizer = counting.ok_or_else(|| {
-                    Error::tokenizer("a dataset's rows are counted only with a tokenizer")
-                })?;
-                let rendered = tokenizer.render_json(messages).map_err(|e| {
-                    at(
-                        Error::input(format!("the chat template rejects the row: {}", e.message))
-                            .field("messages"),
-                    )
-                })?;
-                tokenizer.tokens_of_text(&rendered).map_err(at)
+                dataset_tokens(&text, tokenizer, task.unmask)
+                    .map_err(|e| e.in_file(path).at_line(span.line))
             };
             result.counts = Some(rows.iter().map(count).collect::<Result<_>>()?);
         }
@@ -168,9 +166,33 @@ pub fn process_chunk(
     Ok(result)
 }
 
-/// The tokenizer that counts a task's rows, and the held-out set they are checked against (with
-/// whether the rows that leak it are dropped).
-type Held<'a> = (Option<&'a ChatTokenizer>, Option<(&'a HeldOut, bool)>);
+/// An added dataset's row, counted; `unmask`: its trained tokens as the trainer's unmask path
+/// counts them.
+fn dataset_tokens(text: &str, tokenizer: &ChatTokenizer, unmask: bool) -> Result<RowTokens> {
+    let row = chat_messages(text)?;
+    let rejected = |e: Error| {
+        Error::input(format!("the chat template rejects the row: {}", e.message)).field("messages")
+    };
+    let trained = match unmask {
+        true => Some(
+            tokenizer
+                .unmasked_tokens(row.messages.clone(), row.unmask)
+                .map_err(rejected)?,
+        ),
+        false => None,
+    };
+    let rendered = tokenizer.render_json(row.messages).map_err(rejected)?;
+    let tokens = tokenizer.tokens_of_text(&rendered)?;
+    Ok(RowTokens {
+        trained: trained.unwrap_or(tokens.trained),
+        ..tokens
+    })
+}
+
+/// The tokenizer that counts a task's rows (with whether trained tokens are counted the unmask
+/// way), and the held-out set they are checked against (with whether the rows that leak it are
+/// dropped).
+type Held<'a> = (Option<(&'a ChatTokenizer, bool)>, Option<(&'a HeldOut, bool)>);
 
 fn knowledge(
     rows: &[TaskRow],
@@ -183,7 +205,7 @@ fn knowledge(
     let records = rereader.records(&index_rows)?;
     let rendered: Vec<Rendered> = records.iter().map(Rendered::new).collect();
     let counts = counting
-        .map(|t| count_rows(rows, &rendered, t, rereader, &mut result.refused))
+        .map(|(t, unmask)| count_rows(rows, &rendered, (t, unmask), rereader, &mut result.refused))
         .transpose()?;
     if let Some((held, _)) = checking {
         result.contaminated = contaminated(&records, held);
@@ -250,20 +272,28 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
     Ok(out)
 }
 
-/// Each row's tokens (an augmentation's text counted once for the rows that share it). A row the
-/// chat template refuses is noted in `refused`, with a zero count; any other failure says which
-/// row it was.
+/// Each row's tokens (an augmentation's text counted once for the rows that share it; with
+/// `unmask`, its trained tokens as the trainer's unmask path counts them). A row the chat template
+/// refuses is noted in `refused`, with a zero count; any other failure says which row it was.
 fn count_rows(
     rows: &[TaskRow],
     rendered: &[Rendered],
-    tokenizer: &ChatTokenizer,
+    (tokenizer, unmask): (&ChatTokenizer, bool),
     rereader: &Rereader,
     refused: &mut Vec<RefusedRow>,
 ) -> Result<Vec<RowTokens>> {
     let mut shared = SharedText::default();
     let mut counts = Vec::with_capacity(rows.len());
+    let trained = |r: &Rendered, tokens: RowTokens| match unmask {
+        true => Ok(RowTokens {
+            trained: tokenizer.unmasked_tokens_of(&r.messages)?,
+            ..tokens
+        }),
+        false => Ok(tokens),
+    };
     for (i, (row, r)) in rows.iter().zip(rendered).enumerate() {
-        let tokens = match tokenizer.tokens_sharing(&r.messages, r.shared_context(), &mut shared) {
+        let counted = tokenizer.tokens_sharing(&r.messages, r.shared_context(), &mut shared);
+        let tokens = match counted.and_then(|t| trained(r, t)) {
             Ok(tokens) => tokens,
             Err(e) if e.kind == ErrorKind::Template => {
                 let path = rereader.path(row.row.file);

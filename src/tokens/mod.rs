@@ -11,8 +11,12 @@ mod pystr;
 mod seam;
 mod shared;
 mod template;
+mod unmask;
+
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 use tokenizers::{PostProcessor, Tokenizer};
 
 use crate::checksum::sha256_hex;
@@ -24,6 +28,7 @@ use pieces::{PieceCounter, TextTokens};
 use seam::SeamRule;
 pub use shared::SharedText;
 pub use template::ChatTemplate;
+use unmask::UnmaskTokenizer;
 
 /// The files of a model's tokenizer, as found in its folder.
 #[derive(Debug, Clone, Default)]
@@ -87,6 +92,43 @@ pub struct ChatTokenizer {
     /// The file the template came from, which its errors name.
     template_file: String,
     info: TokenizerInfo,
+    /// The tokenizer as the trainer extends it, made when first asked for.
+    unmask: OnceLock<UnmaskTokenizer>,
+}
+
+/// How the pre-flight (and any size in tokens) counts a row's trained tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainerCount {
+    /// instructlab-training 0.16's `process_messages_into_input_ids` (what training_hub runs):
+    /// trained messages wrapped in unmask tokens, rendered, the wrapping tokens taken out; a row
+    /// trains when 20 <= tokens < the maximum sequence length.
+    #[default]
+    Unmask,
+    /// The older path: `apply_chat_template(messages, tokenize=True)`, and a row needs its
+    /// end-of-sequence token among the last three.
+    Template,
+}
+
+impl TrainerCount {
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim() {
+            "unmask" => Ok(TrainerCount::Unmask),
+            "template" => Ok(TrainerCount::Template),
+            other => Err(Error::parameters(format!(
+                "`{other}` is not a trainer count: `unmask` (instructlab-training 0.16, the \
+                 default) or `template` (apply_chat_template and the end-of-sequence check)"
+            ))
+            .field("trainer_count")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TrainerCount::Unmask => "unmask",
+            TrainerCount::Template => "template",
+        }
+    }
 }
 
 impl ChatTokenizer {
@@ -145,6 +187,7 @@ impl ChatTokenizer {
             eos,
             template,
             template_file,
+            unmask: OnceLock::new(),
             info: TokenizerInfo {
                 // A name a person recognises: the model's, where the config says it.
                 name: config
@@ -173,6 +216,28 @@ impl ChatTokenizer {
         self.template
             .render_json(messages)
             .map_err(|e| e.in_file(&self.template_file))
+    }
+
+    /// The trainer's tokens of a conversation given as JSON messages (a training file's row), as
+    /// instructlab-training 0.16 counts them: `unmask_all` for a row with `unmask: true`.
+    pub fn unmasked_tokens(&self, mut messages: Vec<Json>, unmask_all: bool) -> Result<u32> {
+        unmask::wrap(&mut messages, unmask_all)?;
+        let rendered = self.render_json(messages)?;
+        self.unmasker()?.count(&rendered)
+    }
+
+    /// As [`Self::unmasked_tokens`], for a knowledge row's messages as its line has them.
+    pub fn unmasked_tokens_of(&self, messages: &[Message]) -> Result<u32> {
+        let json = |m: &Message| serde_json::json!({"role": m.role, "content": m.content, "thinking": m.thinking});
+        self.unmasked_tokens(messages.iter().map(json).collect(), false)
+    }
+
+    fn unmasker(&self) -> Result<&UnmaskTokenizer> {
+        if let Some(made) = self.unmask.get() {
+            return Ok(made);
+        }
+        let made = UnmaskTokenizer::new(&self.tokenizer)?;
+        Ok(self.unmask.get_or_init(|| made))
     }
 
     /// A rendered text's tokens, both ways, from one count.

@@ -62,8 +62,10 @@ impl ChatTemplate {
         self.render_json(messages.iter().map(template_message).collect())
     }
 
-    /// Renders messages given as JSON objects, each handed to the template as it is.
-    pub fn render_json(&self, messages: Vec<Json>) -> Result<String> {
+    /// Renders messages given as JSON objects, each handed to the template as `transformers` hands
+    /// it: as it is, its reasoning aliased.
+    pub fn render_json(&self, mut messages: Vec<Json>) -> Result<String> {
+        messages.iter_mut().for_each(alias_reasoning);
         let limit = output_limit(messages.iter().map(message_text_len).sum());
         let mut context = self.globals.clone();
         context.insert("messages".into(), Json::Array(messages));
@@ -99,6 +101,20 @@ fn template_message(message: &Message) -> Json {
         m.insert("reasoning_content".into(), thinking.clone().into());
     }
     Json::Object(m)
+}
+
+/// As `transformers`' `_alias_reasoning_fields`: a message's reasoning (its first non-null
+/// `reasoning_content`, `thinking` or `reasoning`) set as `reasoning_content`, and as `thinking`
+/// where that key is absent; templates read one or the other.
+fn alias_reasoning(message: &mut Json) {
+    let Json::Object(m) = message else { return };
+    let given = ["reasoning_content", "thinking", "reasoning"]
+        .iter()
+        .find_map(|key| m.get(*key).filter(|v| !v.is_null()));
+    if let Some(reasoning) = given.cloned() {
+        m.entry("thinking").or_insert_with(|| reasoning.clone());
+        m.insert("reasoning_content".into(), reasoning);
+    }
 }
 
 /// The text a message carries (the length of its JSON, strings and all), which bounds its rendering.

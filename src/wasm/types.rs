@@ -84,7 +84,7 @@ export interface RunSettings {
 export interface BlendForm {
   /** [source, size] pairs: `knowledge` or a dataset's file name. */
   sizes?: [string, string][];
-  budget?: string; shares?: string; max_seq_len?: string; drop_over_length?: boolean;
+  budget?: string; shares?: string; max_seq_len?: string; trainer_count?: "unmask" | "template"; drop_over_length?: boolean;
   sys_prompt?: string | null; recipe_paths?: [string, string][];
 }
 /** `run::BlendPreview`: per cut, each source's rows before counting (none for tokens or shares). */

@@ -529,6 +529,14 @@ test('blends: a recipe fills the table, sizes and a budget are checked live, ble
   assertSameAsCli(files, cliMix(example, ['--cuts', '5,8', '--tokenizer', join(tokenizers, 'llama3_1'),
     '--add', join(root, 'www/example-blend/skills.jsonl'), '--budget', '60K', '--share', 'knowledge=0.5,skills.jsonl=0.5',
     '--max-seq-len', '2048', '--drop-over-length']));
+  // The older trainer count (template tokens, end-of-sequence check) is a choice, as on the CLI.
+  await page.selectOption('#trainer-count', 'template');
+  await mixAndWait(page);
+  files = await downloadAll(page);
+  assert.match(files['manifest.json'].toString(), /"trainer_count": "template"/);
+  assertSameAsCli(files, cliMix(example, ['--cuts', '5,8', '--tokenizer', join(tokenizers, 'llama3_1'),
+    '--add', join(root, 'www/example-blend/skills.jsonl'), '--budget', '60K', '--share', 'knowledge=0.5,skills.jsonl=0.5',
+    '--max-seq-len', '2048', '--drop-over-length', '--trainer-count', 'template']));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -13,7 +13,7 @@ Keywords: ``cuts`` (ints or ``"5,50"``; env CUT_SIZES), ``qa_per_doc`` (env QA_P
 TOKENIZER_MODEL_NAME), ``gpt_oss`` (env SAVE_GPT_OSS_FORMAT), ``leave_out`` (paths, folders or
 kinds), ``dedupe`` (True or ``"pairs"``: drop repeated Q&A pairs; ``"questions"``: repeated
 questions too), ``holdout`` (held-out files: a path or a list) and ``drop_contaminated``, ``date`` (YYYY-MM-DD for templates), blending: ``add`` (``{path: size}`` or
-``["path=size"]``), ``recipe``, ``budget``, ``share``, ``max_seq_len``, ``drop_over_length``;
+``["path=size"]``), ``recipe``, ``budget``, ``share``, ``max_seq_len``, ``trainer_count``, ``drop_over_length``;
 ``skip_bad_rows``, ``max_row_mb``, ``threads``, ``dry_run``; ``progress`` (True: a tqdm bar; a
 callable of (done, total); False), ``env_file`` (``".env"``; None to read none).
 
