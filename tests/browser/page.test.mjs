@@ -531,7 +531,9 @@ test('blends: a recipe fills the table, sizes and a budget are checked live, ble
     '--max-seq-len', '2048', '--drop-over-length']));
   // The older trainer count (template tokens, end-of-sequence check) is a choice, as on the CLI.
   await page.selectOption('#trainer-count', 'template');
+  await page.waitForSelector('#results.is-stale');
   await mixAndWait(page);
+  await page.waitForSelector('#results:not(.is-stale)', { timeout: 300_000 });
   files = await downloadAll(page);
   assert.match(files['manifest.json'].toString(), /"trainer_count": "template"/);
   assertSameAsCli(files, cliMix(example, ['--cuts', '5,8', '--tokenizer', join(tokenizers, 'llama3_1'),
