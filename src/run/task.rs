@@ -192,7 +192,10 @@ fn dataset_tokens(text: &str, tokenizer: &ChatTokenizer, unmask: bool) -> Result
 /// The tokenizer that counts a task's rows (with whether trained tokens are counted the unmask
 /// way), and the held-out set they are checked against (with whether the rows that leak it are
 /// dropped).
-type Held<'a> = (Option<(&'a ChatTokenizer, bool)>, Option<(&'a HeldOut, bool)>);
+type Held<'a> = (
+    Option<(&'a ChatTokenizer, bool)>,
+    Option<(&'a HeldOut, bool)>,
+);
 
 fn knowledge(
     rows: &[TaskRow],
