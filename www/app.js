@@ -441,6 +441,11 @@ $('input-files').addEventListener('change', (e) => setInputs(pickedFiles(e.targe
 $('input-folder').addEventListener('change', (e) => setInputs(pickedFiles(e.target)));
 $('try-example').addEventListener('click', tryExample);
 attachDropZone($('blend-drop'), $('blend-files'), ({ files }) => blend.add(files));
+$('holdout-choose').addEventListener('click', () => $('holdout-files').click());
+$('holdout-files').addEventListener('change', (e) => {
+  const names = [...e.target.files].map((f) => f.name);
+  say('holdout-chosen', names.length ? names.join(', ') : 'none');
+});
 $('blend-files').addEventListener('change', (e) => blend.add(pickedFiles(e.target).files));
 $('skip-bad-rows').addEventListener('change', () => setInputs(core.lastInputs()));
 attachDropZone($('tokenizer-drop'), $('tokenizer-files'), setTokenizerFiles);
