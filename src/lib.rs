@@ -28,6 +28,7 @@ pub mod names;
 pub mod output;
 #[cfg(all(feature = "python", not(target_arch = "wasm32")))]
 mod python;
+pub mod raft;
 pub mod read;
 pub mod render;
 pub mod reread;

@@ -7,6 +7,11 @@ pub fn output_file_name(cut: u32) -> String {
     format!("combined_cut_{cut}x.jsonl")
 }
 
+/// The RAFT rows of one cut's knowledge rows.
+pub fn raft_file_name(cut: u32) -> String {
+    format!("raft_cut_{cut}x.jsonl")
+}
+
 /// The blend of one cut: its knowledge mix beside the datasets added.
 pub fn blend_file_name(cut: u32) -> String {
     format!("blend_cut_{cut}x.jsonl")

@@ -57,6 +57,7 @@ fn start(inputs: &Inputs, cuts: &[u32], settings: RunSettings) -> MixRun {
 fn next_task(run: &mut MixRun) -> Option<ChunkTask> {
     match run.what_next() {
         Next::Task(task) => Some(task),
+        Next::Share(_) => panic!("these runs make no RAFT rows"),
         Next::Wait | Next::Done => None,
     }
 }
@@ -75,7 +76,7 @@ fn process(
     let mut rereader = Rereader::new(run.input_files(), &sources).unwrap();
     tasks
         .iter()
-        .map(|task| process_chunk(task, &mut rereader, tokenizer, None))
+        .map(|task| process_chunk(task, &mut rereader, tokenizer, None, None))
         .collect()
 }
 
@@ -297,6 +298,7 @@ fn drive_one_worker(files: &[Mem], run: &mut MixRun, tokenizer: &ChatTokenizer) 
                 run.complete(task.seq, result.into_iter().next().unwrap())
                     .unwrap();
             }
+            Next::Share(_) => panic!("this run makes no RAFT rows"),
             Next::Done => break,
         }
         assert!(out.len() <= 4, "one worker has at most four tasks out");

@@ -12,7 +12,20 @@ export function readParams(form) {
     dedupe: data.get('dedupe') === 'on' ? 'pairs' : '',
     // Read by the run, not the plan: whether rows that leak the held-out files are left out.
     drop_contaminated: data.get('drop_contaminated') === 'on',
+    // Read by the run too: RAFT rows beside each mix, or none.
+    raft: raftParams(data),
   };
+}
+
+/** The RAFT rows asked for (blank numbers: the style's defaults), or null. */
+function raftParams(data) {
+  const style = String(data.get('raft') ?? '');
+  if (!style) return null;
+  const number = (name) => {
+    const text = String(data.get(name) ?? '').trim();
+    return text === '' ? undefined : Number(text);
+  };
+  return { style, passages: number('raft_passages'), p_oracle: number('raft_p_oracle') };
 }
 
 export function writeParams(form, params) {
@@ -20,13 +33,22 @@ export function writeParams(form, params) {
     const field = form.elements.namedItem(name);
     if (!field) continue;
     if (field.type === 'checkbox') field.checked = Boolean(value);
+    else if (name === 'raft') writeRaft(form, value);
     else field.value = Array.isArray(value) ? value.join(', ') : String(value);
   }
 }
 
+/** The RAFT fields from their params (an object, or null for none). */
+function writeRaft(form, raft) {
+  const set = (name, value) => { form.elements.namedItem(name).value = value ?? ''; };
+  set('raft', raft?.style);
+  set('raft_passages', raft?.passages);
+  set('raft_p_oracle', raft?.p_oracle);
+}
+
 /** Marks the field an error names (`field` from the core) as invalid; clears the others. */
 export function markInvalid(form, field) {
-  for (const input of form.querySelectorAll('input')) {
+  for (const input of form.querySelectorAll('input, select')) {
     if (input.name === field) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
   }

@@ -66,6 +66,18 @@ export class Pool {
           await new Promise((resolve) => waiting.push(resolve));
           continue;
         }
+        if (next.share) {
+          // The RAFT corpus: every worker holds it before any task that names it goes out (the
+          // run says "wait" to the other lanes meanwhile).
+          try {
+            await this.each('corpus', { share: next.share });
+            run.shared();
+          } catch (e) {
+            failure = e;
+          }
+          wake();
+          continue;
+        }
         const { task } = next;
         let answer;
         try {

@@ -37,6 +37,12 @@ serve('processor', {
     return p.setHoldout(read);
   },
 
+  /** Holds the run's RAFT corpus (a CorpusShare) for the tasks that name it. */
+  async corpus({ share }) {
+    (await engine()).setCorpus(share);
+    return {};
+  },
+
   /** Reads one file of the first pass (one of `FirstPass.jobs()`); a Blob's checksum is left to
    * the hashing worker. */
   async readFile({ job, data }) {

@@ -69,6 +69,7 @@
  *   readFile: [{job: FileJob, data: Blob | Uint8Array}, {read: FileIndex, hashElsewhere: boolean}],
  *   tokenizer: [{source: TokenizerSource | null}, TokenizerLoaded],
  *   holdout: [{files: {path: string, blob: Blob}[]}, unknown],
+ *   corpus: [{share: import('./pkg/kmix.js').CorpusShare}, {}],
  *   inputs: [{inputFiles: InputFile[], files: GivenFile[]}, {}],
  *   process: [{task: ChunkTask, spares: ArrayBuffer[]}, ChunkResult],
  *   render: [{messages: Message[]}, string | null],
@@ -91,7 +92,7 @@
 export const ANSWERS = Object.freeze({
   coordinator: ['loadInputs', 'loadTokenizer', 'parseRecipe', 'clearTokenizer', 'plan', 'run', 'browseRows',
     'renderRow', 'forgetRun'],
-  processor: ['start', 'readFile', 'tokenizer', 'holdout', 'inputs', 'process', 'render', 'memory'],
+  processor: ['start', 'readFile', 'tokenizer', 'holdout', 'corpus', 'inputs', 'process', 'render', 'memory'],
   hasher: ['start', 'blob', 'push', 'digest', 'memory'],
 });
 

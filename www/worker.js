@@ -134,6 +134,7 @@ serve('coordinator', {
       tokenizer: tokenizer?.info ?? null, dry_run: false, input_roots: roots,
       blend: blend ?? {}, workers: pool.size, holdout: heldOut,
       drop_contaminated: Boolean(params.drop_contaminated),
+      raft: params.raft ?? null,
     });
     try {
       const { outcome, mixes, where } = await mixInto(run, folder, progress);

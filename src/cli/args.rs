@@ -77,6 +77,22 @@ pub struct Args {
     #[arg(long)]
     pub drop_contaminated: bool,
 
+    /// Write each cut's knowledge rows again as RAFT rows, raft_cut_{N}x.jsonl: the question
+    /// asked over passages, its own source chunk's (the oracle) among them or not. `retrieved`:
+    /// as sdg_hub's RAFT builder (passages of 400 words, distractors by TF-IDF; 5 passages, the
+    /// oracle with p 0.9); `random`: as InstructLab SDG (whole chunks, random distractors; 4,
+    /// p 0.4).
+    #[arg(long, value_name = "STYLE")]
+    pub raft: Option<String>,
+
+    /// Passages in all per RAFT row (the style's default: 5 retrieved, 4 random).
+    #[arg(long, value_name = "K")]
+    pub raft_passages: Option<u32>,
+
+    /// The chance a RAFT row carries its oracle passage (default: 0.9 retrieved, 0.4 random).
+    #[arg(long, value_name = "P")]
+    pub raft_p_oracle: Option<f64>,
+
     /// Blend a chat dataset (JSON Lines, .jsonl.gz or a JSON array of {messages, metadata?,
     /// unmask?} rows) beside the knowledge mix, with a size: a whole number is rows
     /// (`skills.jsonl=30000`), a number with a decimal point a ratio (`replay.jsonl=0.5`; above 1

@@ -4,11 +4,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 use crate::checksum::Hashing;
 use crate::holdout::HeldOut;
 use crate::output::OutputTallies;
+use crate::raft::RaftCorpus;
 use crate::reread::Rereader;
 use crate::run::{process_chunk, MixRun, Next, Ready};
 use crate::source::ByteSource;
@@ -36,6 +37,8 @@ impl Drive<'_> {
     ) -> Result<(MixRun, Vec<PendingFile>, OutputTallies), Error> {
         let threads = self.threads.max(1);
         let tallies = run.output_tallies(Hashing::Here);
+        // The threads share one corpus, built once when the run hands it out.
+        let corpus = OnceLock::new();
         let run = Mutex::new(run);
         let turn = Condvar::new();
         let stop = AtomicBool::new(false);
@@ -63,7 +66,7 @@ impl Drive<'_> {
             for _ in 0..threads {
                 let to_writer = to_writer.clone();
                 scope.spawn(|| {
-                    if let Err(e) = self.work(&run, &turn, &stop, to_writer) {
+                    if let Err(e) = self.work(&run, (&turn, &stop), &corpus, to_writer) {
                         fail(e);
                     }
                 });
@@ -85,8 +88,8 @@ impl Drive<'_> {
     fn work(
         &self,
         run: &Mutex<MixRun>,
-        turn: &Condvar,
-        stop: &AtomicBool,
+        (turn, stop): (&Condvar, &AtomicBool),
+        corpus: &OnceLock<RaftCorpus>,
         to_writer: SyncSender<Vec<Ready>>,
     ) -> Result<(), Error> {
         let sources: Vec<&dyn ByteSource> = self.sources.iter().map(|&s| s as _).collect();
@@ -104,11 +107,18 @@ impl Drive<'_> {
                     match guard.what_next() {
                         Next::Task(task) => break task,
                         Next::Wait => guard = turn.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                        Next::Share(share) => {
+                            // Built under the run's lock: no task needing it goes out before.
+                            let _ = corpus.set(RaftCorpus::new(share));
+                            guard.shared()?;
+                            turn.notify_all();
+                        }
                         Next::Done => return Ok(()),
                     }
                 }
             };
-            let result = process_chunk(&task, &mut rereader, self.tokenizer, self.holdout);
+            let (tokenizer, holdout) = (self.tokenizer, self.holdout);
+            let result = process_chunk(&task, &mut rereader, tokenizer, holdout, corpus.get());
             let mut guard = lock(run);
             let ready = guard.complete(task.seq, result)?;
             // Sent while the run is locked, so that batches reach the writer in order. The writer

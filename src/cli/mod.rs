@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::holdout::HeldOut;
 use crate::mix::{Mix, ParamsText};
+use crate::raft::{RaftParams, RaftStyle};
 use crate::read::{FirstPass, ReadOptions};
 use crate::run::{Inputs, Outcome, RunSettings};
 use crate::source::ByteSource;
@@ -124,6 +125,7 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
         workers: threads as u32,
         holdout: holdout.as_ref().map(HeldOut::info),
         drop_contaminated: args.drop_contaminated,
+        raft: raft_params(args)?,
     };
     let run = inputs.start(mix, run_settings)?;
     let folder = OutputFolder::prepare(&settings.out, run.file_names(), observer)?;
@@ -149,6 +151,26 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
         written,
         settings: settings.from_environment,
     })
+}
+
+/// The RAFT rows asked for; their numbers without a style are an error.
+fn raft_params(args: &Args) -> Result<Option<RaftParams>, Error> {
+    let Some(style) = &args.raft else {
+        if args.raft_passages.is_some() || args.raft_p_oracle.is_some() {
+            return Err(Error::parameters(
+                "--raft-passages and --raft-p-oracle shape RAFT rows: choose their style with --raft retrieved|random",
+            )
+            .field("raft"));
+        }
+        return Ok(None);
+    };
+    let params = RaftParams {
+        style: RaftStyle::parse(style)?,
+        passages: args.raft_passages,
+        p_oracle: args.raft_p_oracle,
+    };
+    params.check()?;
+    Ok(Some(params))
 }
 
 /// The held-out files, read whole (questions and answers: small beside the inputs).

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::contaminated::Contamination;
+use super::raft::RaftReport;
 use super::refused::RefusedRows;
 use super::report::CutReport;
 use crate::blend::{BlendParams, BlendReport};
@@ -45,6 +46,9 @@ pub struct Manifest<'a> {
     /// out; absent without held-out files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub held_out: Option<&'a Contamination>,
+    /// How the RAFT rows were made, and per cut how many carry their oracle; absent without.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raft: Option<&'a RaftReport>,
     pub tokenizer: Option<&'a TokenizerInfo>,
     pub report: &'a [CutReport],
     /// The blends and the trainer pre-flight, when asked for.

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::message::{metadata, Message, Rendered};
+use super::message::{metadata, Message, RaftLine, Rendered};
 
 #[derive(Serialize)]
 struct OutputRow<'a> {
@@ -15,6 +15,8 @@ struct OutputRow<'a> {
     unmask: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     token_length: Option<u32>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    raft: Option<RaftLine>,
 }
 
 /// Appends the row's JSON line (with its newline) to `out`.
@@ -29,6 +31,7 @@ pub fn write_row(rendered: &Rendered, token_length: Option<u32>, out: &mut Vec<u
         metadata: metadata(row),
         unmask: true,
         token_length,
+        raft: rendered.raft,
     };
     serde_json::to_writer(&mut *out, &line).expect("writing JSON to memory cannot fail");
     out.push(b'\n');

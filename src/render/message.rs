@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::raft::RaftRow;
 use crate::read::{Kind, Record};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +42,15 @@ pub fn conversation(row: &Record) -> [Message; 2] {
 pub struct Rendered<'a> {
     pub record: &'a Record,
     pub messages: [Message; 2],
+    /// A RAFT row's: where its oracle passage is.
+    pub raft: Option<RaftLine>,
+}
+
+/// What a RAFT row's line adds to the knowledge row's fields: which of the passages in its user
+/// message is the oracle (1-based; null when it carries none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RaftLine {
+    pub oracle_passage: Option<u32>,
 }
 
 impl<'a> Rendered<'a> {
@@ -48,6 +58,24 @@ impl<'a> Rendered<'a> {
         Rendered {
             record,
             messages: conversation(record),
+            raft: None,
+        }
+    }
+
+    /// The record's RAFT row: the same answer, asked over `raft`'s passages.
+    pub fn raft(record: &'a Record, raft: &RaftRow) -> Self {
+        let [_, assistant] = conversation(record);
+        let user = Message {
+            role: "user".into(),
+            content: Some(raft.user.clone()),
+            thinking: None,
+        };
+        Rendered {
+            record,
+            messages: [user, assistant],
+            raft: Some(RaftLine {
+                oracle_passage: raft.oracle_passage,
+            }),
         }
     }
 

@@ -7,4 +7,4 @@ mod message;
 
 pub use cuts::{lines_for_cuts, CutLines};
 pub use line::write_row;
-pub use message::{clean_response, conversation, metadata, Message, Rendered};
+pub use message::{clean_response, conversation, metadata, Message, RaftLine, Rendered};

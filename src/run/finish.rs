@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::mix::Mix;
 use crate::output::{
     cut_reports, histogram, output_file_name, report_text, BlendRecord, Contamination, CutReport,
-    Histogram, Manifest, OutputFile, ReadRecord, RefusedRows, MANIFEST_FILE_NAME,
+    Histogram, Manifest, OutputFile, RaftReport, ReadRecord, RefusedRows, MANIFEST_FILE_NAME,
 };
 use crate::read::Index;
 
@@ -27,6 +27,8 @@ pub(super) struct Finished<'a> {
     pub refused: RefusedRows,
     /// Knowledge rows that leak the held-out set (none without one).
     pub contamination: Option<Contamination>,
+    /// The RAFT rows, when made.
+    pub raft: Option<RaftReport>,
     /// The written files, tallied and hashed.
     pub outputs: Vec<OutputFile>,
     pub tables: Vec<RowTable>,
@@ -39,6 +41,9 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
     let mut text = report_text(run.index, &run.mix, &run.refused, &reports, tokenizer);
     if let Some(c) = &run.contamination {
         text.push_str(&c.text());
+    }
+    if let Some(r) = &run.raft {
+        text.push_str(&r.text());
     }
     text.push_str(&blend_text(
         &run.blends,
@@ -58,6 +63,7 @@ pub(super) fn finish(run: Finished) -> Result<Outcome> {
         mix: run.mix,
         refused_rows: run.refused,
         contamination: run.contamination,
+        raft: run.raft,
         outputs: run.outputs,
         tokenizer: run.settings.tokenizer,
         blends: run.blends,
@@ -101,6 +107,7 @@ fn manifest(run: &Finished, reports: &[CutReport]) -> String {
         bad_rows: &run.index.bad_rows,
         refused_rows: &run.refused,
         held_out: run.contamination.as_ref(),
+        raft: run.raft.as_ref(),
         tokenizer: run.settings.tokenizer.as_ref(),
         report: reports,
         blend: run.blend.plans_blends().then_some(BlendRecord {

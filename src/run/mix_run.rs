@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::finish::{finish, Finished};
 use super::outcome::Outcome;
+use super::raft::RaftRun;
 use super::stages::{Handout, Stage, Tasks};
 use super::task::{
     BlendRow, ChunkResult, ChunkTask, ContaminatedRow, HoldoutCheck, RefusedRow, TaskRow, Work,
@@ -21,9 +22,10 @@ use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::mix::Mix;
 use crate::output::{
-    blend_file_name, output_file_name, recipe_file_name, Contamination, LeakingRow, OutputTallies,
-    RefusedRows,
+    blend_file_name, output_file_name, raft_file_name, recipe_file_name, Contamination, LeakingRow,
+    OutputTallies, RefusedRows,
 };
+use crate::raft::CorpusShare;
 use crate::read::{Index, InputFile, Kind};
 use crate::render::CutLines;
 use crate::tokens::RowTokens;
@@ -34,6 +36,9 @@ use crate::tokens::RowTokens;
 pub enum Next {
     /// Process this task ([`super::process_chunk`]) and hand its result to [`MixRun::complete`].
     Task(ChunkTask),
+    /// Give every thread or worker the RAFT corpus built from this ([`crate::raft::RaftCorpus::new`]),
+    /// then say so ([`MixRun::shared`]): the knowledge tasks that follow name it.
+    Share(CorpusShare),
     /// Hand a result back first: as many tasks are out as the run's workers keep busy, or the
     /// blends wait for every count to be back.
     Wait,
@@ -50,11 +55,13 @@ enum Phase {
     Planned(Vec<CutBlend>),
 }
 
-/// The files a run writes: the knowledge mixes, then the blends.
+/// The files a run writes: the knowledge mixes, their RAFT rows, then the blends.
 struct Files {
     names: Vec<String>,
     /// The cuts whose knowledge mix is written, in the order of their names (none on a dry run).
     written: Vec<u32>,
+    /// Whether each written cut's RAFT rows are written too, after the mixes.
+    raft: bool,
     /// The cuts whose blend is written.
     blended: Vec<u32>,
     /// Rows handed out for writing, per file: what the edge's tallies must have seen.
@@ -114,6 +121,8 @@ pub struct MixRun {
     refused: RefusedRows,
     /// Knowledge rows that leak the held-out set (none without one).
     contamination: Option<Contamination>,
+    /// The RAFT rows, when made.
+    raft: Option<RaftRun>,
 }
 
 impl MixRun {
@@ -130,9 +139,13 @@ impl MixRun {
             .filter(|_| counted)
             .map(|d| d.rows.len())
             .collect();
+        let raft = (settings.raft.clone())
+            .map(|params| RaftRun::new(params, &index, &mix))
+            .transpose()?;
+        let corpus_rows = raft.as_ref().map_or(0, |r| r.sources.len());
         let mut run = MixRun {
             files: Files::new(&mix, &settings, &blend),
-            tasks: Tasks::new(mix.selected.len(), &dataset_rows),
+            tasks: Tasks::new(corpus_rows, mix.selected.len(), &dataset_rows),
             handout: Handout::new(settings.workers),
             phase: Phase::Counting,
             counts: Counts {
@@ -142,6 +155,7 @@ impl MixRun {
             refused: RefusedRows::default(),
             contamination: (settings.holdout.as_ref())
                 .map(|h| Contamination::new(h.files.clone(), settings.drop_contaminated)),
+            raft,
             index,
             mix,
             settings,
@@ -189,21 +203,45 @@ impl MixRun {
         if self.handout.handed_out() == all || self.handout.window_full() {
             return Next::Wait;
         }
+        let corpus_out = self.handout.handed_out() >= self.tasks.corpus();
+        if let Some(next) = (self.raft.as_mut())
+            .filter(|_| corpus_out)
+            .and_then(RaftRun::next)
+        {
+            return next;
+        }
         let seq = self.handout.hand_out();
+        let stage = self.tasks.stage(seq);
+        let knowledge = matches!(stage, Stage::Knowledge { .. });
         Next::Task(ChunkTask {
             seq,
-            work: self.work(self.tasks.stage(seq)),
+            work: self.work(stage),
             tokenizer: self.settings.tokenizer.clone(),
             holdout: (self.settings.holdout.as_ref()).map(|h| HoldoutCheck {
                 checksum: h.checksum.clone(),
                 drop: self.settings.drop_contaminated,
             }),
             unmask: self.blend.counts_unmasked(),
+            raft: (self.raft.as_ref())
+                .filter(|_| knowledge)
+                .and_then(RaftRun::held),
         })
+    }
+
+    /// The driver's threads or workers hold the RAFT corpus of the last [`Next::Share`].
+    pub fn shared(&mut self) -> Result<()> {
+        match self.raft.as_mut() {
+            Some(raft) => raft.shared(),
+            None => Err(Error::input("this run makes no RAFT rows")),
+        }
     }
 
     fn work(&self, stage: Stage) -> Work {
         match stage {
+            Stage::Corpus { start, end } => Work::Documents {
+                rows: self.raft.as_ref().expect("corpus tasks are RAFT's").sources[start..end]
+                    .to_vec(),
+            },
             Stage::Knowledge { start, end } => Work::Knowledge {
                 rows: (start..end)
                     .map(|position| TaskRow {
@@ -348,6 +386,12 @@ impl MixRun {
         let stage = self.tasks.stage(seq);
         let mut lines = vec![CutLines::default(); self.files.names.len()];
         match stage {
+            Stage::Corpus { start, end } => match self.raft.as_mut() {
+                Some(raft) if result.documents.len() == end - start => {
+                    raft.take_documents(result.documents)?
+                }
+                _ => return Err(mismatch(seq, "source chunks")),
+            },
             Stage::Knowledge { start, end } => {
                 self.take_knowledge(seq, start..end, result, &mut lines)?
             }
@@ -395,7 +439,8 @@ impl MixRun {
         })
     }
 
-    /// A knowledge task's counts and its lines for every written cut, checked against the plan.
+    /// A knowledge task's counts and its lines for every written cut (and its RAFT rows'),
+    /// checked against the plan.
     fn take_knowledge(
         &mut self,
         seq: u32,
@@ -404,32 +449,56 @@ impl MixRun {
         lines: &mut [CutLines],
     ) -> Result<()> {
         let counted = result.counts.as_ref().map(Vec::len);
-        if counted != self.settings.tokenizer.as_ref().map(|_| positions.len()) {
+        let expected = self.settings.tokenizer.as_ref().map(|_| positions.len());
+        if counted != expected {
             return Err(mismatch(seq, "token counts"));
         }
         self.leave_out_refused(seq, &positions, result.refused)?;
         self.take_contaminated(seq, &positions, result.contaminated)?;
-        let first_count = self.counts.knowledge.len();
+        self.take_raft(seq, positions.len(), expected, result.raft)?;
         self.counts
             .knowledge
             .extend(result.counts.unwrap_or_default());
+        let mixes = self.files.written.len();
         for (slot, cut_lines) in result.lines.into_iter().enumerate() {
-            let cut = self.files.written[slot];
+            let cut = self.files.written[slot % mixes];
+            let counts = match slot < mixes {
+                true => &self.counts.knowledge,
+                false => &self.raft.as_ref().expect("RAFT files are RAFT's").counts,
+            };
             let in_cut = positions.clone().filter(|&p| self.mix.in_cut(p, cut));
             if in_cut.clone().count() != cut_lines.lens.len() {
                 return Err(mismatch(seq, "lines"));
             }
             for (position, &len) in in_cut.zip(&cut_lines.lens) {
                 let kind = self.index.rows[self.mix.selected[position]].kind;
-                let tokens = self
-                    .counts
-                    .knowledge
-                    .get(first_count + position - positions.start);
-                self.files.tables[slot].push(len, tokens.map(|t| t.length), kind.name());
+                let tokens = counts.get(position).map(|t| t.length);
+                self.files.tables[slot].push(len, tokens, kind.name());
             }
             lines[slot] = cut_lines;
         }
         Ok(())
+    }
+
+    /// A knowledge task's RAFT rows' notes and counts (`counted`: the rows counted, if any).
+    fn take_raft(
+        &mut self,
+        seq: u32,
+        rows: usize,
+        counted: Option<usize>,
+        result: Option<super::task::RaftResult>,
+    ) -> Result<()> {
+        match (self.raft.as_mut(), result) {
+            (None, None) => Ok(()),
+            (Some(raft), Some(r))
+                if r.notes.len() == rows && r.counts.as_ref().map(Vec::len) == counted =>
+            {
+                raft.notes.extend(r.notes);
+                raft.counts.extend(r.counts.unwrap_or_default());
+                Ok(())
+            }
+            _ => Err(mismatch(seq, "RAFT rows")),
+        }
     }
 
     /// Rows the chat template refused: the first is the run's error, or, with `--skip-bad-rows`,
@@ -494,10 +563,10 @@ impl MixRun {
     /// of its result's lines: every knowledge mix, none (a dataset's counts), or one blend.
     pub fn files_of(&self, seq: u32) -> Range<usize> {
         match self.tasks.stage(seq) {
-            Stage::Knowledge { .. } => 0..self.files.written.len(),
-            Stage::Dataset { .. } => 0..0,
+            Stage::Knowledge { .. } => 0..self.files.knowledge(),
+            Stage::Corpus { .. } | Stage::Dataset { .. } => 0..0,
             Stage::Blend { blend, .. } => {
-                let slot = self.files.written.len() + blend;
+                let slot = self.files.knowledge() + blend;
                 slot..slot + 1
             }
         }
@@ -529,6 +598,12 @@ impl MixRun {
         };
         let counts = (self.settings.tokenizer.as_ref())
             .map(|_| self.counts.knowledge.iter().map(|t| t.length).collect());
+        let written = &self.files.written;
+        let raft = (self.raft.as_ref()).map(|r| {
+            r.report(&self.mix, |cut| {
+                written.contains(&cut).then(|| raft_file_name(cut))
+            })
+        });
         finish(Finished {
             index: &self.index,
             mix: self.mix,
@@ -538,6 +613,7 @@ impl MixRun {
             counts,
             refused: self.refused,
             contamination: self.contamination,
+            raft,
             outputs: tallies.finish()?,
             tables: self.files.tables,
         })
@@ -556,7 +632,10 @@ impl Files {
         } else {
             Vec::new()
         };
+        let raft = settings.raft.is_some();
+        let rafts = written.iter().filter(|_| raft);
         let names: Vec<String> = (written.iter().map(|&cut| output_file_name(cut)))
+            .chain(rafts.map(|&cut| raft_file_name(cut)))
             .chain(blended.iter().map(|&cut| blend_file_name(cut)))
             .collect();
         Files {
@@ -564,8 +643,14 @@ impl Files {
             tables: vec![RowTable::new(); names.len()],
             names,
             written,
+            raft,
             blended,
         }
+    }
+
+    /// The files a knowledge task writes to: every mix, and every RAFT file.
+    fn knowledge(&self) -> usize {
+        self.written.len() * (1 + usize::from(self.raft))
     }
 }
 

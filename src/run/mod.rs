@@ -8,6 +8,7 @@
 mod finish;
 mod mix_run;
 mod outcome;
+mod raft;
 mod session;
 mod stages;
 mod task;
@@ -16,6 +17,6 @@ pub use mix_run::{MixRun, Next, Ready};
 pub use outcome::{Outcome, TextFile, TextToWrite};
 pub use session::{BlendPreview, InputSummary, Inputs, RunSettings};
 pub use task::{
-    process_chunk, BlendRow, ChunkResult, ChunkTask, ContaminatedRow, HoldoutCheck, RefusedRow,
-    TaskRow, Work, TASK_ROWS,
+    process_chunk, BlendRow, ChunkResult, ChunkTask, ContaminatedRow, HoldoutCheck, RaftResult,
+    RefusedRow, TaskRow, Work, TASK_ROWS,
 };

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::blend::BlendReport;
 use crate::browse::RowTable;
 use crate::mix::Mix;
-use crate::output::{Contamination, CutReport, Histogram, OutputFile, RefusedRows};
+use crate::output::{Contamination, CutReport, Histogram, OutputFile, RaftReport, RefusedRows};
 use crate::tokens::TokenizerInfo;
 
 #[derive(Debug, Clone, Serialize)]
@@ -21,6 +21,9 @@ pub struct Outcome {
     /// Knowledge rows that leak the held-out set (none without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contamination: Option<Contamination>,
+    /// How the RAFT rows were made (none without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raft: Option<RaftReport>,
     /// `manifest.json`'s text (none on a dry run).
     pub manifest: Option<String>,
     pub manifest_file_name: &'static str,

@@ -13,6 +13,7 @@ use crate::holdout::HeldOutInfo;
 use crate::mix::{plan, Mix, MixParams};
 use crate::names;
 use crate::output::plan_text;
+use crate::raft::RaftParams;
 use crate::read::{BadRows, Index, InputFile};
 use crate::tokens::TokenizerInfo;
 
@@ -47,6 +48,8 @@ pub struct RunSettings {
     pub holdout: Option<HeldOutInfo>,
     /// Leave the rows that leak the held-out set out of every cut.
     pub drop_contaminated: bool,
+    /// Write each cut's knowledge rows again as RAFT rows.
+    pub raft: Option<RaftParams>,
 }
 
 impl Inputs {

@@ -1,8 +1,9 @@
 //! The run's tasks by number, in output order, and how far they are handed out and back.
 //!
-//! The tasks are the knowledge rows' (counted and written), then the added datasets' rows'
-//! (counted), then, once planned from those counts, the blends' (written). One function,
-//! [`Tasks::stage`], says which a number is.
+//! The tasks are the RAFT corpus's source chunks' (read, where RAFT rows are made), then the
+//! knowledge rows' (counted and written), then the added datasets' rows' (counted), then, once
+//! planned from those counts, the blends' (written). One function, [`Tasks::stage`], says which
+//! a number is.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,8 @@ const TASKS_PER_WORKER: u32 = 4;
 /// What one task covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
+    /// The RAFT corpus's source chunks `start..end`.
+    Corpus { start: usize, end: usize },
     /// The mix's selected rows at positions `start..end`.
     Knowledge { start: usize, end: usize },
     /// Rows `start..end` of added dataset `dataset`.
@@ -36,7 +39,8 @@ impl Stage {
     /// Rows the task covers.
     pub fn rows(self) -> usize {
         match self {
-            Stage::Knowledge { start, end }
+            Stage::Corpus { start, end }
+            | Stage::Knowledge { start, end }
             | Stage::Dataset { start, end, .. }
             | Stage::Blend { start, end, .. } => end - start,
         }
@@ -46,6 +50,7 @@ impl Stage {
 /// The run's tasks: the counting stage's from the start, the blends' added once planned.
 #[derive(Debug)]
 pub(super) struct Tasks {
+    corpus_rows: usize,
     knowledge_rows: usize,
     /// Per counting task of the datasets: (dataset, first row, end).
     datasets: Vec<(usize, usize, usize)>,
@@ -56,8 +61,9 @@ pub(super) struct Tasks {
 }
 
 impl Tasks {
-    /// `dataset_rows`: the rows of each dataset to count (none when nothing is counted).
-    pub fn new(knowledge_rows: usize, dataset_rows: &[usize]) -> Self {
+    /// `corpus_rows`: the RAFT corpus's source chunks (none without RAFT rows); `dataset_rows`:
+    /// the rows of each dataset to count (none when nothing is counted).
+    pub fn new(corpus_rows: usize, knowledge_rows: usize, dataset_rows: &[usize]) -> Self {
         let datasets = (dataset_rows.iter().enumerate())
             .flat_map(|(d, &rows)| {
                 (0..rows)
@@ -66,20 +72,27 @@ impl Tasks {
             })
             .collect();
         Tasks {
+            corpus_rows,
             knowledge_rows,
             datasets,
             blends: Vec::new(),
-            rows: knowledge_rows + dataset_rows.iter().sum::<usize>(),
+            rows: corpus_rows + knowledge_rows + dataset_rows.iter().sum::<usize>(),
         }
+    }
+
+    /// Tasks of the corpus stage, which come back before any knowledge task goes out.
+    pub fn corpus(&self) -> u32 {
+        self.corpus_rows.div_ceil(TASK_ROWS) as u32
     }
 
     fn knowledge(&self) -> u32 {
         self.knowledge_rows.div_ceil(TASK_ROWS) as u32
     }
 
-    /// Tasks of the counting stage: the knowledge rows' and the datasets'.
+    /// Tasks up to the end of the counting stage: the corpus's, the knowledge rows' and the
+    /// datasets'.
     pub fn counting(&self) -> u32 {
-        self.knowledge() + self.datasets.len() as u32
+        self.corpus() + self.knowledge() + self.datasets.len() as u32
     }
 
     /// Tasks known so far: every task once the blends are planned.
@@ -102,10 +115,18 @@ impl Tasks {
 
     /// What task `seq` (one of [`Tasks::count`]) covers.
     pub fn stage(&self, seq: u32) -> Stage {
-        let knowledge = self.knowledge();
+        let rows = |at: u32, all: usize| {
+            let start = at as usize * TASK_ROWS;
+            (start, (start + TASK_ROWS).min(all))
+        };
+        let corpus = self.corpus();
+        if seq < corpus {
+            let (start, end) = rows(seq, self.corpus_rows);
+            return Stage::Corpus { start, end };
+        }
+        let knowledge = corpus + self.knowledge();
         if seq < knowledge {
-            let start = seq as usize * TASK_ROWS;
-            let end = (start + TASK_ROWS).min(self.knowledge_rows);
+            let (start, end) = rows(seq - corpus, self.knowledge_rows);
             return Stage::Knowledge { start, end };
         }
         let at = (seq - knowledge) as usize;
@@ -201,15 +222,16 @@ mod tests {
 
     #[test]
     fn task_numbers_map_to_their_stage_in_output_order() {
-        let mut tasks = Tasks::new(TASK_ROWS + 1, &[3, 0, TASK_ROWS]);
+        let mut tasks = Tasks::new(2, TASK_ROWS + 1, &[3, 0, TASK_ROWS]);
         tasks.add_blend(1, [(0, 5), (5, 9)].into_iter());
-        assert_eq!(tasks.counting(), 4);
-        assert_eq!(tasks.count(), 6);
+        assert_eq!(tasks.counting(), 5);
+        assert_eq!(tasks.count(), 7);
         let stages: Vec<Stage> = (0..tasks.count()).map(|s| tasks.stage(s)).collect();
         let (k, d) = (TASK_ROWS, TASK_ROWS);
         assert_eq!(
             stages,
             [
+                Stage::Corpus { start: 0, end: 2 },
                 Stage::Knowledge { start: 0, end: k },
                 Stage::Knowledge {
                     start: k,
@@ -237,7 +259,7 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(tasks.rows(), k + 1 + 3 + d + 9);
+        assert_eq!(tasks.rows(), 2 + k + 1 + 3 + d + 9);
     }
 
     #[test]
@@ -253,6 +275,8 @@ mod tests {
                 lines: Vec::new(),
                 refused: Vec::new(),
                 contaminated: Vec::new(),
+                documents: Vec::new(),
+                raft: None,
             })
         };
         handout.give_back(1, result(1)).unwrap();

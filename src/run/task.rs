@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use crate::holdout::{HeldOut, Leak};
 use crate::output::Refusal;
-use crate::read::{blend_line, chat_messages, IndexRow, Span};
+use crate::raft::{RaftCorpus, RaftNote};
+use crate::read::{blend_line, chat_messages, IndexRow, Record, Span};
 use crate::render::{lines_for_cuts, write_row, CutLines, Rendered};
 use crate::reread::Rereader;
 use crate::tokens::{ChatTokenizer, RowTokens, SharedText, TokenizerInfo};
@@ -37,7 +38,9 @@ pub enum BlendRow {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Work {
-    /// Knowledge rows: counted, and rendered as lines of each cut's mix.
+    /// Rows whose source chunks make the RAFT corpus: their texts come back.
+    Documents { rows: Vec<IndexRow> },
+    /// Knowledge rows: counted, and rendered as lines of each cut's mix (and RAFT file).
     Knowledge { rows: Vec<TaskRow>, cuts: Vec<u32> },
     /// An added dataset's rows: checked by the chat template and counted.
     Dataset { file: u32, rows: Vec<Span> },
@@ -59,6 +62,10 @@ pub struct ChunkTask {
     /// as the template's own tokens.
     #[serde(default)]
     pub unmask: bool,
+    /// The RAFT corpus knowledge rows are asked over again, by its checksum (the worker holds
+    /// it), or none: no RAFT rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raft: Option<String>,
 }
 
 /// Which held-out set a task's rows are checked against (the worker holds it), and whether the
@@ -84,6 +91,20 @@ pub struct ChunkResult {
     /// Knowledge rows that leak the held-out set: left out of `lines` when the task drops them.
     #[serde(default)]
     pub contaminated: Vec<ContaminatedRow>,
+    /// The source chunks of a corpus task's rows, in order.
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// The knowledge rows' RAFT rows, when the task makes them (their lines follow the mixes').
+    #[serde(default)]
+    pub raft: Option<RaftResult>,
+}
+
+/// How a task's RAFT rows were made, and their tokens, one per row of the task (a row left out
+/// of the lines has a default of each).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RaftResult {
+    pub notes: Vec<RaftNote>,
+    pub counts: Option<Vec<RowTokens>>,
 }
 
 /// A row of a task that leaks the held-out set.
@@ -105,14 +126,24 @@ pub struct RefusedRow {
 }
 
 /// Processes a task: reads its rows again, counts their tokens with `tokenizer` (which must be
-/// the one the task names), checks them against `holdout` (the set it names) and renders their
-/// lines.
+/// the one the task names), checks them against `holdout` (the set it names), renders their
+/// lines, and their RAFT rows' over `corpus` (the one it names).
 pub fn process_chunk(
     task: &ChunkTask,
     rereader: &mut Rereader,
     tokenizer: Option<&ChatTokenizer>,
     holdout: Option<&HeldOut>,
+    corpus: Option<&RaftCorpus>,
 ) -> Result<ChunkResult> {
+    let corpus = match (&task.raft, corpus) {
+        (None, _) => None,
+        (Some(wanted), Some(held)) if held.checksum() == wanted => Some(held),
+        (Some(_), _) => {
+            return Err(Error::input(
+                "the rows are to be asked over a RAFT corpus this worker does not hold",
+            ))
+        }
+    };
     let checking = match (&task.holdout, holdout) {
         (None, _) => None,
         (Some(wanted), Some(held)) if held.info().checksum == wanted.checksum => {
@@ -144,11 +175,23 @@ pub fn process_chunk(
         lines: Vec::new(),
         refused: Vec::new(),
         contaminated: Vec::new(),
+        documents: Vec::new(),
+        raft: None,
     };
     match &task.work {
+        Work::Documents { rows } => {
+            let records = rereader.records(rows)?;
+            result.documents = records.into_iter().map(|r| r.raw_document).collect();
+        }
         Work::Knowledge { rows, cuts } => {
             let counting = counting.map(|t| (t, task.unmask));
-            knowledge(rows, cuts, rereader, (counting, checking), &mut result)?;
+            knowledge(
+                rows,
+                cuts,
+                rereader,
+                (counting, checking, corpus),
+                &mut result,
+            )?;
         }
         Work::Dataset { file, rows } => {
             let tokenizer = counting.ok_or_else(|| {
@@ -190,18 +233,19 @@ fn dataset_tokens(text: &str, tokenizer: &ChatTokenizer, unmask: bool) -> Result
 }
 
 /// The tokenizer that counts a task's rows (with whether trained tokens are counted the unmask
-/// way), and the held-out set they are checked against (with whether the rows that leak it are
-/// dropped).
+/// way), the held-out set they are checked against (with whether the rows that leak it are
+/// dropped), and the corpus their RAFT rows are asked over.
 type Held<'a> = (
     Option<(&'a ChatTokenizer, bool)>,
     Option<(&'a HeldOut, bool)>,
+    Option<&'a RaftCorpus>,
 );
 
 fn knowledge(
     rows: &[TaskRow],
     cuts: &[u32],
     rereader: &mut Rereader,
-    (counting, checking): Held,
+    (counting, checking, corpus): Held,
     result: &mut ChunkResult,
 ) -> Result<()> {
     let index_rows: Vec<IndexRow> = rows.iter().map(|r| r.row).collect();
@@ -224,7 +268,54 @@ fn knowledge(
     let rendered = kept(rendered, &keep);
     result.lines = lines_for_cuts(&rendered, &min_cuts, lengths.as_deref(), cuts);
     result.counts = counts;
+    if let Some(corpus) = corpus {
+        let (raft, lines) = raft_rows(&records, (&keep, &min_cuts), cuts, corpus, counting)?;
+        result.lines.extend(lines);
+        result.raft = Some(raft);
+    }
     Ok(())
+}
+
+/// The RAFT rows of the task's `records` that are `keep`, counted, as lines of each cut's RAFT
+/// file (`min_cuts`: the kept rows').
+fn raft_rows(
+    records: &[Record],
+    (keep, min_cuts): (&[bool], &[u32]),
+    cuts: &[u32],
+    corpus: &RaftCorpus,
+    counting: Option<(&ChatTokenizer, bool)>,
+) -> Result<(RaftResult, Vec<CutLines>)> {
+    let rows = (records.iter().zip(keep).enumerate())
+        .filter(|(_, (_, &k))| k)
+        .map(|(i, (record, _))| Ok((i, corpus.row(record)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let rendered: Vec<Rendered> = (rows.iter())
+        .map(|(i, row)| Rendered::raft(&records[*i], row))
+        .collect();
+    let mut result = RaftResult {
+        notes: vec![RaftNote::default(); records.len()],
+        counts: counting.map(|_| vec![RowTokens::default(); records.len()]),
+    };
+    for ((i, row), r) in rows.iter().zip(&rendered) {
+        result.notes[*i] = row.note;
+        if let (Some(counts), Some(tokenizer)) = (result.counts.as_mut(), counting) {
+            counts[*i] = raft_tokens(r, tokenizer).map_err(|e| e.context("a RAFT row"))?;
+        }
+    }
+    let lengths: Option<Vec<u32>> =
+        (result.counts.as_ref()).map(|c| rows.iter().map(|(i, _)| c[*i].length).collect());
+    let lines = lines_for_cuts(&rendered, min_cuts, lengths.as_deref(), cuts);
+    Ok((result, lines))
+}
+
+/// A RAFT row's tokens; with `unmask`, its trained tokens as the trainer's unmask path counts.
+fn raft_tokens(row: &Rendered, (tokenizer, unmask): (&ChatTokenizer, bool)) -> Result<RowTokens> {
+    let tokens = tokenizer.tokens(&row.messages)?;
+    let trained = match unmask {
+        true => tokenizer.unmasked_tokens_of(&row.messages)?,
+        false => tokens.trained,
+    };
+    Ok(RowTokens { trained, ..tokens })
 }
 
 /// The records that leak the held-out set, by place.

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::render::CutLines;
-use crate::run::{ChunkResult, ContaminatedRow, Ready, RefusedRow};
+use crate::run::{ChunkResult, ContaminatedRow, RaftResult, Ready, RefusedRow};
 use crate::tokens::RowTokens;
 
 /// `render::CutLines` with its bytes in a JS array.
@@ -33,6 +33,10 @@ pub struct JsChunkResult {
     pub refused: Vec<RefusedRow>,
     #[serde(default)]
     pub contaminated: Vec<ContaminatedRow>,
+    #[serde(default)]
+    pub documents: Vec<String>,
+    #[serde(default)]
+    pub raft: Option<RaftResult>,
 }
 
 /// `run::Ready`: a task's lines for every output file, to write in order.
@@ -65,6 +69,8 @@ impl JsChunkResult {
             lines,
             refused: result.refused,
             contaminated: result.contaminated,
+            documents: result.documents,
+            raft: result.raft,
         }
     }
 
@@ -92,6 +98,8 @@ impl JsChunkResult {
             lines,
             refused: self.refused,
             contaminated: self.contaminated,
+            documents: self.documents,
+            raft: self.raft,
         };
         Ok((result, bytes))
     }

@@ -17,6 +17,7 @@ use crate::checksum::Hashing;
 use crate::holdout::HeldOut;
 use crate::mix::{Mix, ParamsText};
 use crate::output::OutputTallies;
+use crate::raft::RaftCorpus;
 use crate::read::{InputFile, ReadOptions};
 use crate::reread::{RereadCache, Rereader};
 use crate::run::{self, process_chunk, RunSettings};
@@ -255,6 +256,11 @@ impl Run {
         Ok(to_js(&run.what_next())?.unchecked_into())
     }
 
+    /// Every pool worker holds the RAFT corpus of the last `{share}` step.
+    pub fn shared(&mut self) -> Result<(), JsValue> {
+        self.running()?.0.shared().into_js()
+    }
+
     /// Takes a pool worker's result back; returns the tasks now complete in order. The result's
     /// byte arrays move into the `Ready` lines as they are (they are not copied).
     pub fn complete(&mut self, result: ChunkResultJs) -> Result<ReadyList, JsValue> {
@@ -387,6 +393,8 @@ pub struct Processor {
     inputs: Vec<InputFile>,
     tokenizer: Option<ChatTokenizer>,
     holdout: Option<HeldOut>,
+    /// The RAFT corpus of the run under way, once it hands it out.
+    corpus: Option<RaftCorpus>,
     /// Kept between tasks: a worker's tasks come in file order, so gzip streams only go forward.
     cache: RereadCache,
 }
@@ -400,6 +408,7 @@ impl Processor {
             inputs: Vec::new(),
             tokenizer: None,
             holdout: None,
+            corpus: None,
             cache: RereadCache::default(),
         }
     }
@@ -417,6 +426,14 @@ impl Processor {
     #[wasm_bindgen(js_name = setTokenizer)]
     pub fn set_tokenizer(&mut self, tokenizer: Option<Tokenizer>) {
         self.tokenizer = tokenizer.map(|t| t.inner);
+    }
+
+    /// Asks knowledge rows again over the RAFT corpus built from this `CorpusShare` (a run's
+    /// `{share}` next step) from now on.
+    #[wasm_bindgen(js_name = setCorpus)]
+    pub fn set_corpus(&mut self, share: JsValue) -> Result<(), JsValue> {
+        self.corpus = Some(RaftCorpus::new(from_js(share, "the RAFT corpus")?));
+        Ok(())
     }
 
     /// Checks rows against these held-out files (`[{path, bytes}]`; none: no check) from now
@@ -465,6 +482,7 @@ impl Processor {
             &mut rereader,
             self.tokenizer.as_ref(),
             self.holdout.as_ref(),
+            self.corpus.as_ref(),
         );
         self.cache = rereader.into_cache();
         let result = result.into_js()?;

@@ -78,7 +78,18 @@ export interface RunSettings {
   blend?: BlendForm;
   /** The pool's workers, which keep a few tasks each out at once (default one). */
   workers?: number;
+  /** Each cut's knowledge rows again as RAFT rows (none: no RAFT file). */
+  raft?: RaftParams | null;
 }
+/** `raft::RaftParams`: the style, and the passages per row and chance of the oracle (default:
+ * the style's). */
+export interface RaftParams { style: "retrieved" | "random"; passages?: number; p_oracle?: number; }
+/** `raft::CorpusShare`: the RAFT corpus's source chunks, for every pool worker to hold. */
+export interface CorpusShare { documents: string[]; params: RaftParams; seed: number; checksum: string; }
+/** `output::RaftReport`: how the RAFT rows were made, per cut. */
+export interface RaftReport { params: RaftParams; documents: number; passages: number;
+  cuts: { cut: number; file_name: string | null; rows: number; with_oracle: number; retrieved_distractors: number;
+          random_distractors: number; tokens?: number }[]; }
 /** `blend::BlendText`: the blend as typed. Sizes: `30000` or `30k` rows, `0.5` a ratio, `5Mtok`
  * tokens; a budget: `20M` tokens. */
 export interface BlendForm {
@@ -115,16 +126,19 @@ export interface IndexRow {
 export interface Span { offset: number; len: number; line: number; }
 /** `run::Work`: what a task does. */
 export type Work =
+  | { documents: { rows: IndexRow[] } }
   | { knowledge: { rows: { row: IndexRow; min_cut: number }[]; cuts: number[] } }
   | { dataset: { file: number; rows: Span[] } }
   | { blend: { rows: ({ knowledge: { row: IndexRow; length: number | null } } | { dataset: { file: number; span: Span } })[] } };
 /** `run::ChunkTask`: plain data, posted to any pool worker. */
 export interface ChunkTask { seq: number; work: Work; tokenizer: TokenizerInfo | null;
   /** The held-out set the rows are checked against (the worker holds it), and whether rows that leak it are left out. */
-  holdout?: { checksum: string; drop: boolean }; }
+  holdout?: { checksum: string; drop: boolean };
+  /** The RAFT corpus (its checksum) the rows are asked over again (the worker holds it). */
+  raft?: string; }
 /** `run::Next`: what a driver does next — process a task, wait for a result to come back, or
  * stop (every task is out, or one failed). */
-export type Next = { task: ChunkTask } | "wait" | "done";
+export type Next = { task: ChunkTask } | { share: CorpusShare } | "wait" | "done";
 /** `tokens::RowTokens`. */
 export interface RowTokens { length: number; trained: number; ends_with_eos: boolean; }
 /** `render::CutLines`: lines of one file. */
@@ -136,6 +150,10 @@ export interface ChunkResult {
   refused: { row: number; refusal: { reason: string; error: KmixError } }[];
   /** Knowledge rows that leak the held-out set (by place in the task), left out of `lines` when the task drops them. */
   contaminated?: { row: number; question: string; leak: { how: unknown; held_out_file: string; held_out_line: number } }[];
+  /** A corpus task's source chunks. */
+  documents?: string[];
+  /** The RAFT rows' notes and counts, one per row of the task. */
+  raft?: { notes: { oracle: boolean; retrieved: number; random: number }[]; counts: RowTokens[] | null } | null;
 }
 /** `run::Ready`: a task's lines, in order, one entry per file of `Run.fileNames()` (their bytes
  * the very arrays its ChunkResult brought); `total`: the rows of the run as far as known (the
@@ -181,6 +199,7 @@ export interface Outcome {
     cuts: { cut: number; kind: string; rows: number }[];
     examples: { file: string; line: number; question: string; how: 'equal_question' | { shared_ngram: { field: string } };
       held_out_file: string; held_out_line: number }[] };
+  raft?: RaftReport;
   manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
   histograms: Histogram[]; tokenizer: TokenizerInfo | null;
   blends: BlendReport[];

@@ -14,6 +14,7 @@ TOKENIZER_MODEL_NAME), ``gpt_oss`` (env SAVE_GPT_OSS_FORMAT), ``leave_out`` (pat
 kinds), ``dedupe`` (True or ``"pairs"``: drop repeated Q&A pairs; ``"questions"``: repeated
 questions too), ``holdout`` (held-out files: a path or a list) and ``drop_contaminated``, ``date`` (YYYY-MM-DD for templates), blending: ``add`` (``{path: size}`` or
 ``["path=size"]``), ``recipe``, ``budget``, ``share``, ``max_seq_len``, ``trainer_count``, ``drop_over_length``;
+RAFT rows: ``raft`` (``"retrieved"`` or ``"random"``), ``raft_passages``, ``raft_p_oracle``;
 ``skip_bad_rows``, ``max_row_mb``, ``threads``, ``dry_run``; ``progress`` (True: a tqdm bar; a
 callable of (done, total); False), ``env_file`` (``".env"``; None to read none).
 

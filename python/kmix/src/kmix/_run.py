@@ -34,8 +34,8 @@ class MixResult:
 
 def mix(inputs=None, out=None, *, cuts=None, qa_per_doc=None, seed=None, tokenizer=None, gpt_oss=None,
         leave_out=None, dedupe=None, holdout=None, drop_contaminated=False, date=None, add=None, recipe=None, budget=None, share=None, max_seq_len=None,
-        trainer_count=None, drop_over_length=False, skip_bad_rows=False, max_row_mb=None, threads=None, dry_run=False,
-        progress=True, env_file=".env"):
+        trainer_count=None, drop_over_length=False, raft=None, raft_passages=None, raft_p_oracle=None,
+        skip_bad_rows=False, max_row_mb=None, threads=None, dry_run=False, progress=True, env_file=".env"):
     """Mixes ``inputs`` (a folder or file, or a list of them; by default the experiment folder,
     ``$OUTPUT_DATA_FOLDER`` or ``generated_output_data``) into ``out`` (by default
     ``training_mix``, or the experiment folder's ``training_mix/``), as ``kmix`` on the command
@@ -44,8 +44,8 @@ def mix(inputs=None, out=None, *, cuts=None, qa_per_doc=None, seed=None, tokeniz
                    gpt_oss=gpt_oss, leave_out=leave_out, dedupe=dedupe, holdout=holdout,
                    drop_contaminated=drop_contaminated, date=date, add=add, recipe=recipe, budget=budget,
                    share=share, max_seq_len=max_seq_len, trainer_count=trainer_count,
-                   drop_over_length=drop_over_length,
-                   skip_bad_rows=skip_bad_rows, max_row_mb=max_row_mb, threads=threads, dry_run=dry_run)
+                   drop_over_length=drop_over_length, raft=raft, raft_passages=raft_passages,
+                   raft_p_oracle=raft_p_oracle, skip_bad_rows=skip_bad_rows, max_row_mb=max_row_mb, threads=threads, dry_run=dry_run)
     dotenv = _dotenv.load(env_file) if env_file else []
     tell, bar = _progress(progress)
     try:
@@ -73,8 +73,8 @@ def _flags(inputs, out, **k):
     if k["cuts"] is not None:
         cuts = k["cuts"]
         flags += ["--cuts", cuts if isinstance(cuts, str) else ",".join(str(c) for c in _listed(cuts))]
-    for name in ("qa_per_doc", "seed", "date", "budget", "share", "max_seq_len", "trainer_count", "max_row_mb",
-                 "threads"):
+    for name in ("qa_per_doc", "seed", "date", "budget", "share", "max_seq_len", "trainer_count", "raft",
+                 "raft_passages", "raft_p_oracle", "max_row_mb", "threads"):
         if k[name] is not None:
             flags += [f"--{name.replace('_', '-')}", str(k[name])]
     if k["tokenizer"] is not None:
