@@ -276,6 +276,25 @@ test('held-out files picked stay in the browser; rows that leak them are left ou
   await context.close();
 });
 
+test('RAFT rows: the page writes the CLI\'s raft_cut files, counted, beside the mixes', async () => {
+  const dir = generate(['--raw-docs', '6', '--raw-words', '900', '--reasoning', '--seed', '8']);
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('#input-folder', dir);
+  await waitForInputs(page);
+  await chooseTokenizer(page, 'qwen3');
+  await setParams(page, { cuts: '1, 2' });
+  await page.getByLabel('RAFT rows').selectOption('retrieved');
+  await page.getByLabel('Passages per row').fill('4');
+  await page.getByLabel('Chance of the oracle').fill('0.7');
+  await mixAndWait(page);
+  const files = await downloadAll(page);
+  assert.ok(files['raft_cut_2x.jsonl'], 'the RAFT file is offered');
+  assertSameAsCli(files, cliMix(dir, ['--cuts', '1,2', '--tokenizer', join(tokenizers, 'qwen3'),
+    '--raft', 'retrieved', '--raft-passages', '4', '--raft-p-oracle', '0.7']));
+  assert.match(files['manifest.json'].toString(), /"raft": \{/);
+  await context.close();
+});
+
 test('gzip inputs mix byte-identical to the CLI', async () => {
   const gz = generate(['--raw-docs', '4', '--reasoning', '--gzip']);
   const { page, context } = await openPage(browser, server.url);
