@@ -28,6 +28,11 @@ pub fn is_mix_name(name: &str) -> bool {
     cut_named(name, output_file_name).is_some()
 }
 
+/// Whether kmix gives a cut's RAFT rows this name.
+pub fn is_raft_name(name: &str) -> bool {
+    cut_named(name, raft_file_name).is_some()
+}
+
 /// The cut whose file `name(cut)` is called `file`.
 fn cut_named(file: &str, name: fn(u32) -> String) -> Option<u32> {
     let (prefix, suffix) = name(0)

@@ -250,3 +250,57 @@ fn one_document_cannot_have_distractors_and_says_so() {
         .unwrap();
     assert!(common::text(&output.stderr).contains("choose their style with --raft"));
 }
+
+#[test]
+fn raft_rows_blend_as_a_source_and_come_back_from_the_recipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("gen");
+    common::generate(&inputs, &["--raw-docs", "6", "--seed", "9"]);
+    let args = ["--cuts", "2", "--raft", "random", "--add", "raft=0.5"];
+    let out = dir.path().join("out");
+    mix(&inputs, &out, &args);
+    let blend = rows(&out.join("blend_cut_2x.jsonl"));
+    let raft: Vec<Value> = rows(&out.join("raft_cut_2x.jsonl"));
+    let knowledge = rows(&out.join("combined_cut_2x.jsonl")).len();
+    assert_eq!(blend.len(), knowledge + raft.len().div_ceil(2));
+    // A RAFT row in the blend is its RAFT file's row with the knowledge rows' fields alone; its
+    // metadata says where its oracle is.
+    let in_blend: Vec<&Value> = (blend.iter())
+        .filter(|r| text(r, "metadata").contains("\"dataset\":\"raft_knowledge_qa\""))
+        .collect();
+    assert_eq!(in_blend.len(), raft.len().div_ceil(2));
+    for row in in_blend {
+        let mut same = raft
+            .iter()
+            .find(|r| r["messages"] == row["messages"])
+            .unwrap()
+            .clone();
+        let oracle = same
+            .as_object_mut()
+            .unwrap()
+            .remove("oracle_passage")
+            .unwrap();
+        assert_eq!(&same, row);
+        let metadata: Value = serde_json::from_str(text(row, "metadata")).unwrap();
+        assert_eq!(metadata["oracle_passage"], oracle);
+    }
+    // The recipe names the RAFT file, and makes the same blend again.
+    let recipe = out.join("recipe_cut_2x.yaml");
+    assert!(std::fs::read_to_string(&recipe)
+        .unwrap()
+        .contains("- path: raft_cut_2x.jsonl"));
+    let again = dir.path().join("again");
+    let recipe = recipe.to_str().unwrap();
+    mix(
+        &inputs,
+        &again,
+        &["--cuts", "2", "--raft", "random", "--recipe", recipe],
+    );
+    let bytes = |d: &Path| std::fs::read(d.join("blend_cut_2x.jsonl")).unwrap();
+    assert_eq!(bytes(&out), bytes(&again));
+    let output = common::kmix_command(&["--cuts", "2", "--add", "raft=0.5"], Path::new("."))
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert!(common::text(&output.stderr).contains("the blend names `raft`"));
+}

@@ -26,7 +26,10 @@ tokenizer=vendor-tokenizers/llama3_1
   --add "$work/wild.jsonl" --out "$work/blend" >/dev/null
 "$kmix" "$work/generated" --cuts 5 --tokenizer $tokenizer \
   --recipe "$work/blend/recipe_cut_5x.yaml" --out "$work/recipe" >/dev/null
+# RAFT rows, alone and blended beside the knowledge rows and chat data.
+"$kmix" "$work/generated" --cuts 5 --tokenizer $tokenizer --raft retrieved --add raft=0.5 \
+  --add "$work/wild.jsonl" --out "$work/raft" >/dev/null
 for version in 4 5; do
-  KMIX_DATASETS_OUT="$work/mix:$work/blend:$work/recipe" HF_HOME="$work/hf-$version" \
+  KMIX_DATASETS_OUT="$work/mix:$work/blend:$work/recipe:$work/raft" HF_HOME="$work/hf-$version" \
     target/datasets-venv-$version/bin/python -m unittest discover -s tests/datasets -t tests/datasets -v
 done

@@ -265,6 +265,7 @@ async function setTokenizerFiles({ files }) {
 async function refreshPlan() {
   if (!state.inputsReady) return;
   try {
+    blend.raftRows = Boolean(readParams(form).raft);
     const planned = await core.plan(mixParams(), blend.form());
     markInvalid(form, null);
     renderFeasibility($('feasibility'), planned.mix);

@@ -4,6 +4,7 @@
 import { h, scrollable, formatInt, errorText } from './dom.js';
 
 const RECIPE = /\.ya?ml$/i;
+const RAFT = 'raft';
 const name = (path) => path.split('/').pop();
 
 export class Blend {
@@ -17,6 +18,7 @@ export class Blend {
     this.missing = []; // datasets a recipe names that were not given
     this.preview = null;
     this.unreadable = new Map(); // dataset name -> why it cannot be read (its rows are none)
+    this.raftRows = false; // RAFT rows are made (step 3): they may be a source, once sized
     for (const field of [els.budget, els.shares, els.maxSeqLen, els.trainerCount, els.dropOver]) field.addEventListener('input', () => onSizes());
   }
 
@@ -26,9 +28,9 @@ export class Blend {
     for (const f of files.filter((f) => RECIPE.test(f.path))) {
       try {
         const recipe = await this.core.parseRecipe(await f.blob.text(), name(f.path));
-        for (const d of recipe.datasets) this.sizes.set(d.knowledge ? 'knowledge' : d.name, d.size);
+        for (const d of recipe.datasets) this.sizes.set(d.knowledge ? 'knowledge' : d.raft ? RAFT : d.name, d.size);
         this.sysPrompt = recipe.sys_prompt;
-        this.missing = recipe.datasets.filter((d) => !d.knowledge).map((d) => d.name);
+        this.missing = recipe.datasets.filter((d) => !d.knowledge && !d.raft).map((d) => d.name);
       } catch (e) {
         this.say(errorText(e), true);
         return;
@@ -91,7 +93,7 @@ export class Blend {
   form() {
     const { budget, shares, maxSeqLen, trainerCount, dropOver } = this.els;
     return {
-      sizes: [...this.sizes].filter(([, size]) => size.trim() !== ''),
+      sizes: [...this.sizes].filter(([source, size]) => size.trim() !== '' && (this.raftRows || source !== RAFT)),
       budget: budget.value, shares: shares.value, max_seq_len: maxSeqLen.value, trainer_count: trainerCount.value,
       drop_over_length: dropOver.checked, sys_prompt: this.sysPrompt,
     };
@@ -104,17 +106,20 @@ export class Blend {
     errorBox.hidden = !error;
     if (preview) this.preview = preview;
     const cuts = this.preview ?? [];
-    const sources = cuts[0]?.sources ?? [{ name: 'knowledge', available: 0 }, ...this.datasets.map((d) => ({ name: d.path, available: 0 }))];
+    const sources = [...cuts[0]?.sources ?? [{ name: 'knowledge', available: 0 }, ...this.datasets.map((d) => ({ name: d.path, available: 0 }))]];
+    // The RAFT rows, one per knowledge row, join the blend once sized.
+    if (this.raftRows && !sources.some((s) => s.name === RAFT)) sources.splice(1, 0, { name: RAFT, available: sources[0].available });
     const taken = (source) => cuts.map((c) => {
       const s = c.sources.find((x) => x.name === source);
       return `${c.cut}x: ${s?.rows == null ? 'after counting' : formatInt(s.rows)}`;
     }).join(' · ');
     const rows = sources.flatMap((s, i) => {
       const isKnowledge = s.name === 'knowledge';
+      const own = isKnowledge || s.name === RAFT; // kmix's own rows: sized, never removed
       const unreadable = this.unreadable.get(s.name);
       const why = unreadable ? `blend-source-error-${i}` : null;
       const size = h('input', {
-        value: this.sizes.get(s.name) ?? '', placeholder: isKnowledge ? '1.0 (whole)' : 'whole', autocomplete: 'off',
+        value: this.sizes.get(s.name) ?? '', placeholder: isKnowledge ? '1.0 (whole)' : s.name === RAFT && !this.sizes.get(RAFT) ? 'not blended' : 'whole', autocomplete: 'off',
         'aria-label': `Size of ${s.name}`, 'aria-invalid': error?.field === `size of ${s.name}` ? 'true' : null,
         'aria-describedby': why,
       });
@@ -122,14 +127,14 @@ export class Blend {
         this.sizes.set(s.name, size.value);
         this.onSizes();
       });
-      const remove = isKnowledge ? '' : h('button', { type: 'button', 'aria-label': `Remove ${s.name}`, 'aria-describedby': why }, 'Remove');
+      const remove = own ? '' : h('button', { type: 'button', 'aria-label': `Remove ${s.name}`, 'aria-describedby': why }, 'Remove');
       if (remove) remove.addEventListener('click', () => this.remove(s.name));
       // A dataset that cannot be read: why, on a row of its own right under it.
       const problem = unreadable ? [h('tr', { class: 'source-error' }, h('td', { colspan: 5 },
         h('p', { class: 'error', id: why }, `Cannot be read: ${errorText(unreadable)}`)))] : [];
       return [h('tr', {},
-        h('th', { scope: 'row', class: 'path' }, isKnowledge ? 'knowledge mix' : s.name),
-        h('td', { class: 'num' }, cuts.length ? formatInt(s.available) + (isKnowledge && cuts.length > 1 ? ` (${cuts[0].cut}x)` : '') : '—'),
+        h('th', { scope: 'row', class: 'path' }, isKnowledge ? 'knowledge mix' : s.name === RAFT ? 'RAFT rows' : s.name),
+        h('td', { class: 'num' }, cuts.length ? formatInt(s.available) + (own && cuts.length > 1 ? ` (${cuts[0].cut}x)` : '') : '—'),
         h('td', {}, size),
         h('td', {}, taken(s.name)),
         h('td', {}, remove)), ...problem];

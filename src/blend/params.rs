@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::size::{parse_tokens, Size};
 use crate::error::{Error, Result};
-use crate::read::KNOWLEDGE;
+use crate::read::{KNOWLEDGE, RAFT};
 use crate::tokens::TrainerCount;
 
 /// The blend as typed; `None` or blank is "not given".
@@ -34,8 +34,12 @@ pub struct BlendText {
 /// The blend, checked: every source with its size or share.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BlendParams {
-    /// The knowledge mix first, then each dataset in the order given.
+    /// The knowledge mix first, the RAFT rows next where the blend names them (`raft`), then
+    /// each dataset in the order given.
     pub sources: Vec<SourceParams>,
+    /// The second source is the RAFT rows.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub raft: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +79,9 @@ const SHARE_TOLERANCE: f64 = 1e-6;
 impl BlendText {
     /// Checks the text against the datasets read (their names, in order).
     pub fn parse(&self, datasets: &[String]) -> Result<BlendParams> {
+        let raft = self.names_raft();
         let names: Vec<&str> = std::iter::once(KNOWLEDGE)
+            .chain(raft.then_some(RAFT))
             .chain(datasets.iter().map(String::as_str))
             .collect();
         let sizes = self.parse_sizes(&names)?;
@@ -118,6 +124,7 @@ impl BlendText {
                     recipe_path: recipe_path(name),
                 })
                 .collect(),
+            raft,
             budget,
             max_seq_len,
             drop_over_length: self.drop_over_length,
@@ -127,6 +134,15 @@ impl BlendText {
         // Recorded only where trained tokens are counted at all.
         params.trainer_count = params.needs_tokens().then_some(trainer_count);
         Ok(params)
+    }
+
+    /// Whether a size or a share names the RAFT rows: only then are they a source.
+    fn names_raft(&self) -> bool {
+        let shares = given(&self.shares).unwrap_or_default().split(',');
+        (self.sizes.iter().any(|(name, _)| name.trim() == RAFT))
+            || shares
+                .filter_map(|p| p.split_once('='))
+                .any(|(name, _)| name.trim() == RAFT)
     }
 
     /// Each source's size, if given (`names[i]`'s at `i`).

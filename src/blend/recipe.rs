@@ -7,7 +7,7 @@ use serde_yaml::Value;
 
 use super::size::Size;
 use crate::error::{Error, Result};
-use crate::names::is_mix_name;
+use crate::names::{is_mix_name, is_raft_name};
 use crate::read::dataset_name;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +28,11 @@ impl RecipeDataset {
     /// run, whatever its cut: its size is the knowledge mix's.
     pub fn is_knowledge_mix(&self) -> bool {
         is_mix_name(dataset_name(&self.path))
+    }
+
+    /// Whether the entry names a cut's RAFT rows (`raft_cut_{N}x.jsonl`).
+    pub fn is_raft_rows(&self) -> bool {
+        is_raft_name(dataset_name(&self.path))
     }
 }
 

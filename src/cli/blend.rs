@@ -4,7 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::blend::{parse_recipe, BlendText};
-use crate::read::{dataset_name, KNOWLEDGE};
+use crate::read::{dataset_name, KNOWLEDGE, RAFT};
 use crate::Error;
 
 use super::args::Args;
@@ -28,8 +28,13 @@ pub fn blend_from_args(args: &Args, out: &Path) -> Result<(BlendText, Vec<FileSo
         let parsed = parse_recipe(&yaml, &shown)?;
         let folder = recipe.parent().unwrap_or(Path::new(""));
         for (i, entry) in parsed.datasets.iter().enumerate() {
-            if entry.is_knowledge_mix() {
-                text.sizes.push((KNOWLEDGE.into(), entry.size.text()));
+            if entry.is_knowledge_mix() || entry.is_raft_rows() {
+                let name = if entry.is_raft_rows() {
+                    RAFT
+                } else {
+                    KNOWLEDGE
+                };
+                text.sizes.push((name.into(), entry.size.text()));
                 continue;
             }
             let path = folder.join(&entry.path);
@@ -50,9 +55,9 @@ pub fn blend_from_args(args: &Args, out: &Path) -> Result<(BlendText, Vec<FileSo
             Some((path, size)) if !Path::new(add).exists() => (path, Some(size.to_string())),
             _ => (add.as_str(), None),
         };
-        if path == KNOWLEDGE && !Path::new(path).exists() {
+        if (path == KNOWLEDGE || path == RAFT) && !Path::new(path).exists() {
             let size = size.unwrap_or_else(|| "1.0".into());
-            text.sizes.push((KNOWLEDGE.into(), size));
+            text.sizes.push((path.into(), size));
             continue;
         }
         datasets.push((PathBuf::from(path), size));

@@ -45,6 +45,9 @@ pub struct DatasetIndex {
 /// The name that blends, shares and recipes use for the knowledge mix itself.
 pub const KNOWLEDGE: &str = "knowledge";
 
+/// The name that blends, shares and recipes use for the RAFT rows, when they are made.
+pub const RAFT: &str = "raft";
+
 /// A dataset's name: its file name, whichever folder it is in.
 pub fn dataset_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::checksum::Hashing;
 use crate::error::{Error, Result};
 use crate::source::{in_path_order, read_error, ByteSource};
-pub use dataset::{chat_messages, dataset_name, ChatRow, DatasetIndex, Span, KNOWLEDGE};
+pub use dataset::{chat_messages, dataset_name, ChatRow, DatasetIndex, Span, KNOWLEDGE, RAFT};
 pub use file::{FileIndex, FileJob, FileReading};
 pub use ids::{TextId, TextIds};
 pub use inflate::decompressed;
@@ -234,9 +234,12 @@ impl<S: ByteSource> FirstPass<S> {
         for source in datasets {
             let path = source.path();
             let name = dataset_name(path).to_string();
-            if name.eq_ignore_ascii_case(KNOWLEDGE) {
+            if let Some(taken) = [KNOWLEDGE, RAFT]
+                .iter()
+                .find(|n| name.eq_ignore_ascii_case(n))
+            {
                 return Err(Error::parameters(format!(
-                    "a dataset may not be called `{KNOWLEDGE}`: blends use that name for the knowledge mix; rename the file"
+                    "a dataset may not be called `{taken}`: blends use that name for kmix's own rows; rename the file"
                 ))
                 .in_file(path));
             }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::message::{metadata, Message, RaftLine, Rendered};
+use super::message::{metadata, Message, Rendered};
 
 #[derive(Serialize)]
 struct OutputRow<'a> {
@@ -16,7 +16,13 @@ struct OutputRow<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     token_length: Option<u32>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    raft: Option<RaftLine>,
+    raft: Option<OracleField>,
+}
+
+/// A RAFT file's own field.
+#[derive(Serialize)]
+struct OracleField {
+    oracle_passage: Option<u32>,
 }
 
 /// Appends the row's JSON line (with its newline) to `out`.
@@ -28,10 +34,12 @@ pub fn write_row(rendered: &Rendered, token_length: Option<u32>, out: &mut Vec<u
         raw_document: &row.raw_document,
         document: &row.document,
         messages: &rendered.messages,
-        metadata: metadata(row),
+        metadata: metadata(row, rendered.raft),
         unmask: true,
         token_length,
-        raft: rendered.raft,
+        raft: (rendered.raft.filter(|r| r.field)).map(|r| OracleField {
+            oracle_passage: r.oracle_passage,
+        }),
     };
     serde_json::to_writer(&mut *out, &line).expect("writing JSON to memory cannot fail");
     out.push(b'\n');

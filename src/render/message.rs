@@ -46,11 +46,13 @@ pub struct Rendered<'a> {
     pub raft: Option<RaftLine>,
 }
 
-/// What a RAFT row's line adds to the knowledge row's fields: which of the passages in its user
-/// message is the oracle (1-based; null when it carries none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What a RAFT row's line adds to the knowledge row's: which of the passages in its user message
+/// is the oracle (1-based; null when it carries none), in its metadata and, in a RAFT file, as a
+/// field of its own (a blend keeps to the knowledge rows' fields, so that it loads as one schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RaftLine {
     pub oracle_passage: Option<u32>,
+    pub field: bool,
 }
 
 impl<'a> Rendered<'a> {
@@ -75,7 +77,15 @@ impl<'a> Rendered<'a> {
             messages: [user, assistant],
             raft: Some(RaftLine {
                 oracle_passage: raft.oracle_passage,
+                field: true,
             }),
+        }
+    }
+
+    /// Written into a blend: the knowledge rows' fields alone.
+    pub fn in_blend(&mut self) {
+        if let Some(raft) = self.raft.as_mut() {
+            raft.field = false;
         }
     }
 
@@ -102,18 +112,25 @@ pub fn clean_response(response: &str) -> String {
         .to_string()
 }
 
-/// The `metadata` column: a JSON string, as the training step expects.
-pub fn metadata(row: &Record) -> String {
+/// The `metadata` column: a JSON string, as the training step expects; a RAFT row's names its
+/// dataset so and says where its oracle passage is.
+pub fn metadata(row: &Record, raft: Option<RaftLine>) -> String {
     #[derive(Serialize)]
     struct Metadata<'a> {
         sdg_document: &'a str,
         dataset: &'a str,
         raw_document: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        oracle_passage: Option<Option<u32>>,
     }
     serde_json::to_string(&Metadata {
         sdg_document: &row.document,
-        dataset: "document_knowledge_qa",
+        dataset: match raft {
+            Some(_) => "raft_knowledge_qa",
+            None => "document_knowledge_qa",
+        },
         raw_document: &row.raw_document,
+        oracle_passage: raft.map(|r| r.oracle_passage),
     })
     .expect("serialising strings cannot fail")
 }

@@ -8,8 +8,9 @@ use crate::browse::RowTable;
 use crate::error::Result;
 use crate::mix::Mix;
 use crate::output::{
-    cut_reports, histogram, output_file_name, report_text, BlendRecord, Contamination, CutReport,
-    Histogram, Manifest, OutputFile, RaftReport, ReadRecord, RefusedRows, MANIFEST_FILE_NAME,
+    cut_reports, histogram, output_file_name, raft_file_name, report_text, BlendRecord,
+    Contamination, CutReport, Histogram, Manifest, OutputFile, RaftReport, ReadRecord, RefusedRows,
+    MANIFEST_FILE_NAME,
 };
 use crate::read::Index;
 
@@ -123,12 +124,13 @@ fn manifest(run: &Finished, reports: &[CutReport]) -> String {
 /// taken of each.
 fn recipe(blend: &BlendReport, params: &BlendParams, seed: u64) -> String {
     let knowledge = output_file_name(blend.cut);
+    let raft = raft_file_name(blend.cut);
     let sources: Vec<(&str, u64)> = (blend.sources.iter().zip(&params.sources).enumerate())
         .map(|(i, (s, p))| {
-            let path = if i == 0 {
-                knowledge.as_str()
-            } else {
-                p.recipe_path.as_str()
+            let path = match (i, params.raft) {
+                (0, _) => knowledge.as_str(),
+                (1, true) => raft.as_str(),
+                _ => p.recipe_path.as_str(),
             };
             (path, s.rows)
         })

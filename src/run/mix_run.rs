@@ -26,7 +26,7 @@ use crate::output::{
     OutputTallies, RefusedRows,
 };
 use crate::raft::CorpusShare;
-use crate::read::{Index, InputFile, Kind};
+use crate::read::{Index, InputFile, Kind, RAFT};
 use crate::render::CutLines;
 use crate::tokens::RowTokens;
 
@@ -76,19 +76,23 @@ struct Counts {
     datasets: Vec<Vec<RowTokens>>,
 }
 
-/// Where a blend entry's row comes from: the blend's sources are the knowledge mix, then each
-/// added dataset.
+/// Where a blend entry's row comes from: the blend's sources are the knowledge mix, the RAFT
+/// rows where the blend names them, then each added dataset.
 enum EntrySource {
     /// The knowledge row at this position of the mix's selected rows.
     Knowledge(usize),
+    /// The RAFT row of the knowledge row at this position.
+    Raft(usize),
     /// This row of this dataset.
     Dataset(usize, usize),
 }
 
-fn entry_source(entry: &Entry) -> EntrySource {
-    match entry.source.checked_sub(1) {
-        None => EntrySource::Knowledge(entry.id as usize),
-        Some(d) => EntrySource::Dataset(d as usize, entry.id as usize),
+fn entry_source(entry: &Entry, blend: &BlendParams) -> EntrySource {
+    let id = entry.id as usize;
+    match (entry.source, blend.raft) {
+        (0, _) => EntrySource::Knowledge(id),
+        (1, true) => EntrySource::Raft(id),
+        (s, raft) => EntrySource::Dataset(s as usize - 1 - usize::from(raft), id),
     }
 }
 
@@ -213,6 +217,8 @@ impl MixRun {
         let seq = self.handout.hand_out();
         let stage = self.tasks.stage(seq);
         let knowledge = matches!(stage, Stage::Knowledge { .. });
+        // Blends that hold RAFT rows draw them again.
+        let knowledge = knowledge || (self.blend.raft && matches!(stage, Stage::Blend { .. }));
         Next::Task(ChunkTask {
             seq,
             work: self.work(stage),
@@ -226,6 +232,11 @@ impl MixRun {
                 .filter(|_| knowledge)
                 .and_then(RaftRun::held),
         })
+    }
+
+    /// The RAFT rows' tokens, by position (none without RAFT rows or a tokenizer).
+    fn raft_counts(&self) -> &[RowTokens] {
+        self.raft.as_ref().map_or(&[], |r| &r.counts[..])
     }
 
     /// The driver's threads or workers hold the RAFT corpus of the last [`Next::Share`].
@@ -282,10 +293,14 @@ impl MixRun {
     }
 
     fn blend_row(&self, entry: &Entry) -> BlendRow {
-        match entry_source(entry) {
+        match entry_source(entry, &self.blend) {
             EntrySource::Knowledge(position) => BlendRow::Knowledge {
                 row: self.index.rows[self.mix.selected[position]],
                 length: self.counts.knowledge.get(position).map(|t| t.length),
+            },
+            EntrySource::Raft(position) => BlendRow::Raft {
+                row: self.index.rows[self.mix.selected[position]],
+                length: (self.raft_counts().get(position)).map(|t| t.length),
             },
             EntrySource::Dataset(d, row) => {
                 let set = &self.index.datasets[d];
@@ -299,11 +314,14 @@ impl MixRun {
 
     /// A blend entry's tokens and group: its kind for a knowledge row, else its dataset's name.
     fn entry_row(&self, entry: &Entry) -> (Option<u32>, &str) {
-        match entry_source(entry) {
+        match entry_source(entry, &self.blend) {
             EntrySource::Knowledge(position) => (
                 self.counts.knowledge.get(position).map(|t| t.length),
                 self.index.rows[self.mix.selected[position]].kind.name(),
             ),
+            EntrySource::Raft(position) => {
+                (self.raft_counts().get(position).map(|t| t.length), RAFT)
+            }
             EntrySource::Dataset(d, row) => (
                 self.counts.datasets[d].get(row).map(|t| t.length),
                 &self.index.datasets[d].name,
@@ -337,7 +355,14 @@ impl MixRun {
                         kinds: None,
                     }
                 });
-            let sources: Vec<SourceRows> = std::iter::once(knowledge).chain(datasets).collect();
+            let raft = (self.blend.raft).then(|| SourceRows {
+                ids: knowledge.ids.clone(),
+                tokens: counted.then_some(self.raft_counts()),
+                kinds: None,
+            });
+            let sources: Vec<SourceRows> = (std::iter::once(knowledge).chain(raft))
+                .chain(datasets)
+                .collect();
             let mut blend = plan_blend(cut, &self.blend, &sources, self.mix.params.seed)?;
             if let Some(b) = self.files.blended.iter().position(|&c| c == cut) {
                 blend.report.file_name = Some(blend_file_name(cut));

@@ -120,7 +120,10 @@ impl Inputs {
         Ok(mix
             .feasible_cuts()
             .map(|cut| {
-                let available: Vec<usize> = std::iter::once(mix.positions_in_cut(cut).count())
+                // The RAFT rows, where a source, are one per knowledge row.
+                let knowledge = mix.positions_in_cut(cut).count();
+                let available: Vec<usize> = std::iter::once(knowledge)
+                    .chain(params.raft.then_some(knowledge))
                     .chain(self.index.datasets.iter().map(|d| d.rows.len()))
                     .collect();
                 BlendPreview {
@@ -158,6 +161,12 @@ impl Inputs {
                 "a token budget, a size in tokens and the trainer pre-flight count tokens: choose a tokenizer",
             )
             .field("tokenizer"));
+        }
+        if blend.raft && settings.raft.is_none() {
+            return Err(Error::parameters(
+                "the blend names `raft`, the RAFT rows: make them (--raft retrieved|random)",
+            )
+            .field("raft"));
         }
         if settings.drop_contaminated && settings.holdout.is_none() {
             return Err(Error::parameters(

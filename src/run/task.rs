@@ -30,6 +30,9 @@ pub struct TaskRow {
 pub enum BlendRow {
     /// A knowledge row, written as its knowledge mix has it (with its token length).
     Knowledge { row: IndexRow, length: Option<u32> },
+    /// A knowledge row's RAFT row, drawn again as its RAFT file has it, with the knowledge rows'
+    /// fields alone (its oracle's place in its metadata).
+    Raft { row: IndexRow, length: Option<u32> },
     /// An added dataset's row, written as the dataset has it, on one line (reshaped if it does
     /// not fit the knowledge rows' schema).
     Dataset { file: u32, span: Span },
@@ -204,7 +207,7 @@ pub fn process_chunk(
             };
             result.counts = Some(rows.iter().map(count).collect::<Result<_>>()?);
         }
-        Work::Blend { rows } => result.lines.push(blend_lines(rows, rereader)?),
+        Work::Blend { rows } => result.lines.push(blend_lines(rows, rereader, corpus)?),
     }
     Ok(result)
 }
@@ -344,7 +347,11 @@ fn kept<T>(items: impl IntoIterator<Item = T>, keep: &[bool]) -> Vec<T> {
 }
 
 /// A blend's lines; a row repeated (an upsampled copy, next to its original) is read once.
-fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
+fn blend_lines(
+    rows: &[BlendRow],
+    rereader: &mut Rereader,
+    corpus: Option<&RaftCorpus>,
+) -> Result<CutLines> {
     let mut out = CutLines::default();
     let mut line = Vec::new();
     let mut last: Option<&BlendRow> = None;
@@ -354,6 +361,15 @@ fn blend_lines(rows: &[BlendRow], rereader: &mut Rereader) -> Result<CutLines> {
             match row {
                 BlendRow::Knowledge { row, length } => {
                     write_row(&Rendered::new(&rereader.record(row)?), *length, &mut line)
+                }
+                BlendRow::Raft { row, length } => {
+                    let corpus = corpus.ok_or_else(|| {
+                        Error::input("a blend's RAFT rows are drawn only over the run's corpus")
+                    })?;
+                    let record = rereader.record(row)?;
+                    let mut rendered = Rendered::raft(&record, &corpus.row(&record)?);
+                    rendered.in_blend();
+                    write_row(&rendered, *length, &mut line)
                 }
                 BlendRow::Dataset { file, span } => {
                     blend_line(&rereader.dataset_row(*file, span)?.0, &mut line)

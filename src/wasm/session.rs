@@ -363,6 +363,7 @@ pub fn parse_recipe_js(text: &str, file: &str) -> Result<RecipeJs, JsValue> {
         name: &'a str,
         size: String,
         knowledge: bool,
+        raft: bool,
     }
     #[derive(serde::Serialize)]
     struct Recipe<'a> {
@@ -379,6 +380,7 @@ pub fn parse_recipe_js(text: &str, file: &str) -> Result<RecipeJs, JsValue> {
                 name: crate::read::dataset_name(&d.path),
                 size: d.size.text(),
                 knowledge: d.is_knowledge_mix(),
+                raft: d.is_raft_rows(),
             })
             .collect(),
         sys_prompt: recipe.sys_prompt.as_deref(),

@@ -104,7 +104,7 @@ export interface BlendPreview {
   sources: { name: string; available: number; asked: string; rows: number | null }[];
 }
 /** `blend::Recipe`, as the page fills its table from it. */
-export interface RecipeJs { datasets: { path: string; name: string; size: string; knowledge: boolean }[]; sys_prompt: string | null; }
+export interface RecipeJs { datasets: { path: string; name: string; size: string; knowledge: boolean; raft: boolean }[]; sys_prompt: string | null; }
 /** `blend::Drops`: rows the trainer would drop, and why. */
 export interface Drops { rows: number; tokens: number; too_long: number; too_short: number; no_eos: number; }
 /** `blend::BlendReport`: one cut's blend (or the pre-flight alone). */

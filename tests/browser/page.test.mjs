@@ -276,7 +276,7 @@ test('held-out files picked stay in the browser; rows that leak them are left ou
   await context.close();
 });
 
-test('RAFT rows: the page writes the CLI\'s raft_cut files, counted, beside the mixes', async () => {
+test('RAFT rows: the page writes the CLI\'s raft_cut files, counted, beside the mixes, and blends them', async () => {
   const dir = generate(['--raw-docs', '6', '--raw-words', '900', '--reasoning', '--seed', '8']);
   const { page, context } = await openPage(browser, server.url);
   await page.setInputFiles('#input-folder', dir);
@@ -286,11 +286,14 @@ test('RAFT rows: the page writes the CLI\'s raft_cut files, counted, beside the 
   await page.getByLabel('RAFT rows').selectOption('retrieved');
   await page.getByLabel('Passages per row').fill('4');
   await page.getByLabel('Chance of the oracle').fill('0.7');
+  // Sized in the blend's table, the RAFT rows join the blend.
+  await page.getByLabel('Size of raft').fill('0.5');
+  await page.waitForFunction(() => /blend_cut_2x\.jsonl/.test(document.querySelector('#blend-note').textContent));
   await mixAndWait(page);
   const files = await downloadAll(page);
   assert.ok(files['raft_cut_2x.jsonl'], 'the RAFT file is offered');
   assertSameAsCli(files, cliMix(dir, ['--cuts', '1,2', '--tokenizer', join(tokenizers, 'qwen3'),
-    '--raft', 'retrieved', '--raft-passages', '4', '--raft-p-oracle', '0.7']));
+    '--raft', 'retrieved', '--raft-passages', '4', '--raft-p-oracle', '0.7', '--add', 'raft=0.5']));
   assert.match(files['manifest.json'].toString(), /"raft": \{/);
   await context.close();
 });

@@ -102,6 +102,24 @@ class SameBytes(Folder):
         self.assertEqual(seen[-1][0], seen[-1][1], "the last progress is the whole run")
         self.assertGreater(seen[-1][1], 0)
 
+    def test_the_training_ready_keywords_are_the_command_lines_flags(self):
+        held = self.dir / "held.jsonl"
+        first = json.loads((self.dir / "gen" / "key_facts_to_qa" / "gen_00.jsonl").read_text().splitlines()[0])
+        held.write_text(json.dumps({"question": first["question"]}) + "\n")
+        result = kmix.mix("gen", out="py-out", cuts=2, tokenizer=LLAMA, date="2024-07-26", dedupe="questions",
+                          holdout=held, drop_contaminated=True, max_seq_len=4096, trainer_count="template",
+                          raft="retrieved", raft_passages=3, raft_p_oracle=0.8, progress=False)
+        self.assertEqual(listing(self.dir / "py-out"),
+                         self.native("gen", "--cuts", "2", "--tokenizer", str(LLAMA), "--date", "2024-07-26",
+                                     "--dedupe=questions", "--holdout", str(held), "--drop-contaminated",
+                                     "--max-seq-len", "4096", "--trainer-count", "template", "--raft", "retrieved",
+                                     "--raft-passages", "3", "--raft-p-oracle", "0.8"))
+        self.assertIn("raft_cut_2x.jsonl", [p.name for p in result.files])
+        self.assertEqual(result.manifest["raft"]["params"], {"style": "retrieved", "passages": 3, "p_oracle": 0.8})
+        self.assertTrue(result.manifest["held_out"]["dropped"])
+        with self.assertRaises(kmix.ParametersError):
+            kmix.mix("gen", out="bad-out", cuts=2, raft="bm25", progress=False)
+
     def test_the_notebooks_cut_sizes_text_and_a_plan_that_writes_nothing(self):
         planned = kmix.plan("gen", cuts="2, 500", progress=False)
         self.assertEqual(planned.files, [])
