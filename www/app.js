@@ -380,6 +380,14 @@ function leaksText(found) {
   return ` ${found.dropped ? 'Left out' : 'Found'} ${formatInt(found.rows)} training row${found.rows === 1 ? '' : 's'} that leak the held-out questions of ${found.held_out.map((f) => f.path).join(', ')}${named.length ? `, e.g. ${named.join('; ')}` : ''}.`;
 }
 
+/** How the RAFT rows were made (`output::RaftReport`), per cut. */
+function raftText(raft) {
+  if (!raft) return '';
+  const { style, passages, p_oracle: p } = raft.params;
+  const cuts = raft.cuts.map((c) => `cut ${c.cut}: ${formatInt(c.rows)} rows, ${formatInt(c.with_oracle)} with the oracle (${(100 * c.with_oracle / Math.max(1, c.rows)).toFixed(1)}%), distractors ${formatInt(c.retrieved_distractors)} retrieved and ${formatInt(c.random_distractors)} at random`);
+  return ` RAFT rows (${style}, ${passages} passages, the oracle with probability ${p}, over ${formatInt(raft.documents)} source chunks): ${cuts.join('; ')}.`;
+}
+
 function showResults(result, seconds, focus) {
   const { outcome } = result;
   const files = [
@@ -398,7 +406,8 @@ function showResults(result, seconds, focus) {
     + ` on ${result.memory.pool} processing worker${result.memory.pool === 1 ? '' : 's'} (besides the coordinator and the hasher), using ${formatBytes(result.memory.bytes)} of memory at most.`
     + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}.`).join('')
     + refusedText(outcome.refused_rows)
-    + leaksText(outcome.contamination);
+    + leaksText(outcome.contamination)
+    + raftText(outcome.raft);
   renderDownloads($('downloads'), files, (text) => { $('results-summary').textContent = text; });
   say('kept-text', keptNote(result.files.reduce((n, f) => n + f.blob.size, 0), result.kept));
   $('remove-results').hidden = false;

@@ -290,6 +290,7 @@ test('RAFT rows: the page writes the CLI\'s raft_cut files, counted, beside the 
   await page.getByLabel('Size of raft').fill('0.5');
   await page.waitForFunction(() => /blend_cut_2x\.jsonl/.test(document.querySelector('#blend-note').textContent));
   await mixAndWait(page);
+  assert.match(await page.textContent('#results-summary'), /RAFT rows \(retrieved, 4 passages, the oracle with probability 0\.7, over \d+ source chunks\): cut 1: [\d,]+ rows, [\d,]+ with the oracle/);
   const files = await downloadAll(page);
   assert.ok(files['raft_cut_2x.jsonl'], 'the RAFT file is offered');
   assertSameAsCli(files, cliMix(dir, ['--cuts', '1,2', '--tokenizer', join(tokenizers, 'qwen3'),
