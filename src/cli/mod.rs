@@ -3,6 +3,7 @@
 
 mod args;
 mod blend;
+mod distribute;
 mod dotenv;
 mod drive;
 mod folder;
@@ -25,6 +26,8 @@ use crate::tokens::ChatTokenizer;
 use crate::Error;
 
 use args::Args;
+use distribute::Step;
+pub use distribute::{Planned, Stepped};
 pub use dotenv::read as read_dotenv;
 use drive::Drive;
 use folder::OutputFolder;
@@ -41,18 +44,43 @@ pub fn run() -> i32 {
 /// The command line with `argv` (the program's name first), as `kmix` on the PATH of a Python
 /// environment runs it too; its exit code.
 pub fn run_from(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
-    let args = Args::parse_from(argv);
+    let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
     write::clean_up_on_interrupt();
-    let terminal = Terminal::new(args.quiet);
-    let mixed = load_dotenv().and_then(|dotenv| execute(&args, &dotenv, &terminal));
+    let terminal;
+    let done = match Step::parse(&argv) {
+        Some(step) => {
+            let step = step.unwrap_or_else(|e| e.exit());
+            terminal = Terminal::new(step.quiet());
+            load_dotenv().and_then(|dotenv| step.execute(&dotenv, &terminal).map(drop))
+        }
+        None => {
+            let args = Args::parse_from(argv);
+            terminal = Terminal::new(args.quiet);
+            load_dotenv().and_then(|dotenv| execute(&args, &dotenv, &terminal).map(drop))
+        }
+    };
     terminal.finish();
-    match mixed {
-        Ok(_) => 0,
+    match done {
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("kmix: error: {e}");
             1
         }
     }
+}
+
+/// A step of a run split over machines (`plan`, `work` or `merge` first in `argv`, after the
+/// program's name), as a library call: bad flags are an error, not an exit.
+pub fn step_from(
+    argv: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    dotenv: &[String],
+    observer: &dyn Observer,
+) -> Result<Stepped, Error> {
+    let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
+    let step = Step::parse(&argv)
+        .ok_or_else(|| Error::parameters("expected a step: plan, work or merge"))?
+        .map_err(|e| Error::parameters(e.to_string()))?;
+    step.execute(dotenv, observer)
 }
 
 /// A run with `argv`'s flags (the program's name first) told to `observer`, as a library call:
@@ -220,7 +248,7 @@ pub(crate) fn write_run(
 }
 
 /// The held-out files, read whole (questions and answers: small beside the inputs).
-fn read_holdout(paths: &[PathBuf]) -> Result<Option<HeldOut>, Error> {
+pub(crate) fn read_holdout(paths: &[PathBuf]) -> Result<Option<HeldOut>, Error> {
     if paths.is_empty() {
         return Ok(None);
     }

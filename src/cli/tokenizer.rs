@@ -53,7 +53,8 @@ impl Located {
         };
         std::fs::create_dir_all(dir).map_err(|e| failed(e, dir))?;
         let target = dir.join("tokenizer.json");
-        std::fs::copy(&self.tokenizer_json, &target).map_err(|e| failed(e, &self.tokenizer_json))?;
+        std::fs::copy(&self.tokenizer_json, &target)
+            .map_err(|e| failed(e, &self.tokenizer_json))?;
         for name in BESIDE {
             let from = self.dir.join(name);
             if from.is_file() {
@@ -161,7 +162,8 @@ pub fn load(located: &Located, now_local: i64) -> Result<ChatTokenizer, Error> {
         name: located.name.clone(),
         tokenizer_json,
         tokenizer_config_json: beside(config),
-        chat_template_jinja: beside(jinja).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+        chat_template_jinja: beside(jinja)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
         chat_template_json: beside(json),
         folder: Some(located.shown()),
     };

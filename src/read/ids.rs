@@ -59,7 +59,9 @@ impl TextIds {
 
     /// As [`TextIds::into_parts`], keeping the table (to store it beside the index).
     pub fn parts(&self) -> (Vec<u128>, Vec<(TextId, String)>) {
-        let mut starts: Vec<_> = (self.starts.iter()).map(|(&id, s)| (id, s.clone())).collect();
+        let mut starts: Vec<_> = (self.starts.iter())
+            .map(|(&id, s)| (id, s.clone()))
+            .collect();
         starts.sort_unstable_by_key(|(id, _)| *id);
         (self.hashes.clone(), starts)
     }

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::TextIds;
 use super::reshape::Reshapes;
-use super::{BadRows, DatasetIndex, Index, IndexRow, InputFile, ReadOptions, RowHashes, Span, TextId};
+use super::{
+    BadRows, DatasetIndex, Index, IndexRow, InputFile, ReadOptions, RowHashes, Span, TextId,
+};
 
 /// Every field of an [`Index`], as serde takes it (the index's own serialisation, for reports,
 /// leaves out what only the run needs).
