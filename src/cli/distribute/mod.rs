@@ -102,7 +102,7 @@ impl StepFlags {
 }
 
 pub enum Step {
-    Plan(PlanArgs),
+    Plan(Box<PlanArgs>),
     Work(WorkArgs),
     Merge(MergeArgs),
 }
@@ -111,7 +111,7 @@ pub enum Step {
 pub enum Stepped {
     Planned(Planned),
     Worked(PathBuf),
-    Merged(Mixed),
+    Merged(Box<Mixed>),
 }
 
 impl Step {
@@ -124,7 +124,7 @@ impl Step {
             std::iter::once(program).chain(argv[2..].iter().cloned())
         };
         Some(match name {
-            "plan" => PlanArgs::try_parse_from(rest()).map(Step::Plan),
+            "plan" => PlanArgs::try_parse_from(rest()).map(|a| Step::Plan(Box::new(a))),
             "work" => WorkArgs::try_parse_from(rest()).map(Step::Work),
             "merge" => MergeArgs::try_parse_from(rest()).map(Step::Merge),
             _ => return None,
@@ -148,7 +148,7 @@ impl Step {
                 work::work(&args.dir, args.part, args.run.threads(), observer).map(Stepped::Worked)
             }
             Step::Merge(args) => merge::merge(&args.dir, &args.out, args.run.threads(), observer)
-                .map(Stepped::Merged),
+                .map(|m| Stepped::Merged(Box::new(m))),
         }
     }
 }

@@ -56,7 +56,7 @@ mod tests {
     #[test]
     fn parts_are_runs_of_about_equal_bytes_covering_every_task() {
         let bytes = [10, 10, 10, 10, 10, 10, 10];
-        assert_eq!(split(&bytes, 1), [0..7]);
+        assert_eq!(split(&bytes, 1), vec![0..7]);
         assert_eq!(split(&bytes, 3), [0..2, 2..5, 5..7]);
         assert_eq!(split(&[100, 1, 1, 1, 100], 2), [0..2, 2..5]);
         let few = split(&[5, 5], 4);

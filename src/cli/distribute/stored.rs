@@ -71,8 +71,8 @@ impl PartStream {
         loop {
             match self.reader.next()? {
                 Some(result) if result.seq == seq => return Ok(result),
-                Some(result) if result.seq > seq => drop(self.ahead.insert(result.seq, result)),
-                _ => {
+                Some(result) => drop(self.ahead.insert(result.seq, result)),
+                None => {
                     return Err(
                         Error::input(format!("the part holds no result of task {seq}"))
                             .in_file(self.reader.shown()),
