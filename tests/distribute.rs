@@ -226,3 +226,18 @@ fn work_refuses_an_input_changed_since_the_plan_naming_it() {
     );
     assert!(!part_file(d, "p", 0).exists() && !part_file(d, "p", 1).exists());
 }
+
+#[test]
+fn more_parts_than_tasks_leave_some_empty_and_merge_alike() {
+    let dir = example();
+    let d = dir.path();
+    let mut plain = mix_flags("7");
+    plain.extend(strings(&["--out", "plain"]));
+    ok(d, &plain);
+    plan(d, "many", 16, "7");
+    for part in shuffled(16) {
+        ok(d, &work("many", part));
+    }
+    ok(d, &merge("many", "merged"));
+    assert_same_files(&d.join("plain"), &d.join("merged"));
+}

@@ -93,6 +93,8 @@ fn write_parts(
     let dir = folder.tasks_dir();
     create_dir(&dir)?;
     let mut parts = Vec::with_capacity(ranges.len());
+    // The tasks are numbered on from the first's (an empty part starts where the next would).
+    let base = tasks.first().map_or(0, |t| t.seq);
     for (part, range) in ranges.iter().enumerate() {
         let mut text = Vec::new();
         for task in &tasks[range.clone()] {
@@ -100,7 +102,7 @@ fn write_parts(
             text.push(b'\n');
         }
         write_whole(&dir, &PlanFolder::tasks_name(part), &text)?;
-        let first = tasks.get(range.start).map_or(0, |t| t.seq);
+        let first = base + range.start as u32;
         parts.push(PlannedPart {
             first,
             end: first + range.len() as u32,

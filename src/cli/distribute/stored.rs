@@ -12,10 +12,8 @@ use crate::run::{ChunkResult, ChunkTask};
 use crate::Error;
 
 pub struct StoredResults {
-    /// Each part's first task, in order.
-    firsts: Vec<u32>,
-    /// Tasks from here on were not planned into parts: the merge processes them.
-    end: u32,
+    /// Each part's tasks, in order (a part may have none).
+    ranges: Vec<std::ops::Range<u32>>,
     parts: Vec<Mutex<PartStream>>,
 }
 
@@ -52,8 +50,7 @@ impl StoredResults {
             }));
         }
         Ok(StoredResults {
-            firsts: plan.parts.iter().map(|p| p.first).collect(),
-            end: plan.parts.last().map_or(0, |p| p.end),
+            ranges: plan.parts.iter().map(|p| p.first..p.end).collect(),
             parts,
         })
     }
@@ -85,10 +82,8 @@ impl PartStream {
 
 impl Elsewhere for StoredResults {
     fn result(&self, task: &ChunkTask) -> Option<Result<ChunkResult, Error>> {
-        if task.seq >= self.end {
-            return None;
-        }
-        let part = self.firsts.partition_point(|&first| first <= task.seq) - 1;
+        // Tasks of no part (the blends' writing) are the merge's own.
+        let part = self.ranges.iter().position(|r| r.contains(&task.seq))?;
         Some(lock(&self.parts[part]).take(task.seq))
     }
 
