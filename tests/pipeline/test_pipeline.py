@@ -118,7 +118,9 @@ class Interface(unittest.TestCase):
         self.assertIn("--index-url https://pypi.example/simple", command)
 
 
-class Pipeline(unittest.TestCase):
+class Generated(unittest.TestCase):
+    """A generated folder (3 raw documents), kfp.local set up, and the native binary's mixes of it."""
+
     @classmethod
     def setUpClass(cls):
         cls.dir = pathlib.Path(tempfile.mkdtemp())
@@ -139,6 +141,7 @@ class Pipeline(unittest.TestCase):
                         "--quiet"], check=True, capture_output=True)
         return out
 
+class Pipeline(Generated):
     def run_pipeline(self, tokenizer, cut_size):
         log = io.StringIO()
         with contextlib.redirect_stdout(log):
@@ -201,7 +204,7 @@ class Pipeline(unittest.TestCase):
         self.assertTrue((pathlib.Path(outputs["mixes"].path) / "tokenizer_model" / "hub").is_dir())
 
 
-class Parallel(Pipeline):
+class Parallel(Generated):
     """The parallel pipeline: a plan step, the parts in a ParallelFor, a merge; kfp.local runs it
     (kfp 2.17's local orchestrator runs ParallelFor with the subprocess runner)."""
 
@@ -276,7 +279,7 @@ class Steps(unittest.TestCase):
             self.assertEqual([p.name for p in merged.files], [p.name for p in plain.files])
             for path in plain.files:
                 self.assertEqual((d / "merged" / path.name).read_bytes(), path.read_bytes(), path.name)
-            with self.assertRaises(kmix.InputError) as refused:
+            with self.assertRaises(kmix.IoError) as refused:
                 kmix.merge_parts(d / "elsewhere", d / "out", progress=False)
             self.assertIn("plan.json", str(refused.exception))
 
