@@ -9,7 +9,7 @@ use crate::read::{KNOWLEDGE, RAFT};
 use crate::tokens::TrainerCount;
 
 /// The blend as typed; `None` or blank is "not given".
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BlendText {
     /// (source, size) pairs: `knowledge` or a dataset's file name, and its size as

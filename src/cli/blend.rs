@@ -79,10 +79,15 @@ pub fn blend_from_args(args: &Args, out: &Path) -> Result<(BlendText, Vec<FileSo
             text.sizes.push((name.clone(), size));
         }
         text.recipe_paths
-            .push((name.clone(), relative_to(&resolved(out), &resolved(&path))));
+            .push((name.clone(), recipe_path(out, &path)));
         sources.push(FileSource::new(name, path, meta.len()));
     }
     Ok((text, sources))
+}
+
+/// Where a recipe written into the folder `out` finds the dataset at `path`.
+pub fn recipe_path(out: &Path, path: &Path) -> String {
+    relative_to(&resolved(out), &resolved(path))
 }
 
 /// `to` as a path from the folder `from` (both absolute), as a recipe in `from` names it.

@@ -11,7 +11,7 @@ use crate::holdout::HeldOut;
 use crate::output::OutputTallies;
 use crate::raft::RaftCorpus;
 use crate::reread::Rereader;
-use crate::run::{process_chunk, MixRun, Next, Ready};
+use crate::run::{process_chunk, ChunkResult, ChunkTask, MixRun, Next, Ready};
 use crate::source::ByteSource;
 use crate::tokens::ChatTokenizer;
 use crate::Error;
@@ -25,6 +25,17 @@ pub struct Drive<'a> {
     pub holdout: Option<&'a HeldOut>,
     pub threads: usize,
     pub observer: &'a dyn Observer,
+    /// The results of tasks processed elsewhere (a plan's parts), taken instead of processing
+    /// those tasks here.
+    pub elsewhere: Option<&'a dyn Elsewhere>,
+}
+
+/// Results of a run's tasks that were processed elsewhere, by task.
+pub trait Elsewhere: Sync {
+    /// The result of `task`, if it was processed elsewhere (then it is not processed here).
+    fn result(&self, task: &ChunkTask) -> Option<Result<ChunkResult, Error>>;
+    /// Once the run is over: whether every result kept elsewhere was taken, and whole.
+    fn all_taken(&self) -> Result<(), Error>;
 }
 
 impl Drive<'_> {
@@ -79,6 +90,9 @@ impl Drive<'_> {
         if let Some(e) = lock(&first_error).take() {
             return Err(e);
         }
+        if let Some(elsewhere) = self.elsewhere {
+            elsewhere.all_taken()?;
+        }
         let run = run.into_inner().unwrap_or_else(|e| e.into_inner());
         let (files, tallies) = written?;
         Ok((run, files, tallies))
@@ -117,8 +131,13 @@ impl Drive<'_> {
                     }
                 }
             };
-            let (tokenizer, holdout) = (self.tokenizer, self.holdout);
-            let result = process_chunk(&task, &mut rereader, tokenizer, holdout, corpus.get());
+            let result = match self.elsewhere.and_then(|e| e.result(&task)) {
+                Some(result) => result,
+                None => {
+                    let (tokenizer, holdout) = (self.tokenizer, self.holdout);
+                    process_chunk(&task, &mut rereader, tokenizer, holdout, corpus.get())
+                }
+            };
             let mut guard = lock(run);
             let ready = guard.complete(task.seq, result)?;
             // Sent while the run is locked, so that batches reach the writer in order. The writer

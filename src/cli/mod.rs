@@ -3,6 +3,7 @@
 
 mod args;
 mod blend;
+mod distribute;
 mod dotenv;
 mod drive;
 mod folder;
@@ -20,12 +21,14 @@ use crate::holdout::HeldOut;
 use crate::mix::{Mix, ParamsText};
 use crate::raft::{RaftParams, RaftStyle};
 use crate::read::{FirstPass, ReadOptions};
-use crate::run::{Inputs, Outcome, RunSettings};
+use crate::run::{Inputs, MixRun, Outcome, RunSettings};
 use crate::source::ByteSource;
 use crate::tokens::ChatTokenizer;
 use crate::Error;
 
 use args::Args;
+use distribute::Step;
+pub use distribute::{Planned, Stepped};
 pub use dotenv::read as read_dotenv;
 use drive::Drive;
 use folder::OutputFolder;
@@ -42,18 +45,43 @@ pub fn run() -> i32 {
 /// The command line with `argv` (the program's name first), as `kmix` on the PATH of a Python
 /// environment runs it too; its exit code.
 pub fn run_from(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
-    let args = Args::parse_from(argv);
+    let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
     write::clean_up_on_interrupt();
-    let terminal = Terminal::new(args.quiet);
-    let mixed = load_dotenv().and_then(|dotenv| execute(&args, &dotenv, &terminal));
+    let terminal;
+    let done = match Step::parse(&argv) {
+        Some(step) => {
+            let step = step.unwrap_or_else(|e| e.exit());
+            terminal = Terminal::new(step.quiet());
+            load_dotenv().and_then(|dotenv| step.execute(&dotenv, &terminal).map(drop))
+        }
+        None => {
+            let args = Args::parse_from(argv);
+            terminal = Terminal::new(args.quiet);
+            load_dotenv().and_then(|dotenv| execute(&args, &dotenv, &terminal).map(drop))
+        }
+    };
     terminal.finish();
-    match mixed {
-        Ok(_) => 0,
+    match done {
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("kmix: error: {e}");
             1
         }
     }
+}
+
+/// A step of a run split over machines (`plan`, `work` or `merge` first in `argv`, after the
+/// program's name), as a library call: bad flags are an error, not an exit.
+pub fn step_from(
+    argv: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    dotenv: &[String],
+    observer: &dyn Observer,
+) -> Result<Stepped, Error> {
+    let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
+    let step = Step::parse(&argv)
+        .ok_or_else(|| Error::parameters("expected a step: plan, work or merge"))?
+        .map_err(|e| Error::parameters(e.to_string()))?;
+    step.execute(dotenv, observer)
 }
 
 /// A run with `argv`'s flags (the program's name first) told to `observer`, as a library call:
@@ -91,6 +119,64 @@ fn load_dotenv() -> Result<Vec<String>, Error> {
 /// The steps of a run, in order: parameters, inputs, the first pass (the tokenizer loading
 /// beside it), the plan, the output files, the run on every thread, the commit.
 fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mixed, Error> {
+    let prepared = prepare(args, dotenv, observer, !args.dry_run)?;
+    let run = prepared.inputs.start(prepared.mix, prepared.run_settings)?;
+    let sources = prepared.sources.all();
+    let drive = Drive {
+        sources: &sources,
+        tokenizer: prepared.tokenizer.as_ref(),
+        holdout: prepared.holdout.as_ref(),
+        threads: prepared.threads,
+        observer,
+        elsewhere: None,
+    };
+    let (outcome, written) = write_run(run, &prepared.settings.out, &drive)?;
+    Ok(Mixed {
+        outcome,
+        written,
+        settings: prepared.settings.from_environment,
+    })
+}
+
+/// The input files on disk: the knowledge inputs, then the datasets to blend.
+pub(crate) struct Sources {
+    pub files: Vec<sources::FileSource>,
+    pub datasets: Vec<sources::FileSource>,
+}
+
+impl Sources {
+    /// Every source, as the first pass and the second take them.
+    pub fn all(&self) -> Vec<&(dyn ByteSource + Sync)> {
+        (self.files.iter().chain(&self.datasets))
+            .map(|f| f as _)
+            .collect()
+    }
+}
+
+/// A run as far as its start: the settings, the inputs read and planned, and what its tasks
+/// are processed with.
+pub(crate) struct Prepared {
+    pub settings: Settings,
+    pub sources: Sources,
+    pub inputs: Inputs,
+    pub mix: Mix,
+    pub run_settings: RunSettings,
+    pub located: Option<tokenizer::Located>,
+    pub tokenizer: Option<ChatTokenizer>,
+    pub holdout: Option<HeldOut>,
+    pub threads: usize,
+    /// The time templates see as now, local wall-clock seconds.
+    pub now_local: i64,
+}
+
+/// Parameters, inputs, the first pass (the tokenizer loading beside it) and the plan;
+/// `check_out`: refuse an output folder inside an input folder, before reading.
+pub(crate) fn prepare(
+    args: &Args,
+    dotenv: &[String],
+    observer: &dyn Observer,
+    check_out: bool,
+) -> Result<Prepared, Error> {
     let settings = Settings::resolve(args, dotenv);
     if let Some(text) = settings.sources_text() {
         observer.note(&text);
@@ -104,12 +190,12 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
         observer.note(&format!("read once: {repeat}"));
     }
     let (blend, datasets) = blend::blend_from_args(args, &settings.out)?;
-    if !args.dry_run {
+    if check_out {
         sources::check_output_outside(&settings.inputs, &settings.out)?;
     }
-    let sources: Vec<&(dyn ByteSource + Sync)> =
-        files.iter().chain(&datasets).map(|f| f as _).collect();
-    let (inputs, tokenizer) = first_pass(args, &sources, files.len(), located.as_ref())?;
+    let sources = Sources { files, datasets };
+    let now_local = now_local(args)?;
+    let (inputs, tokenizer) = first_pass(args, &sources, now_local, located.as_ref())?;
     let mix = inputs.plan(&params)?;
     print_plan(&inputs, &mix, observer)?;
     let threads = (args.threads)
@@ -127,15 +213,29 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
         drop_contaminated: args.drop_contaminated,
         raft: raft_params(args)?,
     };
-    let run = inputs.start(mix, run_settings)?;
-    let folder = OutputFolder::prepare(&settings.out, run.file_names(), observer)?;
-    let drive = Drive {
-        sources: &sources,
-        tokenizer: tokenizer.as_ref(),
-        holdout: holdout.as_ref(),
+    Ok(Prepared {
+        settings,
+        sources,
+        inputs,
+        mix,
+        run_settings,
+        located,
+        tokenizer,
+        holdout,
         threads,
-        observer,
-    };
+        now_local,
+    })
+}
+
+/// Runs `run` with `drive`, and writes its files into `out`, whole or not at all (nothing on a
+/// dry run): the outcome, and the files written in writing order.
+pub(crate) fn write_run(
+    run: MixRun,
+    out: &Path,
+    drive: &Drive,
+) -> Result<(Outcome, Vec<PathBuf>), Error> {
+    let observer = drive.observer;
+    let folder = OutputFolder::prepare(out, run.file_names(), observer)?;
     let (run, lines_files, tallies) = drive.run(run, folder.files_for_lines()?)?;
     let outcome = run.finish(tallies)?;
     observer.report(&outcome.text);
@@ -146,11 +246,7 @@ fn execute(args: &Args, dotenv: &[String], observer: &dyn Observer) -> Result<Mi
             Vec::new()
         }
     };
-    Ok(Mixed {
-        outcome,
-        written,
-        settings: settings.from_environment,
-    })
+    Ok((outcome, written))
 }
 
 /// The RAFT rows asked for; their numbers without a style are an error.
@@ -174,7 +270,7 @@ fn raft_params(args: &Args) -> Result<Option<RaftParams>, Error> {
 }
 
 /// The held-out files, read whole (questions and answers: small beside the inputs).
-fn read_holdout(paths: &[PathBuf]) -> Result<Option<HeldOut>, Error> {
+pub(crate) fn read_holdout(paths: &[PathBuf]) -> Result<Option<HeldOut>, Error> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -205,19 +301,25 @@ fn mix_params(args: &Args, settings: &Settings) -> Result<crate::mix::MixParams,
     .parse()
 }
 
-/// Reads and indexes the inputs (the first `inputs` of `sources`; the rest are datasets to
+/// The time templates see as now: `--date`, else local wall-clock time, as transformers'
+/// `datetime.now()` has it.
+fn now_local(args: &Args) -> Result<i64, Error> {
+    match &args.date {
+        Some(date) => crate::tokens::parse_date(date),
+        None => Ok(chrono::Local::now().naive_local().and_utc().timestamp()),
+    }
+}
+
+/// Reads and indexes the inputs (the knowledge inputs of `sources`, then the datasets to
 /// blend) while the tokenizer loads (a second or so for a large one).
 fn first_pass(
     args: &Args,
-    sources: &[&(dyn ByteSource + Sync)],
-    inputs: usize,
+    sources: &Sources,
+    now_local: i64,
     located: Option<&tokenizer::Located>,
 ) -> Result<(Inputs, Option<ChatTokenizer>), Error> {
-    let now_local = match &args.date {
-        Some(date) => crate::tokens::parse_date(date)?,
-        // As transformers' `datetime.now()`: local wall-clock time.
-        None => chrono::Local::now().naive_local().and_utc().timestamp(),
-    };
+    let inputs = sources.files.len();
+    let sources = sources.all();
     let (index, tokenizer) = std::thread::scope(|scope| {
         let loading = located.map(|found| scope.spawn(move || tokenizer::load(found, now_local)));
         let refs: Vec<&dyn ByteSource> = sources.iter().map(|&s| s as _).collect();

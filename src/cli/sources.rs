@@ -51,6 +51,11 @@ impl FileSource {
             file: OnceLock::new(),
         }
     }
+
+    /// Where it is on disk.
+    pub fn disk_path(&self) -> &Path {
+        &self.path
+    }
 }
 
 /// A folder's or file's own name, as the manifest records what was chosen (`.` as the folder's name).

@@ -12,6 +12,57 @@ pub struct Located {
     dir: PathBuf,
     tokenizer_json: PathBuf,
     name: String,
+    /// The folder as errors name it: `dir`, or where a copy's files came from.
+    shown: Option<String>,
+}
+
+/// The files kmix reads beside tokenizer.json, each if it is there.
+const BESIDE: [&str; 3] = [
+    "tokenizer_config.json",
+    "chat_template.jinja",
+    "chat_template.json",
+];
+
+impl Located {
+    /// A copy's files in `dir` (tokenizer.json and those beside it), as [`Located::copy_into`]
+    /// made them: known by the original's `name`, its errors naming the original's `shown` folder.
+    pub fn copied(dir: &Path, name: String, shown: String) -> Self {
+        Located {
+            dir: dir.to_path_buf(),
+            tokenizer_json: dir.join("tokenizer.json"),
+            name,
+            shown: Some(shown),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The folder as errors name it.
+    pub fn shown(&self) -> String {
+        (self.shown.clone()).unwrap_or_else(|| self.dir.display().to_string())
+    }
+
+    /// Copies the files kmix reads into `dir` (made), tokenizer.json under that name, so that
+    /// another machine loads the same tokenizer from there alone.
+    pub fn copy_into(&self, dir: &Path) -> Result<(), Error> {
+        let failed = |e: std::io::Error, path: &Path| {
+            Error::tokenizer(format!("cannot copy the tokenizer: {e}"))
+                .in_file(path.display().to_string())
+        };
+        std::fs::create_dir_all(dir).map_err(|e| failed(e, dir))?;
+        let target = dir.join("tokenizer.json");
+        std::fs::copy(&self.tokenizer_json, &target)
+            .map_err(|e| failed(e, &self.tokenizer_json))?;
+        for name in BESIDE {
+            let from = self.dir.join(name);
+            if from.is_file() {
+                std::fs::copy(&from, dir.join(name)).map_err(|e| failed(e, &from))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `given`: `--tokenizer`, or the notebook's `TOKENIZER_MODEL_NAME` / `STUDENT_MODEL`: a folder,
@@ -24,6 +75,7 @@ pub fn locate(given: &str) -> Result<Located, Error> {
             dir: path.to_path_buf(),
             tokenizer_json: path.join("tokenizer.json"),
             name,
+            shown: None,
         });
     }
     if path.is_file() {
@@ -32,6 +84,7 @@ pub fn locate(given: &str) -> Result<Located, Error> {
             name: folder_name(&dir),
             tokenizer_json: path.to_path_buf(),
             dir,
+            shown: None,
         });
     }
     match given.split_once('/') {
@@ -50,6 +103,7 @@ pub fn locate(given: &str) -> Result<Located, Error> {
                 tokenizer_json: dir.join("tokenizer.json"),
                 dir,
                 name: given.to_string(),
+                shown: None,
             })
         }
         _ => Err(Error::tokenizer(format!(
@@ -103,14 +157,15 @@ pub fn load(located: &Located, now_local: i64) -> Result<ChatTokenizer, Error> {
             .in_file(located.tokenizer_json.display().to_string())
     })?;
     let beside = |name: &str| std::fs::read(located.dir.join(name)).ok();
+    let [config, jinja, json] = BESIDE;
     let files = TokenizerFiles {
         name: located.name.clone(),
         tokenizer_json,
-        tokenizer_config_json: beside("tokenizer_config.json"),
-        chat_template_jinja: beside("chat_template.jinja")
+        tokenizer_config_json: beside(config),
+        chat_template_jinja: beside(jinja)
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
-        chat_template_json: beside("chat_template.json"),
-        folder: Some(located.dir.display().to_string()),
+        chat_template_json: beside(json),
+        folder: Some(located.shown()),
     };
     ChatTokenizer::load(&files, now_local)
 }

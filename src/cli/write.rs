@@ -38,6 +38,13 @@ pub fn clean_up_on_interrupt() {
 /// Removes the temporary files an earlier kmix run left in `dir` when it was killed: `.NAME.PID.tmp`
 /// of kmix's own file names, whose process is gone. Returns those removed.
 pub fn remove_debris(dir: &Path) -> Vec<PathBuf> {
+    remove_debris_of(dir, |target| {
+        target == MANIFEST_FILE_NAME || is_mix_name(target)
+    })
+}
+
+/// As [`remove_debris`], of the files whose names `ours` picks.
+pub fn remove_debris_of(dir: &Path, ours: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return removed;
@@ -51,7 +58,7 @@ pub fn remove_debris(dir: &Path) -> Vec<PathBuf> {
         else {
             continue;
         };
-        let ours = target == MANIFEST_FILE_NAME || is_mix_name(target);
+        let ours = ours(target);
         let gone = pid.parse::<u32>().is_ok_and(|pid| {
             pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
         });

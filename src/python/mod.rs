@@ -51,9 +51,49 @@ fn mix(
     dotenv: Vec<String>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<String> {
+    watched(py, progress, |watched| {
+        cli::mix_from(argv, &dotenv, watched).map(|mixed| mixed_json(&mixed))
+    })
+}
+
+/// A step of a run split over machines: `argv` is `kmix plan …`, `kmix work …` or
+/// `kmix merge …`; otherwise as [`mix`]. Returns JSON: a plan's folder, id and parts; a part's
+/// file; a merge as [`mix`] returns a run.
+#[pyfunction]
+#[pyo3(signature = (argv, dotenv, progress=None))]
+fn step(
+    py: Python<'_>,
+    argv: Vec<String>,
+    dotenv: Vec<String>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    watched(py, progress, |watched| {
+        cli::step_from(argv, &dotenv, watched).map(|stepped| match stepped {
+            cli::Stepped::Planned(planned) => serde_json::json!({ "planned": planned }),
+            cli::Stepped::Worked(path) => serde_json::json!({ "part_file": path }),
+            cli::Stepped::Merged(mixed) => mixed_json(&mixed),
+        })
+    })
+}
+
+fn mixed_json(mixed: &cli::Mixed) -> serde_json::Value {
+    serde_json::json!({
+        "outcome": mixed.outcome,
+        "written": mixed.written,
+        "settings": mixed.settings,
+    })
+}
+
+/// Runs `work` on a thread of its own while this one, without the GIL but for a moment every
+/// [`POLL`], tells `progress` and hears Ctrl-C; its JSON, with the run's notes added.
+fn watched(
+    py: Python<'_>,
+    progress: Option<Bound<'_, PyAny>>,
+    work: impl FnOnce(&Watched) -> Result<serde_json::Value, Error> + Send,
+) -> PyResult<String> {
     let watched = Watched::default();
-    let (mixed, interrupted) = std::thread::scope(|scope| {
-        let running = scope.spawn(|| cli::mix_from(argv, &dotenv, &watched));
+    let (done, interrupted) = std::thread::scope(|scope| {
+        let running = scope.spawn(|| work(&watched));
         let mut interrupted = None;
         while !running.is_finished() {
             py.detach(|| std::thread::sleep(POLL));
@@ -64,21 +104,16 @@ fn mix(
                 }
             }
         }
-        let mixed = (running.join()).unwrap_or_else(|_| Err(Error::io("the run's thread failed")));
-        (mixed, interrupted)
+        let done = (running.join()).unwrap_or_else(|_| Err(Error::io("the run's thread failed")));
+        (done, interrupted)
     });
     if let Some(e) = interrupted {
         return Err(e); // KeyboardInterrupt (or the progress callback's error): nothing written
     }
     watched.tell(&progress)?;
-    let mixed = mixed.map_err(raised)?;
+    let mut shown = done.map_err(raised)?;
     let notes = std::mem::take(&mut *watched.notes.lock().unwrap_or_else(|e| e.into_inner()));
-    let shown = serde_json::json!({
-        "outcome": mixed.outcome,
-        "written": mixed.written,
-        "settings": mixed.settings,
-        "notes": notes,
-    });
+    shown["notes"] = serde_json::json!(notes);
     Ok(shown.to_string())
 }
 
@@ -129,5 +164,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(read_dotenv, m)?)?;
     m.add_function(wrap_pyfunction!(mix, m)?)?;
+    m.add_function(wrap_pyfunction!(step, m)?)?;
     Ok(())
 }

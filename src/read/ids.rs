@@ -57,6 +57,15 @@ impl TextIds {
         (self.hashes, starts)
     }
 
+    /// As [`TextIds::into_parts`], keeping the table (to store it beside the index).
+    pub fn parts(&self) -> (Vec<u128>, Vec<(TextId, String)>) {
+        let mut starts: Vec<_> = (self.starts.iter())
+            .map(|(&id, s)| (id, s.clone()))
+            .collect();
+        starts.sort_unstable_by_key(|(id, _)| *id);
+        (self.hashes.clone(), starts)
+    }
+
     /// Takes in another table's texts (its [`TextIds::into_parts`]), as if each had been given
     /// here in the order of its ids; returns the id here of each of its ids.
     pub fn add(&mut self, hashes: Vec<u128>, starts: Vec<(TextId, String)>) -> Vec<TextId> {

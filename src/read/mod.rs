@@ -14,6 +14,7 @@ mod record;
 mod records;
 mod reshape;
 mod seed;
+mod stored;
 
 use std::io::Read;
 
@@ -31,6 +32,7 @@ pub use qna::{read as read_qna, Qna};
 pub use record::{parse_record, qna_record, Record};
 pub use records::json_problem;
 pub use reshape::blend_line;
+pub use stored::StoredIndex;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ReadOptions {

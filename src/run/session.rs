@@ -31,7 +31,7 @@ pub struct InputSummary<'a> {
 }
 
 /// How a run goes, beside the mix's parameters.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RunSettings {
     /// The tokenizer that counts every row; none: no token counts.
@@ -42,7 +42,8 @@ pub struct RunSettings {
     pub input_roots: Vec<String>,
     /// The blend beside the knowledge mix, and the trainer pre-flight.
     pub blend: BlendText,
-    /// The driver's threads or workers, which keep a few tasks each out at once (none: one).
+    /// The driver's threads or workers, which keep a few tasks each out at once (none: one;
+    /// `u32::MAX`: every task out at once, as a plan that hands them to other machines has them).
     pub workers: u32,
     /// The held-out set every knowledge row is checked against (each thread or worker holds it).
     pub holdout: Option<HeldOutInfo>,

@@ -42,6 +42,7 @@ def generated_knowledge(folder: str, merged_output: Output[Artifact]):
 
 
 step = pipeline.component(package=WHEEL, base_image="python:3.11")
+parallel = pipeline.parallel_pipeline(package=WHEEL, base_image="python:3.11", parallelism=2)
 
 
 class Outputs(NamedTuple):
@@ -57,6 +58,17 @@ def knowledge_tuning(folder: str, tokenizer_model_name: str, cut_size: str) -> O
     merged = generated_knowledge(folder=folder)
     mixing = step(datasets_path=merged.outputs["merged_output"], tokenizer_model_name=tokenizer_model_name,
                   cut_size=cut_size, qa_per_doc=3, save_gpt_oss_format=False)
+    return Outputs(dataset=mixing.outputs["dataset_file"], mixes=mixing.outputs["output_path"],
+                   metrics=mixing.outputs["metrics"], report=mixing.outputs["report"], largest=mixing.outputs["Output"])
+
+
+@dsl.pipeline
+def knowledge_tuning_parallel(folder: str, workspace: str, parts: int, tokenizer_model_name: str,
+                              cut_size: str) -> Outputs:
+    merged = generated_knowledge(folder=folder)
+    mixing = parallel(datasets_path=merged.outputs["merged_output"], workspace=workspace, parts=parts,
+                      tokenizer_model_name=tokenizer_model_name, cut_size=cut_size, qa_per_doc=3,
+                      save_gpt_oss_format=False)
     return Outputs(dataset=mixing.outputs["dataset_file"], mixes=mixing.outputs["output_path"],
                    metrics=mixing.outputs["metrics"], report=mixing.outputs["report"], largest=mixing.outputs["Output"])
 
@@ -106,7 +118,9 @@ class Interface(unittest.TestCase):
         self.assertIn("--index-url https://pypi.example/simple", command)
 
 
-class Pipeline(unittest.TestCase):
+class Generated(unittest.TestCase):
+    """A generated folder (3 raw documents), kfp.local set up, and the native binary's mixes of it."""
+
     @classmethod
     def setUpClass(cls):
         cls.dir = pathlib.Path(tempfile.mkdtemp())
@@ -127,6 +141,7 @@ class Pipeline(unittest.TestCase):
                         "--quiet"], check=True, capture_output=True)
         return out
 
+class Pipeline(Generated):
     def run_pipeline(self, tokenizer, cut_size):
         log = io.StringIO()
         with contextlib.redirect_stdout(log):
@@ -187,6 +202,86 @@ class Pipeline(unittest.TestCase):
             outputs, log = self.run_with(MODEL, HF_ENDPOINT=hub.url)
         self.assert_mixed_with_the_model(outputs, log)
         self.assertTrue((pathlib.Path(outputs["mixes"].path) / "tokenizer_model" / "hub").is_dir())
+
+
+class Parallel(Generated):
+    """The parallel pipeline: a plan step, the parts in a ParallelFor, a merge; kfp.local runs it
+    (kfp 2.17's local orchestrator runs ParallelFor with the subprocess runner)."""
+
+    def test_its_interface_is_the_single_steps_with_a_workspace_and_parts(self):
+        spec = pipeline.knowledge_mixing_parallel.component_spec
+        single = pipeline.knowledge_mixing.component_spec
+        self.assertEqual(set(spec.inputs), set(single.inputs) | {"workspace", "parts"})
+        self.assertEqual({n: o.type for n, o in spec.outputs.items()}, {n: o.type for n, o in single.outputs.items()})
+
+    def test_it_compiles_with_a_parallel_for_and_retried_parts(self):
+        path = self.dir / "parallel.yaml"
+        compiler.Compiler().compile(knowledge_tuning_parallel, package_path=str(path))
+        compiled = path.read_text()
+        for expected in ("parallelismLimit: 2", "retryPolicy:", "maxRetryCount: 3", "knowledge-mixing-plan",
+                         "knowledge-mixing-part", "knowledge-mixing-merge"):
+            self.assertIn(expected, compiled)
+
+    def test_its_three_components_run_with_the_parts_at_once_and_write_the_single_steps_bytes(self):
+        # kfp.local (2.17) runs a ParallelFor, but not one inside a pipeline used as a component (its
+        # items, a task's output, are looked up as the outer pipeline's inputs): the test runs the
+        # compiled components' functions as the pipeline would, the parts at once.
+        made = pipeline.parallel_components(package=WHEEL, base_image="python:3.11")
+        d = self.dir / "steps"
+        (d / "out").mkdir(parents=True)
+        plan_dir, parts = made["plan"].python_func(
+            datasets_path=artifact(Artifact, self.dir / "generated"), workspace=str(d / "workspace"), parts=3,
+            tokenizer_model_name=str(LLAMA), cut_size="1,5,10,500", qa_per_doc=3, save_gpt_oss_format=False)
+        self.assertEqual(parts, [0, 1, 2])
+        code = "import sys; from kmix.pipeline import parallel_components as c; print(c()['work'].python_func(sys.argv[1], int(sys.argv[2])))"
+        running = [subprocess.Popen([sys.executable, "-c", code, plan_dir, str(i)], stdout=subprocess.PIPE, text=True)
+                   for i in reversed(parts)]
+        done = [p.communicate()[0].strip().split("\n")[-1] for p in running]
+        self.assertEqual([p.returncode for p in running], [0, 0, 0])
+        mixes, dataset = artifact(Artifact, d / "out" / "mixes"), artifact(Dataset, d / "out" / "dataset.jsonl")
+        metrics = artifact(Metrics, d / "out" / "metrics.json")
+        largest = made["merge"].python_func(plan_dir=plan_dir, parts_done=done, output_path=mixes, dataset_file=dataset,
+                                            metrics=metrics, report=artifact(Markdown, d / "out" / "report.md"),
+                                            tokenizer_model_name=str(LLAMA))
+        native = self.native(self.dir / "generated", "1,5,10,500")
+        for name in ("combined_cut_1x.jsonl", "combined_cut_5x.jsonl", "combined_cut_10x.jsonl", "manifest.json"):
+            self.assertEqual((pathlib.Path(mixes.path) / name).read_bytes(), (native / name).read_bytes(), name)
+        self.assertEqual(pathlib.Path(dataset.path).read_bytes(), (native / "combined_cut_10x.jsonl").read_bytes())
+        self.assertEqual(largest, str(pathlib.Path(mixes.path) / "combined_cut_10x.jsonl"))
+        self.assertIn("cut_10x_tokens", metrics.metadata)
+        self.assertEqual(sorted(pathlib.Path(p).name for p in done), ["part-0000.kmix", "part-0001.kmix", "part-0002.kmix"])
+
+
+def artifact(kind, path):
+    """An artifact of ``kind`` at ``path``, as a step's function receives it."""
+    made = kind(name=pathlib.Path(path).name)
+    made.path = str(path)
+    return made
+
+
+class Steps(unittest.TestCase):
+    """kmix.plan_parts, work_part and merge_parts: the parts worked at once, in processes of their
+    own, merge into kmix.mix's bytes."""
+
+    def test_parts_worked_at_once_merge_into_the_mixs_bytes(self):
+        with tempfile.TemporaryDirectory() as d:
+            d = pathlib.Path(d)
+            subprocess.run([sys.executable, REPO / "tools" / "gen_step03.py", "--out", d / "gen", "--raw-docs", "4"],
+                           check=True, stdout=subprocess.DEVNULL)
+            plain = kmix.mix(d / "gen", d / "plain", cuts="2,5", tokenizer=LLAMA, progress=False, env_file=None)
+            planned = kmix.plan_parts(d / "gen", d / "plan", 4, cuts="2,5", tokenizer=LLAMA, progress=False,
+                                      env_file=None)
+            self.assertEqual(len(planned["parts"]), 4)
+            code = "import sys, kmix; kmix.work_part(sys.argv[1], int(sys.argv[2]), progress=False)"
+            running = [subprocess.Popen([sys.executable, "-c", code, d / "plan", str(i)]) for i in (3, 1, 0, 2)]
+            self.assertEqual([p.wait() for p in running], [0, 0, 0, 0])
+            merged = kmix.merge_parts(d / "plan", d / "merged", progress=False)
+            self.assertEqual([p.name for p in merged.files], [p.name for p in plain.files])
+            for path in plain.files:
+                self.assertEqual((d / "merged" / path.name).read_bytes(), path.read_bytes(), path.name)
+            with self.assertRaises(kmix.IoError) as refused:
+                kmix.merge_parts(d / "elsewhere", d / "out", progress=False)
+            self.assertIn("plan.json", str(refused.exception))
 
 
 class Tokenizer(unittest.TestCase):

@@ -18,12 +18,18 @@ RAFT rows: ``raft`` (``"retrieved"`` or ``"random"``), ``raft_passages``, ``raft
 ``skip_bad_rows``, ``max_row_mb``, ``threads``, ``dry_run``; ``progress`` (True: a tqdm bar; a
 callable of (done, total); False), ``env_file`` (``".env"``; None to read none).
 
+``kmix.plan_parts(inputs, plan_dir, parts, **keywords)``, ``kmix.work_part(plan_dir, part)`` and
+``kmix.merge_parts(plan_dir, out)`` split a run over machines (``kmix plan``, ``kmix work``,
+``kmix merge`` on the command line; ``kmix.pipeline.knowledge_mixing_parallel`` in Kubeflow) and
+write the same bytes as ``mix``.
+
 ``kmix.Kmix(folder, ...)`` (``pip install kmix[notebook]``) shows the kmix page in a notebook cell,
 served by the Jupyter server itself, and writes the mixes it makes beside the notebook; see
 ``kmix.notebook``.
 """
 from ._errors import (CancelledError, InputError, IoError, KmixError, ParametersError, TemplateError,
                       TokenizerError)
+from ._parts import merge_parts, plan_parts, work_part
 from ._run import MixResult, mix, plan
 
 
@@ -42,6 +48,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'kmix' has no attribute {name!r}")
 
 
-__all__ = ["mix", "plan", "MixResult", "KmixError", "InputError", "ParametersError", "TokenizerError",
+__all__ = ["mix", "plan", "plan_parts", "work_part", "merge_parts", "MixResult", "KmixError", "InputError", "ParametersError", "TokenizerError",
            "TemplateError", "IoError", "CancelledError"]
 __version__ = "0.1.0"

@@ -21,6 +21,12 @@ def run(datasets_path, output_path, dataset_file, metrics, report, tokenizer_mod
     tokenizer = findable_tokenizer(tokenizer_model_name, out / "tokenizer_model")
     result = mix(datasets_path, out=out, cuts=cut_size, qa_per_doc=qa_per_doc, tokenizer=tokenizer,
                  gpt_oss=save_gpt_oss_format, progress=False, env_file=None)
+    return hand_on(result, out, dataset_file, metrics, report, tokenizer_model_name)
+
+
+def hand_on(result, out, dataset_file, metrics, report, tokenizer_model_name):
+    """A run's outputs for the pipeline: the largest cut copied to the dataset, the metrics and the
+    report; returns the largest cut's path."""
     print(result.text, end="")
     cuts = result.report["cuts"]
     largest = out / max(cuts, key=lambda c: c["cut"])["file_name"]

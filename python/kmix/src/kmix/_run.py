@@ -45,17 +45,23 @@ def mix(inputs=None, out=None, *, cuts=None, qa_per_doc=None, seed=None, tokeniz
                    drop_contaminated=drop_contaminated, date=date, add=add, recipe=recipe, budget=budget,
                    share=share, max_seq_len=max_seq_len, trainer_count=trainer_count,
                    drop_over_length=drop_over_length, raft=raft, raft_passages=raft_passages,
-                   raft_p_oracle=raft_p_oracle, skip_bad_rows=skip_bad_rows, max_row_mb=max_row_mb, threads=threads, dry_run=dry_run)
+                   raft_p_oracle=raft_p_oracle, skip_bad_rows=skip_bad_rows, max_row_mb=max_row_mb, threads=threads,
+                   dry_run=dry_run)
+    return result(native_call(_native.mix, flags, env_file, progress))
+
+
+def native_call(function, flags, env_file, progress):
+    """``function`` of ``kmix._native`` with the command line ``kmix FLAGS…``, the ``.env`` file
+    loaded, and the progress bar shown; its JSON, or its error raised as a ``KmixError``."""
     dotenv = _dotenv.load(env_file) if env_file else []
     tell, bar = _progress(progress)
     try:
-        shown = json.loads(_native.mix(["kmix", *flags], dotenv, tell))
+        return json.loads(function(["kmix", *flags], dotenv, tell))
     except _native.NativeError as e:
         raise from_native(e) from None
     finally:
         if bar is not None:
             bar.close()
-    return _result(shown)
 
 
 def plan(inputs=None, **keywords):
@@ -130,7 +136,7 @@ def _progress(progress):
     return tell, bar
 
 
-def _result(shown):
+def result(shown):
     outcome = shown["outcome"]
     manifest = outcome.get("manifest")
     return MixResult(
