@@ -205,8 +205,9 @@ class Pipeline(Generated):
 
 
 class Parallel(Generated):
-    """The parallel pipeline: a plan step, the parts in a ParallelFor, a merge; kfp.local runs it
-    (kfp 2.17's local orchestrator runs ParallelFor with the subprocess runner)."""
+    """The parallel pipeline: a plan step, the parts in a ParallelFor, a merge. It compiles; its
+    components' functions run as the pipeline runs them (kfp.local cannot run a ParallelFor inside
+    a pipeline used as a component)."""
 
     def test_its_interface_is_the_single_steps_with_a_workspace_and_parts(self):
         spec = pipeline.knowledge_mixing_parallel.component_spec
