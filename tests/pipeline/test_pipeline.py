@@ -206,8 +206,9 @@ class Pipeline(Generated):
 
 class Parallel(Generated):
     """The parallel pipeline: a plan step, the parts in a ParallelFor, a merge. It compiles; its
-    components' functions run as the pipeline runs them (kfp.local cannot run a ParallelFor inside
-    a pipeline used as a component)."""
+    components' functions run as the pipeline runs them, the parts at once: kfp.local 2.17 finds a
+    ParallelFor's items among the outer pipeline's inputs only, and, given them there, hands the
+    loop's item to the step in place of its other arguments (tried: `plan_dir` came as 0.0)."""
 
     def test_its_interface_is_the_single_steps_with_a_workspace_and_parts(self):
         spec = pipeline.knowledge_mixing_parallel.component_spec
