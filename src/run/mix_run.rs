@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::finish::{finish, Finished};
 use super::outcome::Outcome;
-use super::raft::RaftRun;
+use super::raft::{Before, RaftRun};
 use super::stages::{Handout, Stage, Tasks};
 use super::task::{
     BlendRow, ChunkResult, ChunkTask, ContaminatedRow, HoldoutCheck, RefusedRow, TaskRow, Work,
@@ -208,11 +208,13 @@ impl MixRun {
             return Next::Wait;
         }
         let corpus_out = self.handout.handed_out() >= self.tasks.corpus();
-        if let Some(next) = (self.raft.as_mut())
+        match (self.raft.as_mut())
             .filter(|_| corpus_out)
             .and_then(RaftRun::next)
         {
-            return next;
+            Some(Before::Share(share)) => return Next::Share(share),
+            Some(Before::Wait) => return Next::Wait,
+            None => {}
         }
         let seq = self.handout.hand_out();
         let stage = self.tasks.stage(seq);

@@ -2,13 +2,20 @@
 //! driver to give every thread or worker before a knowledge task goes out; and how each row's
 //! passages were chosen, for the report.
 
-use super::mix_run::Next;
 use crate::error::{Error, Result};
 use crate::mix::Mix;
 use crate::output::{RaftCut, RaftReport};
 use crate::raft::{CorpusShare, RaftNote, RaftParams};
 use crate::read::{Index, IndexRow};
 use crate::tokens::RowTokens;
+
+/// What comes before any knowledge task while the corpus is not held yet.
+pub(super) enum Before {
+    /// Hand the corpus out to every thread or worker.
+    Share(CorpusShare),
+    /// Wait: for its source chunks to come back, or for the workers to take it in.
+    Wait,
+}
 
 /// Where the corpus is.
 enum Share {
@@ -87,12 +94,12 @@ impl RaftRun {
 
     /// What the driver does before any knowledge task: hand the corpus out, or wait for it
     /// (to come back, or to be taken in). None: every worker holds it.
-    pub fn next(&mut self) -> Option<Next> {
+    pub fn next(&mut self) -> Option<Before> {
         match std::mem::replace(&mut self.share, Share::Gathering) {
             Share::Ready(share) => {
                 self.size = (share.documents.len() as u64, share.passages() as u64);
                 self.share = Share::Out(share.checksum.clone());
-                Some(Next::Share(share))
+                Some(Before::Share(share))
             }
             Share::Held(checksum) => {
                 self.share = Share::Held(checksum);
@@ -100,7 +107,7 @@ impl RaftRun {
             }
             other => {
                 self.share = other;
-                Some(Next::Wait)
+                Some(Before::Wait)
             }
         }
     }
