@@ -301,8 +301,10 @@ fn raft_rows(
     };
     for ((i, row), r) in rows.iter().zip(&rendered) {
         result.notes[*i] = row.note;
-        if let (Some(counts), Some(tokenizer)) = (result.counts.as_mut(), counting) {
-            counts[*i] = raft_tokens(r, tokenizer).map_err(|e| e.context("a RAFT row"))?;
+        if let (Some(counts), Some((tokenizer, unmask))) = (result.counts.as_mut(), counting) {
+            let tokens = tokenizer.tokens(&r.messages);
+            counts[*i] = (tokens.and_then(|t| trained_as_asked(r, t, (tokenizer, unmask))))
+                .map_err(|e| e.context("a RAFT row"))?;
         }
     }
     let lengths: Option<Vec<u32>> =
@@ -311,14 +313,19 @@ fn raft_rows(
     Ok((result, lines))
 }
 
-/// A RAFT row's tokens; with `unmask`, its trained tokens as the trainer's unmask path counts.
-fn raft_tokens(row: &Rendered, (tokenizer, unmask): (&ChatTokenizer, bool)) -> Result<RowTokens> {
-    let tokens = tokenizer.tokens(&row.messages)?;
-    let trained = match unmask {
-        true => tokenizer.unmasked_tokens_of(&row.messages)?,
-        false => tokens.trained,
-    };
-    Ok(RowTokens { trained, ..tokens })
+/// A row's `tokens`, its trained tokens as the trainer's unmask path counts them with `unmask`.
+fn trained_as_asked(
+    row: &Rendered,
+    tokens: RowTokens,
+    (tokenizer, unmask): (&ChatTokenizer, bool),
+) -> Result<RowTokens> {
+    match unmask {
+        true => Ok(RowTokens {
+            trained: tokenizer.unmasked_tokens_of(&row.messages)?,
+            ..tokens
+        }),
+        false => Ok(tokens),
+    }
 }
 
 /// The records that leak the held-out set, by place.
@@ -394,16 +401,9 @@ fn count_rows(
 ) -> Result<Vec<RowTokens>> {
     let mut shared = SharedText::default();
     let mut counts = Vec::with_capacity(rows.len());
-    let trained = |r: &Rendered, tokens: RowTokens| match unmask {
-        true => Ok(RowTokens {
-            trained: tokenizer.unmasked_tokens_of(&r.messages)?,
-            ..tokens
-        }),
-        false => Ok(tokens),
-    };
     for (i, (row, r)) in rows.iter().zip(rendered).enumerate() {
         let counted = tokenizer.tokens_sharing(&r.messages, r.shared_context(), &mut shared);
-        let tokens = match counted.and_then(|t| trained(r, t)) {
+        let tokens = match counted.and_then(|t| trained_as_asked(r, t, (tokenizer, unmask))) {
             Ok(tokens) => tokens,
             Err(e) if e.kind == ErrorKind::Template => {
                 let path = rereader.path(row.row.file);
