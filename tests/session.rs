@@ -102,7 +102,9 @@ fn complete(
         (0..run.tasks()).collect::<Vec<_>>(),
         "lines come out in order"
     );
-    Ok((files, run.finish(tallies)?))
+    let (mut outcome, draft) = run.finish(tallies)?;
+    draft.complete(&mut outcome)?;
+    Ok((files, outcome))
 }
 
 /// Every task of the run processed and given back in order.
@@ -419,9 +421,9 @@ fn the_manifest_needs_checksums_of_every_line_written() {
     assert!(e.message.contains("did not see every line"), "{e}");
 }
 
-/// The page reads the files on its workers, several at once, and hashes inputs and outputs on a
-/// worker of its own, giving the digests: the manifest is the same, and a run cannot start, nor
-/// finish, without them.
+/// The page reads the files on its workers, several at once, and hashes inputs and outputs
+/// itself, giving the digests: a file read is not indexed without its digest, the outcome comes
+/// before the output checksums, and the manifest they complete is the same.
 #[test]
 fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest() {
     let (files, inputs) = example();
@@ -433,17 +435,29 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
         .jobs()
         .map(|(job, file)| (job, file.1.clone()))
         .collect();
+    let read_elsewhere = |job, bytes: &[u8], digest: Option<String>| {
+        let mut reading = FileReading::new(job, Hashing::Elsewhere);
+        for piece in bytes.chunks(97) {
+            reading.push(piece).unwrap();
+        }
+        if let Some(d) = digest {
+            reading.give_digest(d)?;
+        }
+        reading.finish()
+    };
+    let (job, bytes) = &jobs[0];
+    let e = read_elsewhere(job, bytes, None).err().unwrap();
+    assert!(e.message.contains("gave no checksum"), "{e}");
+    assert!(
+        read_elsewhere(job, bytes, Some("00".into())).is_err(),
+        "64 hex digits"
+    );
     // Each file on a thread of its own, in pieces, the last one first.
     let read: Vec<_> = std::thread::scope(|scope| {
         let readers: Vec<_> = (jobs.iter().rev())
             .map(|(job, bytes)| {
-                scope.spawn(move || {
-                    let mut reading = FileReading::new(job, Hashing::Elsewhere);
-                    for piece in bytes.chunks(97) {
-                        reading.push(piece).unwrap();
-                    }
-                    reading.finish().unwrap()
-                })
+                let digest = kmix::checksum::sha256_hex(bytes);
+                scope.spawn(move || read_elsewhere(job, bytes, Some(digest)).unwrap())
             })
             .collect();
         readers
@@ -452,37 +466,19 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
             .rev()
             .collect()
     });
-    let digests: Vec<_> = (jobs.iter())
-        .map(|(_, bytes)| Some(kmix::checksum::sha256_hex(bytes)))
-        .collect();
     let mut read = read;
-    let last = read.pop().unwrap();
-    let e = pass.add_file(last).err().unwrap();
+    // The last one through JSON, as the page's workers hand a file's index over.
+    let last = serde_json::to_string(&read.pop().unwrap()).unwrap();
+    let e = pass
+        .add_file(serde_json::from_str(&last).unwrap())
+        .err()
+        .unwrap();
     assert!(e.message.contains("expected file 1 of"), "{e}");
     for file in read {
         pass.add_file(file).unwrap();
     }
-    // The last one read again, through JSON, as the page's workers hand a file's index over.
-    let (job, bytes) = jobs.last().unwrap();
-    let mut reading = FileReading::new(job, Hashing::Elsewhere);
-    reading.push(bytes).unwrap();
-    let json = serde_json::to_string(&reading.finish().unwrap()).unwrap();
-    pass.add_file(serde_json::from_str(&json).unwrap()).unwrap();
-    let mut inputs = Inputs::new(pass.finish().unwrap().0);
-    let params = MixParams {
-        cuts: Cuts::new(&[2]).unwrap(),
-        seed: 11,
-        ..MixParams::default()
-    };
-    let e = (inputs.start(inputs.plan(&params).unwrap(), settings(None)))
-        .err()
-        .unwrap();
-    assert!(e.message.contains("was never given"), "{e}");
-    assert!(
-        inputs.give_digests(digests[1..].to_vec()).is_err(),
-        "one per file"
-    );
-    inputs.give_digests(digests).unwrap();
+    pass.add_file(serde_json::from_str(&last).unwrap()).unwrap();
+    let inputs = Inputs::new(pass.finish().unwrap().0);
 
     let mut run = start(&inputs, &[2], settings(None));
     let tasks = all_tasks(&mut run);
@@ -497,18 +493,21 @@ fn files_read_elsewhere_and_checksums_given_by_the_edge_make_the_same_manifest()
             }
         }
     }
+    let (mut outcome, mut draft) = run.finish(tallies).unwrap();
+    assert_eq!(outcome.reports.len(), hashed_here.reports.len());
+    assert!(outcome.manifest.is_none() && outcome.outputs.is_empty());
     assert!(
-        tallies.give_digests(vec!["00".into()]).is_err(),
-        "64 hex digits"
+        draft.give_digests(vec!["00".into()]).is_err(),
+        "one per file"
     );
-    tallies
-        .give_digests(
-            written
-                .iter()
-                .map(|w| kmix::checksum::sha256_hex(w))
-                .collect(),
-        )
-        .unwrap();
-    let outcome = run.finish(tallies).unwrap();
+    let digests: Vec<String> = (written.iter())
+        .map(|w| kmix::checksum::sha256_hex(w))
+        .collect();
+    let mut wrong = digests.clone();
+    wrong[0] = "0".repeat(63) + "g";
+    assert!(draft.give_digests(wrong).is_err(), "64 hex digits");
+    draft.give_digests(digests).unwrap();
+    draft.complete(&mut outcome).unwrap();
     assert_eq!(outcome.manifest, hashed_here.manifest);
+    assert_eq!(outcome.outputs.len(), written.len());
 }

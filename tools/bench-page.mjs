@@ -1,7 +1,8 @@
 // The page's side of the benchmark (called by tools/bench.py): a full mix in headless Chromium
 // through the real page, then the bare tokenizer on the same rendered texts with as many workers.
-//   node tools/bench-page.mjs INPUT_DIR MIX_FILE            -> one line of JSON: times
+//   node tools/bench-page.mjs INPUT_DIR MIX_FILE            -> one line of JSON: times, outputs' SHA-256s
 //   node tools/bench-page.mjs INPUT_DIR MIX_FILE --memory   -> the same mix, its peak memory
+//   node tools/bench-page.mjs INPUT_DIR MIX_FILE --workers=N -> the mix alone, on a pool of N (?workers=N)
 // Memory is sampled in a run of its own: reading the browser processes' PSS walks their page
 // tables, 50 to 150 ms of a core per sample on this 2-core machine, which would slow what is timed.
 import { execFileSync } from 'node:child_process';
@@ -11,8 +12,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root, serve, chromiumArgs } from '../tests/browser/harness.mjs';
 
-const [inputs, mixFile, mode] = process.argv.slice(2);
+const [inputs, mixFile, mode = ''] = process.argv.slice(2);
 const sampling = mode === '--memory';
+const workers = mode.match(/^--workers=(\d+)$/)?.[1];
 
 // The page and the baseline, served side by side from one origin.
 const site = mkdtempSync(join(tmpdir(), 'kmix-bench-site-'));
@@ -42,8 +44,8 @@ function memorySampler() {
 
 /**
  * Runs in the page: notes, on the page's own clock, when it is handed the picked files, when Mix
- * can be pressed, when it is pressed and when the results are on screen (the frame after they are
- * shown). Playwright's own round trips (handing over the files, checking the button can be clicked,
+ * can be pressed, when it is pressed, when the results are on screen (the frame after they are
+ * shown) and when the manifest is offered (its checksums complete it after the results). Playwright's own round trips (handing over the files, checking the button can be clicked,
  * polling for the results) are not the page's work: they take 0.1 to 0.5 s of each step here.
  */
 function watchThePage() {
@@ -60,6 +62,8 @@ function watchThePage() {
     at('shown');
     requestAnimationFrame(() => setTimeout(() => at('painted')));
   }).observe(results, { attributes: true, attributeFilter: ['hidden'] });
+  new MutationObserver(() => times.clicked && document.querySelector('#downloads a[download="manifest.json"]') && at('manifested'))
+    .observe(document.getElementById('downloads'), { childList: true, subtree: true });
 }
 
 const server = await serve(site);
@@ -71,7 +75,7 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 try {
   const page = await browser.newPage();
-  await page.goto(server.url);
+  await page.goto(`${server.url}${workers ? `?workers=${workers}` : ''}`);
   await page.waitForSelector('body[data-ready=true]');
   await page.evaluate(watchThePage);
   const stopSampling = sampling ? memorySampler() : () => null;
@@ -89,24 +93,32 @@ try {
   await page.click('#mix');
   await page.waitForSelector('#results:not([hidden])', { timeout: 3_600_000 });
   const harnessMixSeconds = (Date.now() - started) / 1000;
-  const { readSeconds, mixSeconds } = await page.waitForFunction(() => window.kmixBench.painted && {
+  const { readSeconds, mixSeconds, manifestSeconds } = await page.waitForFunction(() => window.kmixBench.painted
+    && window.kmixBench.manifested && {
     readSeconds: (window.kmixBench.indexed - window.kmixBench.picked) / 1000,
     mixSeconds: (window.kmixBench.painted - window.kmixBench.clicked) / 1000,
-  }).then((handle) => handle.jsonValue());
+    manifestSeconds: (window.kmixBench.manifested - window.kmixBench.clicked) / 1000,
+  }, null, { timeout: 3_600_000 }).then((handle) => handle.jsonValue());
+  // The outputs' checksums as the page's manifest gives them, to hold against the CLI's.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[download="manifest.json"]')]);
+  const outputs = JSON.parse(readFileSync(await download.path(), 'utf8')).outputs
+    .map((o) => ({ file_name: o.file_name, sha256: o.sha256 }));
   const summary = await page.textContent('#results-summary');
   const browserRss = sampleMix();
-  const [, workers, amount, unit] = summary.match(/on (\d+) processing workers? \(besides the coordinator and the hasher\), using ([\d.]+) (kB|MB|GB)/);
+  const [, pool, amount, unit] = summary.match(/on (\d+) processing workers? \(besides the coordinator[^)]*\), using ([\d.]+) (kB|MB|GB)/);
   const wasmBytes = Number(amount) * { kB: 1e3, MB: 1e6, GB: 1e9 }[unit];
+  const times = { readSeconds, mixSeconds, manifestSeconds, harnessReadSeconds, harnessMixSeconds, pool: Number(pool), wasmBytes, outputs };
   if (sampling) {
     console.log(JSON.stringify({ afterReading, browserRss, wasmBytes }));
+  } else if (workers) {
+    console.log(JSON.stringify(times));
   } else {
     const bench = await browser.newPage();
     await bench.goto(`${server.url}bench.html`);
     await bench.waitForSelector('body[data-ready=true]');
     await bench.setInputFiles('#mix', mixFile);
-    const pool = Number(workers);
-    const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), pool);
-    console.log(JSON.stringify({ readSeconds, mixSeconds, harnessReadSeconds, harnessMixSeconds, pool, wasmBytes, bare }));
+    const bare = await bench.evaluate((n) => window.bareTokenizer('llama3_1', n), times.pool);
+    console.log(JSON.stringify({ ...times, bare }));
   }
 } finally {
   await browser.close();

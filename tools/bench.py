@@ -15,7 +15,12 @@ then, side by side in one run:
     to the first frame with the results, Playwright's round trips shown apart; the workers' wasm
     memory; the browser processes' peak memory, PSS, sampled in one more run of its own, as
     sampling takes a good part of a core);
-  - bare tokenizer in the page: the same texts encoded by as many workers as the page's pool.
+  - bare tokenizer in the page: the same texts encoded by as many workers as the page's pool;
+  - the page again with `?workers=1`: a pool of one, to show how the page scales with cores.
+The page's total is printed as a ratio to the CLI's time, the default pool's total as a ratio to
+the pool of one's, and the outputs' SHA-256s in the page's manifest are checked against the CLI's
+(the bench fails if any differs). The manifest is complete a moment after the results (its
+checksums are computed off the waiting path): that time is printed apart.
 It prints rows/s, tokens/s, peak memory and each side's ratio of kmix's time to the bare tokenizer's
 (the page's total includes indexing the picked files). kmix counts text that rows share once, so it
 encodes fewer tokens than the bare tokenizer, which encodes every whole conversation; tokens/s are
@@ -72,6 +77,14 @@ def generate(mb):
                         "--raw-words", "800", "--target-mb", str(mb)], check=True, stdout=subprocess.DEVNULL)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(inputs) for f in fs)
     return inputs, size
+
+
+def same_outputs(manifest, pages):
+    """Fails unless every page run's outputs have the CLI's SHA-256s (so, its bytes)."""
+    cli = [{"file_name": o["file_name"], "sha256": o["sha256"]} for o in manifest["outputs"]]
+    for p in pages:
+        if p["outputs"] != cli:
+            sys.exit(f"the page's outputs differ from the CLI's: {p['outputs']} against {cli}")
 
 
 def median(values):
@@ -186,7 +199,9 @@ def main():
             return json.loads(run(["node", os.path.join(ROOT, "tools", "bench-page.mjs"), inputs, largest, *mode],
                                   cwd=ROOT)[1].strip().splitlines()[-1])
         pages = [page_run() for _ in range(a.runs)]
+        singles = [page_run("--workers=1") for _ in range(a.runs)]
         sampled = page_run("--memory")  # a run of its own: sampling memory slows the page
+        same_outputs(manifest, [*pages, *singles])
         page = {
             **pages[0],
             **{k: median([p[k] for p in pages]) for k in ["readSeconds", "mixSeconds",
@@ -198,7 +213,7 @@ def main():
         }
         pool = page["pool"]
         memory = f"{page['wasmBytes'] / 1e6:,.0f} MB wasm, {page['browserRss'] / 1e6:,.0f} MB browser PSS"
-        print(row(f"page kmix ({pool} workers + 2)", page["mixSeconds"], texts, tokens, 0,
+        print(row(f"page kmix ({pool} workers + coordinator)", page["mixSeconds"], texts, tokens, 0,
                   page["mixSeconds"] / page["bare"]["seconds"]).replace("       -", f"{memory:>24}", 1))
         print(row(f"page bare tokenizer ({pool} workers)", page["bare"]["seconds"], texts, tokens, 0, 0))
         total = median([p["readSeconds"] + p["mixSeconds"] for p in pages])
@@ -213,6 +228,13 @@ def main():
             print(f"  (runs: page mix {runs([p['mixSeconds'] for p in pages])} s; bare "
                   f"{runs([p['bare']['seconds'] for p in pages])} s; indexing {runs([p['readSeconds'] for p in pages])} s;"
                   f" total {runs([p['readSeconds'] + p['mixSeconds'] for p in pages])} s)")
+        print(f"  (the manifest complete {median([p['manifestSeconds'] - p['mixSeconds'] for p in pages]):.2f} s after "
+              f"the results: its checksums are computed off the waiting path; outputs' SHA-256s as the CLI's)")
+        single = median([p["readSeconds"] + p["mixSeconds"] for p in singles])
+        print(f"  page total / CLI: {total / kmix_s:.2f}x ({total:.2f} s against {kmix_s:.2f} s)")
+        print(f"  page with {pool} workers / with ?workers=1: {total / single:.2f}x ({total:.2f} s against {single:.2f} s;"
+              f" runs {runs([p['readSeconds'] + p['mixSeconds'] for p in singles])} s, indexing "
+              f"{median([p['readSeconds'] for p in singles]):.2f} s, mix {median([p['mixSeconds'] for p in singles]):.2f} s)")
         if a.notebook_seconds:
             print(f"  against the notebook's {a.notebook_seconds:.0f} s (a reference figure for this input, not measured "
                   f"here): CLI {a.notebook_seconds / kmix_s:.1f}x faster, page {a.notebook_seconds / total:.1f}x faster")

@@ -332,6 +332,9 @@ async function runMix(params = mixParams(), onProgress = () => {}, embedded = fa
     folder = await holdRunFolder();
     const holdout = [...$('holdout-files').files].map((blob) => ({ path: blob.name, blob }));
     const result = await core.run(params, blend.form(), folder.name, (p) => { report(p); onProgress(p); }, holdout);
+    // The mixes are there to use now; their checksums complete the manifest a moment later.
+    result.manifest = core.manifest(result.run);
+    result.manifest.catch(() => {}); // said where the manifest is offered
     state.shownFor = settings;
     const earlier = state.stored;
     state.stored = folder;
@@ -390,12 +393,13 @@ function raftText(raft) {
 
 function showResults(result, seconds, focus) {
   const { outcome } = result;
+  const textBlob = (t) => new Blob([t.text], { type: t.name.endsWith('.json') ? 'application/json' : 'application/yaml' });
   const files = [
     ...result.files,
-    ...outcome.files_after_lines.map((t) => ({
-      name: t.name, blob: new Blob([t.text], { type: t.name.endsWith('.json') ? 'application/json' : 'application/yaml' }),
-    })),
+    ...outcome.files_after_lines.map((t) => ({ name: t.name, blob: textBlob(t) })),
+    { name: outcome.manifest_file_name, blob: result.manifest.then(textBlob), making: 'checksums being computed' },
   ];
+  const { pool, hashers } = result.memory;
   const mixed = outcome.reports.map((r) => r.cut);
   const skipped = outcome.mix.cuts.filter((c) => !c.feasible);
   $('results').hidden = false;
@@ -403,7 +407,7 @@ function showResults(result, seconds, focus) {
   $('results-stale').hidden = true;
   $('results-summary').textContent = `Mixed cut${mixed.length === 1 ? '' : 's'} ${mixed.join(', ')} in ${seconds.toFixed(1)} s`
     + (result.tokenizer ? ` with the ${result.tokenizer} tokenizer` : ' without a tokenizer (no token counts)')
-    + ` on ${result.memory.pool} processing worker${result.memory.pool === 1 ? '' : 's'} (besides the coordinator and the hasher), using ${formatBytes(result.memory.bytes)} of memory at most.`
+    + ` on ${pool} processing worker${pool === 1 ? '' : 's'} (besides the coordinator${hashers ? ` and ${hashers} hashing worker${hashers === 1 ? '' : 's'}` : ''}), using ${formatBytes(result.memory.bytes)} of memory at most.`
     + skipped.map((c) => ` Skipped cut ${c.cut}: ${c.reason}.`).join('')
     + refusedText(outcome.refused_rows)
     + leaksText(outcome.contamination)

@@ -60,6 +60,11 @@ export class CoreBridge {
     return this.core.request('run', { params, blend, folder, holdout }, onProgress);
   }
 
+  /** The manifest (`{name, text}`) of run `run` (a `run` result's), once its files are hashed. */
+  async manifest(run) {
+    return this.core.request('manifest', { run });
+  }
+
   /** A window of the last run's rows of one output file (see the worker's `browseRows`). */
   async browseRows(query) {
     return this.core.request('browseRows', query);

@@ -23,12 +23,14 @@ export function listenToParent(runRequest, handedOver) {
     try {
       const result = await runRequest(event.data, (p) => reply({ kmix: 'progress', ...p }));
       const { outcome } = result;
+      const manifest = await result.manifest; // the parent gets every file at once
+      const texts = [...outcome.files_after_lines, manifest];
       const files = [
         ...(await Promise.all(result.files.map(async (f) => ({ name: f.name, data: await f.blob.arrayBuffer() })))),
-        ...outcome.files_after_lines.map((t) => ({ name: t.name, data: new TextEncoder().encode(t.text).buffer })),
+        ...texts.map((t) => ({ name: t.name, data: new TextEncoder().encode(t.text).buffer })),
       ];
       const report = { cuts: outcome.reports, blends: outcome.blends, text: outcome.text };
-      reply({ kmix: 'result', report, manifest: outcome.manifest, files }, files.map((f) => f.data));
+      reply({ kmix: 'result', report, manifest: manifest.text, files }, files.map((f) => f.data));
       await handedOver();
     } catch (error) {
       reply({ kmix: 'error', error: { text: error?.text ?? String(error), ...error } });

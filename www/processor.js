@@ -4,7 +4,12 @@ import { FileReading, Hashing, Processor, Tokenizer } from './pkg/kmix.js';
 import { serve, transferring } from './protocol.js';
 import { SpareBuffers, bufferedLines } from './line-buffers.js';
 import { streamInto } from './stream.js';
+import { hashedNatively, nativeSha256, sha256OfBlob } from './checksums.js';
 import { coreFromCoordinator } from './core.js';
+
+/** Bytes of a file held whole pushed at a time: the wasm memory grows by this much, not by the
+ * whole file. */
+const PIECE = 1 << 20;
 
 const core = coreFromCoordinator();
 const { ready } = core;
@@ -43,25 +48,32 @@ serve('processor', {
     return {};
   },
 
-  /** Reads one file of the first pass (one of `FirstPass.jobs()`); a Blob's checksum is left to
-   * the hashing worker. */
+  /** Reads one file of the first pass (one of `FirstPass.jobs()`). A file that fits in memory
+   * is read whole and hashed natively while it is parsed; a larger one streams through the
+   * reading, which hashes it as it passes. */
   async readFile({ job, data }) {
     await ready;
-    // A Blob streamed in pieces is hashed by the hashing worker; bytes are hashed as they pass.
-    const streamed = data instanceof Blob;
-    const reading = new FileReading(job, streamed ? Hashing.Elsewhere : Hashing.Here);
-    const wanted = reading.wantsBytes;
+    const whole = hashedNatively(data instanceof Blob ? data.size : data.byteLength);
+    const reading = new FileReading(job, whole ? Hashing.Elsewhere : Hashing.Here);
     try {
-      if (wanted && streamed) {
+      if (reading.wantsBytes && whole) {
+        await readWhole(reading, data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data);
+      } else if (reading.wantsBytes && data instanceof Blob) {
         await streamInto(data, (bytes) => reading.push(bytes));
-      } else if (wanted) {
+      } else if (reading.wantsBytes) {
         reading.push(data);
       }
     } catch (e) {
       reading.free();
       throw e;
     }
-    return { read: reading.finish(), hashElsewhere: wanted && streamed };
+    return { read: reading.finish() };
+  },
+
+  /** The SHA-256 (hex) of a file written: natively where it fits in memory. */
+  async hashBlob({ blob }) {
+    await ready;
+    return sha256OfBlob(blob);
   },
 
   async inputs({ inputFiles, files }) {
@@ -84,6 +96,14 @@ serve('processor', {
     return (await ready).memory.buffer.byteLength;
   },
 });
+
+/** Pushes `bytes` (a whole file) to `reading` piece by piece while Web Crypto hashes them, and
+ * gives it their digest. */
+async function readWhole(reading, bytes) {
+  const digest = nativeSha256(bytes);
+  for (let at = 0; at < bytes.length && reading.push(bytes.subarray(at, at + PIECE)); at += PIECE);
+  reading.giveDigest(await digest);
+}
 
 async function loadTokenizer({ name, files, now }) {
   const bytes = async (source) => {

@@ -1,5 +1,5 @@
 // The messages between the page, the coordinator worker (worker.js), the pool's processor
-// workers (processor.js) and the hashing worker (hasher.js): each request's arguments and result
+// workers (processor.js) and the hashing workers (hasher.js): each request's arguments and result
 // declared once (the typedefs below, which an editor checks where `connect` and `serve` are
 // typed with them), and the one request/reply helper each side uses. The core's shapes
 // (InputSummary, MixSummary, ChunkTask, ...) are declared in pkg/kmix.d.ts.
@@ -41,13 +41,16 @@
 /** `folder`: the run's own folder under kmix-outputs/ (see storage.js).
  * `holdout`: held-out files, read in the browser by each processor.
  * @typedef {{params: MixForm, blend: BlendForm, folder: string, holdout?: {path: string, blob: Blob}[]}} RunArgs */
-/** `memory`: the peak bytes of every worker's wasm memory; `pool`, the processing workers.
- * @typedef {{outcome: Outcome, files: {name: string, blob: Blob}[], kept: 'disk' | 'memory',
- *   tokenizer: string | null, seconds: number, memory: {pool: number, bytes: number}}} RunDone */
+/** `run`: which run this was, to ask for its manifest (`manifest`), which its outcome lacks until
+ * the files are hashed. `memory`: the peak bytes of every worker's wasm memory; `pool`, the
+ * processing workers; `hashers`, the hashing workers beside them.
+ * @typedef {{run: number, outcome: Outcome, files: {name: string, blob: Blob}[], kept: 'disk' | 'memory',
+ *   tokenizer: string | null, seconds: number, memory: {pool: number, hashers: number, bytes: number}}} RunDone */
 
 /**
  * Page -> coordinator (worker.js): [arguments, result] of each request. `loadInputs` reports
- * progress {phase: 'reading'}; `run`, {phase: 'counting' | 'writing'}.
+ * progress {phase: 'reading'}; `run`, {phase: 'counting' | 'writing'}. `manifest` is answered
+ * beside the requests sent after it (see ALONGSIDE).
  * @typedef {{
  *   loadInputs: [{files: GivenFile[], datasets?: GivenFile[], roots?: string[], skipBadRows: boolean}, InputSummary],
  *   loadTokenizer: [TokenizerSource, TokenizerLoaded],
@@ -55,6 +58,7 @@
  *   clearTokenizer: [{}, TokenizerLoaded],
  *   plan: [{params: MixForm, blend: BlendForm}, {mix: MixSummary, blend?: BlendPreview[], blendError?: KmixError}],
  *   run: [RunArgs, RunDone],
+ *   manifest: [{run: number}, {name: string, text: string}],
  *   browseRows: [RowsWanted, RowsFound],
  *   renderRow: [{messages: Message[]}, string | null],
  *   forgetRun: [{}, void],
@@ -62,11 +66,12 @@
  */
 /**
  * Coordinator -> each processor (processor.js). `readFile`: one file of the first pass (one of
- * `FirstPass.jobs()`, for `addFile`). `process`: its lines' bytes come back in `spares` where they
+ * `FirstPass.jobs()`, for `addFile`), hashed too. `hashBlob`: an output file's SHA-256 (hex). `process`: its lines' bytes come back in `spares` where they
  * fit (see line-buffers.js); both ways transferred. `memory`: its wasm memory's peak.
  * @typedef {{
  *   start: [{module: WebAssembly.Module}, {}],
- *   readFile: [{job: FileJob, data: Blob | Uint8Array}, {read: FileIndex, hashElsewhere: boolean}],
+ *   readFile: [{job: FileJob, data: Blob | Uint8Array}, {read: FileIndex}],
+ *   hashBlob: [{blob: Blob}, string],
  *   tokenizer: [{source: TokenizerSource | null}, TokenizerLoaded],
  *   holdout: [{files: {path: string, blob: Blob}[]}, unknown],
  *   corpus: [{share: import('./pkg/kmix.js').CorpusShare}, {}],
@@ -77,24 +82,29 @@
  * }} ProcessorRequests
  */
 /**
- * Coordinator -> the hashing worker (hasher.js): SHA-256s, hex. `blob`: of an input file;
- * `push`: the next bytes of a stream, transferred there and back; `digest`: of a stream's bytes.
+ * Coordinator -> a hashing worker (hasher.js): SHA-256s of output files, hex. `push`: the next
+ * bytes of a stream, transferred there and back; `digest`: of a stream's bytes; `rest`: of a
+ * stream's bytes followed by a Blob's.
  * @typedef {{
  *   start: [{module: WebAssembly.Module}, {}],
- *   blob: [{blob: Blob}, string],
  *   push: [{stream: number, bytes: Uint8Array}, {bytes: Uint8Array}],
  *   digest: [{stream: number}, string],
+ *   rest: [{stream: number, blob: Blob}, string],
  *   memory: [{}, number],
  * }} HasherRequests
  */
 
 /** The requests each worker answers (the typedefs' keys), checked when it starts serving. */
 export const ANSWERS = Object.freeze({
-  coordinator: ['loadInputs', 'loadTokenizer', 'parseRecipe', 'clearTokenizer', 'plan', 'run', 'browseRows',
-    'renderRow', 'forgetRun'],
-  processor: ['start', 'readFile', 'tokenizer', 'holdout', 'corpus', 'inputs', 'process', 'render', 'memory'],
-  hasher: ['start', 'blob', 'push', 'digest', 'memory'],
+  coordinator: ['loadInputs', 'loadTokenizer', 'parseRecipe', 'clearTokenizer', 'plan', 'run', 'manifest',
+    'browseRows', 'renderRow', 'forgetRun'],
+  processor: ['start', 'readFile', 'hashBlob', 'tokenizer', 'holdout', 'corpus', 'inputs', 'process', 'render', 'memory'],
+  hasher: ['start', 'push', 'digest', 'rest', 'memory'],
 });
+
+/** Requests that wait for those sent before them, but not those after: each only awaits work
+ * under way elsewhere, and would hold every later request up while it does. */
+export const ALONGSIDE = Object.freeze(['manifest']);
 
 /** The error a request ends with when the user cancels (the worker is ended). */
 export const CANCELLED = Object.freeze({ kind: 'cancelled', text: 'Cancelled.', message: 'Cancelled.' });
@@ -172,7 +182,8 @@ export const transferring = (result, transfer) => /** @type {T} */ (/** @type {u
 
 /**
  * The worker's side: answers each request with `handlers[type](args, progress)`, one at a time,
- * so that a request never sees another half done. `role` names the worker (a key of ANSWERS):
+ * so that a request never sees another half done (but for those ALONGSIDE, which start in turn
+ * and let the next start meanwhile). `role` names the worker (a key of ANSWERS):
  * its handlers must be exactly those requests, and any other request is refused by name.
  * `scope`: where messages arrive (the worker's global).
  * @param {keyof typeof ANSWERS} role
@@ -187,7 +198,8 @@ export function serve(role, handlers, scope = self) {
   }
   let queue = Promise.resolve();
   scope.onmessage = ({ data }) => {
-    queue = queue.then(() => answer(data));
+    const turn = queue.then(() => answer(data));
+    if (!ALONGSIDE.includes(data.type)) queue = turn;
   };
   async function answer({ id, type, args }) {
     const progress = (p) => scope.postMessage({ id, progress: p });

@@ -1,49 +1,46 @@
 // The coordinator worker: it owns the core's session for the page. It streams the dropped Files
 // into the index, plans from the form, and drives a run on a pool of processor workers
 // (one per core, each with its own tokenizer), writing the lines the run gives back, in order,
-// into the output files. Cancel = the page ends this worker, and with it the pool.
+// into the output files, and hashes them for the manifest off the waiting path (hashing.js).
+// Cancel = the page ends this worker, and with it the pool.
 import init, { FirstPass, TextSearch, parseRecipe } from './pkg/kmix.js';
 import { serve } from './protocol.js';
 import { Pool } from './pool.js';
 import { createOutputs } from './outputs.js';
 import { streamInto } from './stream.js';
-import { Hashing } from './hashing.js';
+import { Hashers, OutputChecksums } from './hashing.js';
+import { SpareBuffers } from './line-buffers.js';
 import { compileCore } from './core.js';
 
 const core = compileCore();
 const ready = core.then((module) => init({ module_or_path: module }));
 const asked = Number(new URLSearchParams(self.location.hash.slice(1)).get('workers'));
-const pool = new Pool(asked > 0 ? asked : Math.min(navigator.hardwareConcurrency || 2, 8), core);
-const hashing = new Hashing(core);
+const cores = navigator.hardwareConcurrency || 2;
+const pool = new Pool(asked > 0 ? asked : Math.min(cores, 8), core);
+const hashers = new Hashers(core, cores - pool.size);
 let inputs = null; // the core's Inputs
-let inputDigests = null; // a promise of the checksums the hashing worker computes for them
 let files = []; // [{path, data}] as the page gave them (inputs, then datasets), for the pool
 let roots = []; // the names of the folders and files the person chose, for the manifest
 let tokenizer = null; // {name, info} once every pool worker holds it
 let written = null; // the last run's files and their rows, to look through (see `browseRows`)
+let runs = 0; // runs started, to tell which one a `manifest` request means
 
 serve('coordinator', {
   async loadInputs({ files: given, datasets = [], roots: chosen, skipBadRows }, progress) {
     await ready;
     inputs?.free();
     inputs = null;
-    inputDigests = null;
     forgetWritten();
     files = [...given, ...datasets];
     roots = chosen ?? [];
     const pass = new FirstPass(given, skipBadRows, datasets);
-    const hashed = []; // per file, its Blob for the hashing worker, or null
     try {
-      // Each file is read on whichever pool worker is free (as many at once as there are
-      // workers), and added here in order.
+      // Each file is read (and hashed) on whichever pool worker is free (as many at once as
+      // there are workers), and added here in order.
       const jobs = pass.jobs();
       const reads = pool.share(jobs.map(({ job, data }) => ['readFile', { job, data }]));
       for (const [i, reading] of reads.entries()) {
-        const { read, hashElsewhere } = await reading;
-        pass.addFile(read);
-        // Hashed by the hashing worker once every file is read, while the person sets the mix
-        // up: the checksums are needed only once a run starts.
-        hashed.push(hashElsewhere ? jobs[i].data : null);
+        pass.addFile((await reading).read);
         progress({ phase: 'reading', done: i + 1, total: jobs.length });
       }
     } catch (e) {
@@ -51,8 +48,6 @@ serve('coordinator', {
       throw e;
     }
     inputs = pass.finish();
-    inputDigests = Promise.all(hashed.map((blob) => blob && hashing.ofBlob(blob)));
-    inputDigests.catch(() => {}); // a failure is reported by the run that needs them
     return inputs.summary();
   },
 
@@ -110,6 +105,13 @@ serve('coordinator', {
     return { total: selection.total, groups: written.rows.groups(file), rows };
   },
 
+  /** The manifest of run `run` (`{name, text}`), once its output files are hashed; answered
+   * beside the requests after it (see `serve`), so that the rows can be looked through meanwhile. */
+  async manifest({ run }) {
+    if (written?.run !== run) throw { kind: 'input', text: 'That run was replaced: its manifest is gone.', message: 'run replaced' };
+    return written.manifest;
+  },
+
   /** Lets the last run's files and rows go: the page removed them. */
   async forgetRun() {
     forgetWritten();
@@ -123,10 +125,6 @@ serve('coordinator', {
   async run({ params, blend, folder, holdout = [] }, progress) {
     const read = requireInputs();
     forgetWritten();
-    if (inputDigests) {
-      read.giveDigests(await inputDigests);
-      inputDigests = null;
-    }
     const started = performance.now();
     // Small files: every pool worker reads and holds the set; each task names it by checksum.
     const heldOut = await pool.all('holdout', { files: holdout });
@@ -136,36 +134,36 @@ serve('coordinator', {
       drop_contaminated: Boolean(params.drop_contaminated),
       raft: params.raft ?? null,
     });
+    let manifest = null;
     try {
-      const { outcome, mixes, where } = await mixInto(run, folder, progress);
-      written = { rows: run.writtenRows(), files: mixes, found: new Map() };
+      const { outcome, mixes, where, digests, memory } = await mixInto(run, folder, progress);
+      // The run is freed once its manifest is made (or cannot be).
+      manifest = digests.then((sha256) => run.manifest(sha256)).finally(() => run.free());
+      manifest.catch(() => {}); // heard by the `manifest` request
+      written = { rows: run.writtenRows(), files: mixes, found: new Map(), run: ++runs, manifest };
       return {
+        run: written.run,
         outcome,
         files: mixes,
         kept: where,
         tokenizer: tokenizer?.name ?? null,
         seconds: (performance.now() - started) / 1000,
-        // wasm memory only grows, so its size now is the peak of this worker, of each in the
-        // pool and of the hashing worker.
-        memory: {
-          pool: pool.size, // the workers that read, render and count, besides this one and the hasher
-          bytes: (await ready).memory.buffer.byteLength + await hashing.memory()
-            + (await pool.each('memory')).reduce((a, b) => a + b, 0),
-        },
+        memory,
       };
     } finally {
-      run.free();
+      if (!manifest) run.free();
     }
   },
 });
 
-/** Drives `run` on the pool, its lines written to the output files (in `folder`) and hashed, in
- * order; resolves to the run's outcome, the files and where they are kept. A run that fails
- * leaves no file behind. */
+/** Drives `run` on the pool, its lines written to the output files (in `folder`), in order;
+ * resolves to the run's outcome, the files, where they are kept and a promise of their
+ * checksums. A run that fails leaves no file behind. */
 async function mixInto(run, folder, progress) {
   const names = run.fileNames();
-  // The lines are hashed on the hashing worker as they are written.
-  const streams = names.map(() => hashing.stream());
+  const hashing = hashers.take(names.length);
+  const checksums = new OutputChecksums(hashing, names.length);
+  const spares = new SpareBuffers(); // written, not handed to a hasher: to be filled again
   const outputs = await createOutputs(names, folder);
   try {
     await pool.each('inputs', { inputFiles: run.inputFiles(), files });
@@ -175,26 +173,37 @@ async function mixInto(run, folder, progress) {
       for (const ready of batch) {
         ready.lines.forEach((lines, i) => {
           if (!lines.bytes.length) return;
-          outputs.append(i, lines.bytes);
-          hashing.push(streams[i], lines.bytes);
+          outputs.append(i, lines.bytes); // written (or copied) before it returns
+          if (!checksums.push(i, lines.bytes)) spares.give([lines.bytes.buffer]);
         });
         done += ready.rows;
         total = ready.total;
       }
       progress({ phase: 'counting', done, total });
-      return hashing.caughtUp();
-    }, () => hashing.takeSpares(names.length));
+    }, () => {
+      const hashed = checksums.takeSpares(names.length);
+      return [...hashed, ...spares.take(names.length - hashed.length)];
+    });
     progress({ phase: 'writing', done: 0, total: 1 });
-    // Closing the files (the browser flushes what is not on disk yet) while the hasher finishes
-    // their last lines.
-    const closed = outputs.finish();
-    closed.catch(() => {}); // heard below, or undone by `discard` if the hashing fails first
-    const outcome = run.finish(await Promise.all(streams.map((s) => hashing.digest(s))));
-    return { outcome, mixes: await closed, where: outputs.where };
+    const mixes = await outputs.finish();
+    const outcome = run.finish();
+    const memory = await workersMemory(hashing.length); // asked before the pool hashes, not to wait for it
+    const digests = checksums.digests(mixes, pool);
+    digests.catch(() => {}); // heard when the manifest is asked for
+    return { outcome, mixes, where: outputs.where, digests, memory };
   } catch (e) {
     await outputs.discard();
     throw e;
   }
+}
+
+/** The peak bytes of the workers' wasm memory (it only grows, so its size now is its peak): this
+ * one's, the pool's (which read, render and count) and the hashing workers' (`hashing` of them
+ * hashed this run's files). */
+async function workersMemory(hashing) {
+  const bytes = (await ready).memory.buffer.byteLength + await hashers.memory()
+    + (await pool.each('memory')).reduce((a, b) => a + b, 0);
+  return { pool: pool.size, hashers: hashing, bytes };
 }
 
 /** Forgets the last run's rows: new inputs or a new run replace them. */

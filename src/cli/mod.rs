@@ -237,7 +237,8 @@ pub(crate) fn write_run(
     let observer = drive.observer;
     let folder = OutputFolder::prepare(out, run.file_names(), observer)?;
     let (run, lines_files, tallies) = drive.run(run, folder.files_for_lines()?)?;
-    let outcome = run.finish(tallies)?;
+    let (mut outcome, draft) = run.finish(tallies)?;
+    draft.complete(&mut outcome)?;
     observer.report(&outcome.text);
     let written = match outcome.manifest {
         Some(_) => folder.commit(lines_files, &outcome, observer)?,

@@ -2,10 +2,8 @@
 //! that writes holds them, so that hashing runs on its writing thread, beside the counting ones;
 //! or it hashes the files on a thread of its own (the page) and gives the digests.
 
-use sha2::{Digest, Sha256};
-
 use super::manifest::OutputFile;
-use crate::checksum::{hex, is_sha256_hex, Hashing};
+use crate::checksum::{is_sha256_hex, Checksum, Hashing};
 use crate::error::{Error, Result};
 use crate::render::CutLines;
 
@@ -16,51 +14,25 @@ pub struct OutputTally {
     checksum: Checksum,
 }
 
-/// Where a file's SHA-256 comes from.
-enum Checksum {
-    /// Hashed here, line by line.
-    Hashing(Sha256),
-    /// Hashed by the edge, which has not given the digest yet.
-    Awaited,
-    /// Hashed by the edge: the digest it gave (hex).
-    Given(String),
-}
-
 impl OutputTally {
     pub fn new(file_name: String, hashing: Hashing) -> Self {
-        let checksum = match hashing {
-            Hashing::Here => Checksum::Hashing(Sha256::new()),
-            Hashing::Elsewhere => Checksum::Awaited,
-        };
         OutputTally {
             file_name,
             rows: 0,
             bytes: 0,
-            checksum,
+            checksum: Checksum::new(hashing),
         }
     }
 
     pub fn add(&mut self, lines: &CutLines) {
         self.rows += lines.rows();
         self.bytes += lines.byte_len();
-        if let Checksum::Hashing(hasher) = &mut self.checksum {
-            debug_assert_eq!(lines.bytes.len() as u64, lines.byte_len());
-            hasher.update(&lines.bytes);
-        }
+        self.checksum.update(&lines.bytes);
     }
 
     /// The finished file, as the manifest describes it.
     pub fn finish(self) -> Result<OutputFile> {
-        let sha256 = match self.checksum {
-            Checksum::Hashing(hasher) => hex(&hasher.finalize()),
-            Checksum::Given(digest) => digest,
-            Checksum::Awaited => {
-                return Err(Error::input(
-                    "the file was to be hashed by the edge, which gave no checksum",
-                )
-                .in_file(&self.file_name))
-            }
-        };
+        let sha256 = (self.checksum.finish()).map_err(|e| e.in_file(&self.file_name))?;
         Ok(OutputFile {
             file_name: self.file_name,
             rows: self.rows,
@@ -84,6 +56,7 @@ impl OutputTallies {
 
     /// The SHA-256 (hex) of each file, in order, hashed by the edge.
     pub fn give_digests(&mut self, digests: Vec<String>) -> Result<()> {
+        // All checked first, so that a wrong list leaves the tallies as they were.
         if digests.len() != self.0.len() || !digests.iter().all(|d| is_sha256_hex(d)) {
             return Err(Error::input(format!(
                 "expected the SHA-256 of each of the {} files written, as 64 hex digits",
@@ -91,12 +64,7 @@ impl OutputTallies {
             )));
         }
         for (tally, digest) in self.0.iter_mut().zip(digests) {
-            if let Checksum::Hashing(_) = tally.checksum {
-                return Err(
-                    Error::input("the file was hashed here already").in_file(&tally.file_name)
-                );
-            }
-            tally.checksum = Checksum::Given(digest);
+            (tally.checksum.give(digest)).map_err(|e| e.in_file(&tally.file_name))?;
         }
         Ok(())
     }

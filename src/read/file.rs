@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::dataset::{chat_messages, DatasetIndex, Span};
 use super::generated::GeneratedFields;
@@ -18,7 +17,7 @@ use super::records::{json_problem, Flow, Position, RecordSplitter, RecordText};
 use super::reshape::Reshapes;
 use super::seed::SeedFields;
 use super::{qna, BadRows, Index, IndexRow, InputFile, Kind, ReadOptions, RowHashes, TextId};
-use crate::checksum::Hashing;
+use crate::checksum::{Checksum, Hashing};
 use crate::error::{Error, Result};
 use crate::text;
 
@@ -90,9 +89,8 @@ pub struct FileReading {
     options: ReadOptions,
     noted: Noted,
     rows: Rows,
-    /// None: the edge hashes the file itself and gives the digest to the inputs later
-    /// ([`crate::run::Inputs::give_digests`]).
-    hasher: Option<Sha256>,
+    /// Hashed here as it is read, or by the edge, which gives the digest before `finish`.
+    checksum: Checksum,
     inflate: Inflate,
     splitter: RecordSplitter,
     /// Why a dataset to blend cannot be read: it is kept, unread, so that the person sees the
@@ -139,7 +137,7 @@ const BAD_ROW_EXAMPLES: usize = 20;
 impl FileReading {
     /// An input file, its kind known from its path or, for a loose file, from its first record;
     /// or a chat dataset to blend beside the knowledge mix. `hashing`: whether the core hashes
-    /// its bytes, or the edge does and gives the digest to [`crate::run::Inputs::give_digests`].
+    /// its bytes, or the edge does and gives the digest ([`Self::give_digest`]).
     pub fn new(job: &FileJob, hashing: Hashing) -> Self {
         let path = job.path.as_str();
         let rows = match (&job.dataset, detect(path)) {
@@ -166,7 +164,7 @@ impl FileReading {
             options: job.options(),
             noted: Noted::default(),
             rows,
-            hasher: (hashing == Hashing::Here).then(Sha256::new),
+            checksum: Checksum::new(hashing),
             inflate: Inflate::default(),
             splitter: RecordSplitter::new(path, job.max_row_bytes),
             failed: None,
@@ -194,9 +192,7 @@ impl FileReading {
         if !self.wants_bytes() {
             return Ok(false);
         }
-        if let Some(hasher) = &mut self.hasher {
-            hasher.update(bytes);
-        }
+        self.checksum.update(bytes);
         let FileReading {
             file,
             number,
@@ -216,6 +212,11 @@ impl FileReading {
             splitter.push(text, &mut |at, record| records.record(at, record))
         })?;
         Ok(flow.is_continue() && self.wants_bytes())
+    }
+
+    /// The file's SHA-256 (hex), when the edge hashes it: given before `finish`.
+    pub fn give_digest(&mut self, digest: String) -> Result<()> {
+        (self.checksum.give(digest)).map_err(|e| e.in_file(&self.file.path))
     }
 
     /// The file once all of it is pushed (or as much as was wanted); a dataset that cannot be
@@ -239,7 +240,7 @@ impl FileReading {
             options,
             mut noted,
             mut rows,
-            hasher,
+            checksum,
             inflate,
             mut splitter,
             ..
@@ -274,7 +275,7 @@ impl FileReading {
             }
         }
         if file.ignored.is_none() {
-            file.sha256 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
+            file.sha256 = Some(checksum.finish().map_err(|e| e.in_file(&file.path))?);
         }
         let (texts, starts) = noted.texts.into_parts();
         Ok(FileIndex {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::finish::{finish, Finished};
+use super::finish::{finish, Finished, ManifestDraft};
 use super::outcome::Outcome;
 use super::raft::{Before, RaftRun};
 use super::stages::{Handout, Stage, Tasks};
@@ -605,8 +605,10 @@ impl MixRun {
         OutputTallies::new(&self.files.names, hashing)
     }
 
-    /// The outcome, once every task is complete and `tallies` has seen every line written.
-    pub fn finish(self, tallies: OutputTallies) -> Result<Outcome> {
+    /// The outcome, once every task is complete and `tallies` has seen every line written; its
+    /// output files and manifest come once the draft completes it ([`ManifestDraft::complete`]),
+    /// when the edge has given the checksums it computes.
+    pub fn finish(self, tallies: OutputTallies) -> Result<(Outcome, ManifestDraft)> {
         if self.handout.completed() != self.tasks.count() {
             return Err(Error::input(format!(
                 "the run is not complete: {} of {} tasks are back",
@@ -631,19 +633,19 @@ impl MixRun {
                 written.contains(&cut).then(|| raft_file_name(cut))
             })
         });
-        finish(Finished {
-            index: &self.index,
+        Ok(finish(Finished {
+            index: self.index,
             mix: self.mix,
             settings: self.settings,
-            blend: &self.blend,
+            blend: self.blend,
             blends: blends.into_iter().map(|b| b.report).collect(),
             counts,
             refused: self.refused,
             contamination: self.contamination,
             raft,
-            outputs: tallies.finish()?,
+            outputs: tallies,
             tables: self.files.tables,
-        })
+        }))
     }
 }
 

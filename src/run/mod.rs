@@ -13,6 +13,7 @@ mod session;
 mod stages;
 mod task;
 
+pub use finish::ManifestDraft;
 pub use mix_run::{MixRun, Next, Ready};
 pub use outcome::{Outcome, TextFile, TextToWrite};
 pub use session::{BlendPreview, InputSummary, Inputs, RunSettings};

@@ -24,10 +24,11 @@ pub struct Outcome {
     /// How the RAFT rows were made (none without).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raft: Option<RaftReport>,
-    /// `manifest.json`'s text (none on a dry run).
+    /// `manifest.json`'s text (none on a dry run, nor before the checksums complete it).
     pub manifest: Option<String>,
     pub manifest_file_name: &'static str,
-    /// The files written, in the order the run gave their names (none on a dry run).
+    /// The files written, in the order the run gave their names (none on a dry run, nor before
+    /// the checksums complete the outcome).
     pub outputs: Vec<OutputFile>,
     /// Token lengths per cut (none without a tokenizer).
     pub histograms: Vec<Histogram>,
@@ -56,20 +57,22 @@ pub struct TextToWrite<'a> {
 
 impl Outcome {
     /// The files written once the lines' files are complete, in writing order: the blends'
-    /// recipes, then the manifest last (none on a dry run).
+    /// recipes, then the manifest last (none on a dry run, nor before it is complete).
     pub fn files_after_lines(&self) -> Vec<TextToWrite<'_>> {
-        let Some(manifest) = &self.manifest else {
-            return Vec::new();
-        };
         (self.texts.iter())
             .map(|t| TextToWrite {
                 name: &t.name,
                 text: &t.text,
             })
-            .chain(std::iter::once(TextToWrite {
-                name: self.manifest_file_name,
-                text: manifest,
-            }))
+            .chain(self.manifest_file())
             .collect()
+    }
+
+    /// `manifest.json`, once complete (never on a dry run).
+    pub fn manifest_file(&self) -> Option<TextToWrite<'_>> {
+        (self.manifest.as_deref()).map(|text| TextToWrite {
+            name: self.manifest_file_name,
+            text,
+        })
     }
 }

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::mix_run::MixRun;
 use crate::blend::{preview, BlendParams, BlendText, SourcePreview};
-use crate::checksum::is_sha256_hex;
 use crate::error::{Error, Result};
 use crate::holdout::HeldOutInfo;
 use crate::mix::{plan, Mix, MixParams};
@@ -62,32 +61,6 @@ impl Inputs {
 
     pub fn index(&self) -> &Index {
         &self.index
-    }
-
-    /// The SHA-256 (hex) of the files the edge hashed itself ([`crate::checksum::Hashing::Elsewhere`]),
-    /// one entry per file of the index, none for the others.
-    pub fn give_digests(&mut self, digests: Vec<Option<String>>) -> Result<()> {
-        let index = Arc::get_mut(&mut self.index)
-            .ok_or_else(|| Error::input("the inputs' checksums come before any run starts"))?;
-        if digests.len() != index.files.len() {
-            return Err(Error::input(format!(
-                "expected a checksum (or none) for each of the {} input files",
-                index.files.len()
-            )));
-        }
-        for (file, digest) in index.files.iter_mut().zip(digests) {
-            match digest {
-                Some(d) if file.sha256.is_none() && is_sha256_hex(&d) => file.sha256 = Some(d),
-                Some(_) => {
-                    return Err(Error::input(
-                        "a checksum given for a file hashed already, or not 64 hex digits",
-                    )
-                    .in_file(&file.path))
-                }
-                None => {}
-            }
-        }
-        Ok(())
     }
 
     pub fn summary(&self) -> InputSummary<'_> {
@@ -148,14 +121,6 @@ impl Inputs {
             return Err(e.clone());
         }
         mix.check_feasible()?;
-        if let Some(file) =
-            (self.index.files.iter()).find(|f| f.ignored.is_none() && f.sha256.is_none())
-        {
-            return Err(Error::input(
-                "the file's checksum, computed elsewhere, was never given to the inputs",
-            )
-            .in_file(&file.path));
-        }
         let blend = self.blend_params(&settings.blend)?;
         if blend.needs_tokens() && settings.tokenizer.is_none() {
             return Err(Error::parameters(

@@ -1,5 +1,6 @@
-//! SHA-256 of a stream, for the page's hashing worker: the input files once the first pass has
-//! indexed them, the mixes' lines beside the run that writes them.
+//! SHA-256 of a stream, for the page where Web Crypto cannot hash a file whole (it has no
+//! streaming digest): the mixes' lines on a hashing worker beside the run that writes them, and
+//! files too large to hold in memory.
 
 use sha2::Digest;
 use wasm_bindgen::prelude::*;

@@ -9,8 +9,8 @@ use super::source::JsSource;
 use super::tokenizer::{messages_from_js, Tokenizer};
 use super::types::{
     BlendForm, BlendPreviews, ChunkResultJs, ChunkTaskJs, FileIndexJs, FileJobJs, FileJobs,
-    InputFiles, InputSources, InputSummaryJs, KmixError, Messages, MixForm, MixSummary, NextJs,
-    OutcomeJs, ReadyList, RecipeJs, RunSettingsJs, Strings,
+    InputFiles, InputSources, InputSummaryJs, KmixError, ManifestFileJs, Messages, MixForm,
+    MixSummary, NextJs, OutcomeJs, ReadyList, RecipeJs, RunSettingsJs, Strings,
 };
 use crate::blend::{parse_recipe, BlendText};
 use crate::checksum::Hashing;
@@ -101,7 +101,7 @@ pub struct FileReading {
 #[wasm_bindgen]
 impl FileReading {
     /// `job`: one of `FirstPass.jobs()`' jobs; `hashing`: whether this reading hashes the file,
-    /// or the page's hashing worker does and gives the digest to `Inputs.giveDigests`.
+    /// or the page does (natively, as a file held whole) and gives the digest (`giveDigest`).
     #[wasm_bindgen(constructor)]
     pub fn new(job: FileJobJs, hashing: HashingJs) -> Result<FileReading, JsValue> {
         let job = from_js(job.into(), "a file's job")?;
@@ -119,6 +119,12 @@ impl FileReading {
     /// The next piece of the file; false once no more of it is wanted.
     pub fn push(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
         self.inner.push(bytes).into_js()
+    }
+
+    /// The file's SHA-256 (hex), where the page hashes it: before `finish`.
+    #[wasm_bindgen(js_name = giveDigest)]
+    pub fn give_digest(&mut self, sha256: String) -> Result<(), JsValue> {
+        self.inner.give_digest(sha256).into_js()
     }
 
     /// The file's index, for `FirstPass.addFile`.
@@ -171,14 +177,6 @@ impl Inputs {
         Ok(to_js(&self.inner.summary())?.unchecked_into())
     }
 
-    /// The SHA-256 (hex) of each file hashed elsewhere, one entry per file of the summary
-    /// (null for the others); before any run starts.
-    #[wasm_bindgen(js_name = giveDigests)]
-    pub fn give_digests(&mut self, digests: JsValue) -> Result<(), JsValue> {
-        let digests: Vec<Option<String>> = from_js(digests, "the inputs' checksums")?;
-        self.inner.give_digests(digests).into_js()
-    }
-
     pub fn plan(&self, form: MixForm) -> Result<Plan, JsValue> {
         let form: ParamsText = from_js(form.into(), "the form")?;
         let mix = self.inner.plan(&form.parse().into_js()?).into_js()?;
@@ -212,7 +210,8 @@ impl Inputs {
 ///
 /// The lines' bytes never enter this wasm memory: `complete` keeps each result's byte arrays
 /// aside, the core sees only the lines' lengths, and each `Ready` hands the same arrays back.
-/// The page hashes the files (on its hashing worker) and gives `finish` their digests.
+/// The page hashes the files itself, and gives their digests to `manifest` once the outcome is
+/// shown.
 #[wasm_bindgen]
 pub struct Run {
     state: RunState,
@@ -225,8 +224,12 @@ enum RunState {
         tallies: OutputTallies,
         held: HeldBytes,
     },
-    /// Finished: the written files' rows, until `writtenRows` takes them.
-    Finished(Option<MixRows>),
+    /// Finished: the written files' rows, until `writtenRows` takes them, and the outcome
+    /// until the checksums complete its manifest.
+    Finished {
+        rows: Option<MixRows>,
+        awaiting: Option<Box<(run::Outcome, run::ManifestDraft)>>,
+    },
 }
 
 #[wasm_bindgen]
@@ -281,30 +284,46 @@ impl Run {
         self.give_out(ready)
     }
 
-    /// The outcome, once every task is back; the run is over. `sha256`: each file's digest
-    /// (hex, in the order of `fileNames`), as the page's hashing worker computed it.
-    pub fn finish(&mut self, sha256: Vec<String>) -> Result<OutcomeJs, JsValue> {
-        // Given before the run is taken: a wrong list can be mended.
-        self.running()?.1.give_digests(sha256).into_js()?;
-        let RunState::Running { run, tallies, .. } =
-            std::mem::replace(&mut self.state, RunState::Finished(None))
-        else {
-            unreachable!("checked running above");
+    /// The outcome, once every task is back; the run is over. Its output files and manifest
+    /// come from `manifest`, once the page has the files' checksums.
+    pub fn finish(&mut self) -> Result<OutcomeJs, JsValue> {
+        let RunState::Running { run, tallies, .. } = std::mem::replace(
+            &mut self.state,
+            RunState::Finished {
+                rows: None,
+                awaiting: None,
+            },
+        ) else {
+            return Err(finished());
         };
-        let mut outcome = run.finish(tallies).into_js()?;
-        self.state = RunState::Finished(Some(MixRows::new(std::mem::take(&mut outcome.rows))));
-        let shown = OutcomeShown {
-            files_after_lines: outcome.files_after_lines(),
-            outcome: &outcome,
+        let (mut outcome, draft) = run.finish(tallies).into_js()?;
+        let shown = show(&outcome)?;
+        let rows = Some(MixRows::new(std::mem::take(&mut outcome.rows)));
+        let awaiting = Some(Box::new((outcome, draft)));
+        self.state = RunState::Finished { rows, awaiting };
+        Ok(shown)
+    }
+
+    /// The manifest (`{name, text}`), once finished: `sha256` is each file's digest (hex, in
+    /// the order of `fileNames`), as the page computed it.
+    pub fn manifest(&mut self, sha256: Vec<String>) -> Result<ManifestFileJs, JsValue> {
+        let RunState::Finished { awaiting, .. } = &mut self.state else {
+            return Err(error_to_js(crate::Error::input("the run is not finished")));
         };
-        Ok(to_js(&shown)?.unchecked_into())
+        let (_, draft) = &mut **(awaiting.as_mut())
+            .ok_or_else(|| error_to_js(crate::Error::input("the manifest is complete already")))?;
+        // Given before the draft is taken: a wrong list can be mended.
+        draft.give_digests(sha256).into_js()?;
+        let (mut outcome, draft) = *awaiting.take().expect("checked above");
+        draft.complete(&mut outcome).into_js()?;
+        Ok(to_js(&outcome.manifest_file())?.unchecked_into())
     }
 
     /// The written files' rows, to look through, once the run is finished.
     #[wasm_bindgen(js_name = writtenRows)]
     pub fn written_rows(&mut self) -> Option<MixRows> {
         match &mut self.state {
-            RunState::Finished(rows) => rows.take(),
+            RunState::Finished { rows, .. } => rows.take(),
             RunState::Running { .. } => None,
         }
     }
@@ -316,6 +335,15 @@ struct OutcomeShown<'a> {
     #[serde(flatten)]
     outcome: &'a run::Outcome,
     files_after_lines: Vec<run::TextToWrite<'a>>,
+}
+
+/// The outcome as JS sees it.
+fn show(outcome: &run::Outcome) -> Result<OutcomeJs, JsValue> {
+    let shown = OutcomeShown {
+        files_after_lines: outcome.files_after_lines(),
+        outcome,
+    };
+    Ok(to_js(&shown)?.unchecked_into())
 }
 
 impl Run {
@@ -335,7 +363,7 @@ impl Run {
     fn run(&self) -> Result<&run::MixRun, JsValue> {
         match &self.state {
             RunState::Running { run, .. } => Ok(run),
-            RunState::Finished(_) => Err(finished()),
+            RunState::Finished { .. } => Err(finished()),
         }
     }
 
@@ -344,7 +372,7 @@ impl Run {
     ) -> Result<(&mut run::MixRun, &mut OutputTallies, &mut HeldBytes), JsValue> {
         match &mut self.state {
             RunState::Running { run, tallies, held } => Ok((run, tallies, held)),
-            RunState::Finished(_) => Err(finished()),
+            RunState::Finished { .. } => Err(finished()),
         }
     }
 }

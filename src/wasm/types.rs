@@ -200,13 +200,14 @@ export interface Outcome {
     examples: { file: string; line: number; question: string; how: 'equal_question' | { shared_ngram: { field: string } };
       held_out_file: string; held_out_line: number }[] };
   raft?: RaftReport;
+  /** Both come with `Run.manifest`, once the page has hashed the files: null and empty before. */
   manifest: string | null; manifest_file_name: string; outputs: OutputFile[];
   histograms: Histogram[]; tokenizer: TokenizerInfo | null;
   blends: BlendReport[];
   /** Written before the manifest: the blends' recipes. */
   texts: { name: string; text: string }[];
   /** The files to write once the lines' files are complete, in writing order: the recipes,
-   * then the manifest last (none on a dry run). */
+   * then the manifest last (none on a dry run, nor before it is complete). */
   files_after_lines: { name: string; text: string }[];
 }
 "#;
@@ -247,6 +248,8 @@ extern "C" {
     pub type KmixError;
     #[wasm_bindgen(typescript_type = "Outcome")]
     pub type OutcomeJs;
+    #[wasm_bindgen(typescript_type = "{ name: string; text: string } | undefined")]
+    pub type ManifestFileJs;
     #[wasm_bindgen(typescript_type = "string[]")]
     pub type Strings;
     #[wasm_bindgen(typescript_type = "BlendForm")]

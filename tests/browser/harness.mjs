@@ -103,9 +103,11 @@ export async function mixReadyOrWhy(page) {
     || /^Step \d|cannot be read/.test(document.querySelector('#mix-why').textContent), null, { timeout: 60_000 });
 }
 
-/** Every file the page offers, downloaded through its link: {name: Buffer}. */
+/** Every file the page offers, downloaded through its link once every file is made (the manifest
+ * waits for the mixes' checksums): {name: Buffer}. */
 export async function downloadOffered(page) {
   const { readFileSync } = await import('node:fs');
+  await page.waitForFunction(() => !document.querySelector('#downloads [aria-busy=true]'), null, { timeout: 300_000 });
   const files = {};
   for (const link of await page.locator('#downloads a[download]').all()) {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);

@@ -45,7 +45,7 @@ test('the example\'s numbers say what they count: files, workers, trainer drops 
   await page.fill('#max-seq-len', '2048');
   await mixAndWait(page);
   assert.match(await page.textContent('#results-summary'),
-    / on 2 processing workers \(besides the coordinator and the hasher\), using [\d.]+ [kMG]B of memory at most\./);
+    / on 2 processing workers \(besides the coordinator\), using [\d.]+ [kMG]B of memory at most\./);
 
   // A source's drops count all its rows and say so; the footer's count the rows taken and say so.
   const tables = page.locator('#blends table');

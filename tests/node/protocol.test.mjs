@@ -16,14 +16,14 @@ function served(role, handlers) {
 }
 
 const hasher = (push) => ({
-  start: async () => ({}), blob: async () => '', push, digest: async () => '', memory: async () => 0,
+  start: async () => ({}), push, digest: async () => '', rest: async () => '', memory: async () => 0,
 });
 
 test('a request the worker does not answer is refused by name, with the names it answers', async () => {
   const { connection, close } = served('hasher', hasher(async () => ({})));
   try {
     await assert.rejects(connection.request('digets', { stream: 1 }), (e) => {
-      assert.equal(e.text, "Unknown request 'digets' (this worker answers: start, blob, push, digest, memory)");
+      assert.equal(e.text, "Unknown request 'digets' (this worker answers: start, push, digest, rest, memory)");
       return true;
     });
   } finally {
@@ -57,6 +57,30 @@ test('buffers move both ways only where listed, and errors come back as KmixErro
     assert.equal(copied.byteLength, 1, 'not listed: copied, kept here');
     await assert.rejects(connection.request('push', { stream: 1, bytes: new Uint8Array() }),
       (e) => e.kind === 'io' && e.text === 'nothing to hash');
+  } finally {
+    close();
+  }
+});
+
+test('requests are answered one at a time, in order, but for a manifest, which lets later ones by', async () => {
+  const seen = [];
+  let release;
+  const hashed = new Promise((resolve) => { release = resolve; });
+  const handlers = Object.fromEntries(ANSWERS.coordinator.map((type) => [type, async () => {
+    seen.push(`${type} starts`);
+    if (type === 'run') await new Promise((resolve) => setTimeout(resolve, 20));
+    if (type === 'manifest') await hashed;
+    seen.push(`${type} ends`);
+    return type;
+  }]));
+  const { connection, close } = served('coordinator', handlers);
+  try {
+    const answers = ['run', 'manifest', 'browseRows'].map((type) => connection.request(type, {}));
+    // The run was sent first, so the manifest waits for it; the rows do not wait for the manifest.
+    assert.equal(await answers[2], 'browseRows');
+    release();
+    assert.deepEqual(await Promise.all(answers), ['run', 'manifest', 'browseRows']);
+    assert.deepEqual(seen, ['run starts', 'run ends', 'manifest starts', 'browseRows starts', 'browseRows ends', 'manifest ends']);
   } finally {
     close();
   }

@@ -73,38 +73,44 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
   const out = join(work, 'cli');
   execFileSync(join(root, 'target/debug/kmix'), [inputs, '--cuts', '2,5', '--seed', '9', '--tokenizer', tokenizerDir('qwen3'), '--date', '1970-01-01', '--out', out, '--quiet'], { stdio: 'ignore' });
 
-  // Half the files as Blobs streamed in small pieces, as the page reads them, and hashed
-  // elsewhere (here by Node, in the page by its hashing worker); half as bytes, hashed by the core.
+  // Half the files as Blobs streamed in small pieces, hashed by the core as they pass (as the page
+  // reads a large file); half as bytes hashed elsewhere (here by Node, in the page by Web Crypto)
+  // and given to the reading.
   // (The processors get bytes: Node has no FileReaderSync for the second pass's ranges.)
   const inputFiles = filesUnder(inputs);
   const pass = new FirstPass(inputFiles.map((f, i) => (i % 2 ? { ...f, data: new Blob([f.data]) } : f)), false);
   // Each file read as a pool worker reads it, the last first; added to the pass in order.
   const jobs = pass.jobs();
   const indexed = [];
-  const digests = [];
+  let streamed = 0;
   for (const [i, { job, data }] of [...jobs.entries()].reverse()) {
-    const reading = new FileReading(job, data instanceof Blob ? Hashing.Elsewhere : Hashing.Here);
-    digests[i] = null;
+    const reading = new FileReading(job, data instanceof Blob ? Hashing.Here : Hashing.Elsewhere);
     if (data instanceof Blob) {
-      const hash = createHash('sha256');
-      await streamInto(data, (bytes) => {
-        hash.update(bytes);
-        return reading.push(bytes);
-      }, 4099);
-      digests[i] = hash.digest('hex');
+      streamed += 1;
+      await streamInto(data, (bytes) => reading.push(bytes), 4099);
     } else {
       reading.push(data);
+      if (i === 0) {
+        assert.throws(() => reading.giveDigest('00'), (e) => e.text.includes('SHA-256'), 'a digest is 64 hex digits');
+        assert.throws(() => reading.finish(), (e) => e.text.includes('gave no checksum'), 'a file hashed elsewhere needs its digest');
+        indexed[i] = null;
+        continue;
+      }
+      reading.giveDigest(createHash('sha256').update(data).digest('hex'));
     }
     indexed[i] = reading.finish();
   }
-  assert.ok(digests.filter(Boolean).length > 2, 'some files were streamed');
+  assert.ok(streamed > 2, 'some files were streamed');
+  // The first file (bytes) again, its digest given this time.
+  assert.ok(!(jobs[0].data instanceof Blob));
+  const first = new FileReading(jobs[0].job, Hashing.Elsewhere);
+  first.push(jobs[0].data);
+  first.giveDigest(createHash('sha256').update(jobs[0].data).digest('hex'));
+  indexed[0] = first.finish();
   assert.throws(() => pass.addFile(indexed[1]), (e) => e.text.includes('expected file 1'), 'files are added in order');
   indexed.forEach((r) => pass.addFile(r));
   const read = pass.finish();
   const plan = () => read.plan({ cuts: '2, 5', qa_per_doc: '3', seed: '9', gpt_oss: false });
-  assert.throws(() => read.start(plan(), { tokenizer: null, dry_run: true, input_roots: ['gen'] }),
-    (e) => e.text.includes('was never given'), 'a run needs every checksum');
-  read.giveDigests(digests);
   const tok = loadTokenizer('qwen3');
   // As many workers as tasks: every task can be out at once, as this test hands them out.
   const run = read.start(plan(), { tokenizer: tok.info(), dry_run: false, input_roots: ['gen'], workers: 1000 });
@@ -135,14 +141,18 @@ test('wasm mixer writes the same bytes as the kmix command line', async () => {
       assert.ok(given.get(ready.seq).every((b) => ready.lines.some((l) => l.bytes === b)));
     }
   }
-  // The edge hashes the files (the page on its hashing worker); the core takes the digests.
+  // The outcome comes first; the edge hashes the files (the page off the waiting path) and the
+  // core completes the manifest with the digests.
+  const outcome = run.finish();
+  assert.equal(outcome.manifest, null, 'no manifest before the checksums');
   const sha256 = (chunks) => createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-  assert.throws(() => run.finish(['00']), (e) => e.text.includes('SHA-256'), 'a digest is 64 hex digits');
-  const outcome = run.finish(parts.map(sha256));
+  assert.throws(() => run.manifest(['00']), (e) => e.text.includes('SHA-256'), 'a digest is 64 hex digits');
+  const manifest = run.manifest(parts.map(sha256));
+  assert.throws(() => run.manifest(parts.map(sha256)), (e) => e.text.includes('complete already'));
   ['2', '5'].forEach((cut, i) => {
     assert.ok(Buffer.concat(parts[i]).equals(readFileSync(join(out, `combined_cut_${cut}x.jsonl`))), `cut ${cut}`);
   });
-  assert.equal(outcome.manifest, readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest, { name: 'manifest.json', text: readFileSync(join(out, 'manifest.json'), 'utf8') });
   assert.equal(outcome.reports.length, 2);
   assert.match(outcome.text, /total tokens/);
 });
@@ -177,13 +187,14 @@ test('wasm: rows the Qwen 3 template cannot render (null responses) are left out
     }
   }
   const names = run.fileNames();
-  const outcome = run.finish(parts.map((p) => createHash('sha256').update(Buffer.concat(p)).digest('hex')));
+  const outcome = run.finish();
+  const manifest = run.manifest(parts.map((p) => createHash('sha256').update(Buffer.concat(p)).digest('hex')));
   names.forEach((name, i) => {
     assert.ok(Buffer.concat(parts[i]).equals(readFileSync(join(out, name))), name);
   });
   // The refusals name the template's file as each edge was given it: a path, or a file name.
   const cliManifest = readFileSync(join(out, 'manifest.json'), 'utf8').replaceAll(`${tokenizerDir('qwen3')}/`, '');
-  assert.equal(outcome.manifest, cliManifest);
+  assert.equal(manifest.text, cliManifest);
   const refused = outcome.refused_rows;
   assert.ok(refused.count > 0, 'some nulled rows were selected');
   assert.deepEqual(refused.reasons, [{ reason: '`response` is null', rows: refused.count }]);
