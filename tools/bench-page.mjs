@@ -45,7 +45,8 @@ function memorySampler() {
 /**
  * Runs in the page: notes, on the page's own clock, when it is handed the picked files, when Mix
  * can be pressed, when it is pressed, when the results are on screen (the frame after they are
- * shown) and when the manifest is offered (its checksums complete it after the results). Playwright's own round trips (handing over the files, checking the button can be clicked,
+ * shown) and when the manifest is offered (its checksums complete it after the results).
+ * Playwright's own round trips (handing over the files, checking the button can be clicked,
  * polling for the results) are not the page's work: they take 0.1 to 0.5 s of each step here.
  */
 function watchThePage() {

@@ -25,8 +25,9 @@ export class Hashers {
 
   /** The workers for a run with `files` output files, started now if not yet. */
   take(files) {
-    while (this.workers.length < Math.min(files, this.spare)) this.workers.push(startWorker('./hasher.js', this.core));
-    return this.workers.slice(0, Math.min(files, this.spare));
+    const wanted = Math.min(files, this.spare);
+    while (this.workers.length < wanted) this.workers.push(startWorker('./hasher.js', this.core));
+    return this.workers.slice(0, wanted);
   }
 
   /** Bytes of the started hashers' wasm memory (their peak: it only grows). */

@@ -201,7 +201,8 @@ test('the mixes and manifest are byte-identical whatever the number of workers, 
     await chooseTokenizer(page, 'qwen3');
     await setParams(page, { cuts: '3, 8', seed: '7' });
     await mixAndWait(page);
-    // The cores the pool leaves hash the files as they are written (one each here: two cuts).
+    // The cores the pool leaves hash the files as they are written: a hashing worker per core
+    // spared, at most one per file (two cuts here).
     const hashers = Math.min(2, Math.max(0, await page.evaluate(() => navigator.hardwareConcurrency) - workers));
     const beside = hashers ? ` and ${hashers} hashing workers?` : '';
     assert.match(await page.textContent('#results-summary'), new RegExp(`on ${workers} processing workers? \\(besides the coordinator${beside}\\)`));
